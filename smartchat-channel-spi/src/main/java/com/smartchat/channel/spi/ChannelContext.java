@@ -1,0 +1,52 @@
+package com.smartchat.channel.spi;
+
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What the host lends one channel: its settings, where received events go, threads, a clock, metrics and a logger,
+ * and a way to tell the admin about problems. Prefer these to creating your own threads: the host shuts them down
+ * when the channel stops, and a channel then costs memory, not threads.
+ */
+public interface ChannelContext {
+
+    /** The host's id of this channel, stable for its life; use it in log lines, not the channel name. */
+    String channelId();
+
+    /** The channel's settings, migrated to the provider's current schema version. */
+    ChannelSettings settings();
+
+    /** Where received events go: see {@link InboundSink} for when an event may be confirmed to the network. */
+    InboundSink inbound();
+
+    /**
+     * Runs work on virtual threads; blocking is fine. Tasks still running when the channel stops are interrupted.
+     * Do not shut it down: the host does.
+     */
+    ExecutorService executor();
+
+    /**
+     * Runs delayed and periodic work; keep tasks short or hand them to {@link #executor()}. Tasks are cancelled when
+     * the channel stops. Do not shut it down: the host does.
+     */
+    ScheduledExecutorService scheduler();
+
+    /** The time; tests may move it. */
+    Clock clock();
+
+    /** Counts and timings, tagged with this channel and provider by the host. */
+    ChannelMetrics metrics();
+
+    /** A logger whose lines the host tags with this channel. Never log a secret or a URL that contains one. */
+    System.Logger logger();
+
+    /**
+     * Tells the host the channel's condition changed while running, for example
+     * {@code report(ChannelStatus.of(NEEDS_ATTENTION, "Telegram rejected the token", "Paste a new token from
+     * BotFather's /token"))}. The host stores it, shows it to the admin and acts on it: a channel reported as
+     * {@link ChannelState#NEEDS_ATTENTION} or {@link ChannelState#FAILED} is stopped by the host, and
+     * {@link ChannelState#FAILED} ones are restarted later.
+     */
+    void report(ChannelStatus status);
+}

@@ -1,0 +1,17 @@
+package com.smartchat.channel.spi;
+
+import java.time.Duration;
+
+/**
+ * Counters and timers a channel can feed; the host publishes them with its own (names get the prefix
+ * {@code smartchat.channel.}, and the channel and provider as tags). Tags come in name/value pairs; keep their
+ * values few (a status code, not a chat id), and never a secret.
+ */
+public interface ChannelMetrics {
+
+    /** Adds one to a counter, for example {@code increment("polls", "outcome", "ok")}. */
+    void increment(String name, String... tags);
+
+    /** Records how long something took, for example {@code record("poll.latency", elapsed)}. */
+    void record(String name, Duration duration, String... tags);
+}

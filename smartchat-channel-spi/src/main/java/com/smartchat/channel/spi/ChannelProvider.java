@@ -1,0 +1,103 @@
+package com.smartchat.channel.spi;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The entry point of a channel plugin: one per messaging network (Telegram, WhatsApp, Slack...).
+ *
+ * <p>The host finds providers with {@link java.util.ServiceLoader}: a plugin jar lists its provider class in
+ * {@code META-INF/services/com.smartchat.channel.spi.ChannelProvider}. The class needs a public no-argument
+ * constructor that does no I/O. A provider is stateless and shared by every channel of its kind: everything a
+ * channel needs reaches it through {@link #open(ChannelContext)}.
+ *
+ * <p>Lifecycle, as the host drives it:
+ * <ol>
+ *   <li>the host reads {@link #id()}, {@link #displayName()}, {@link #spiVersion()} and {@link #schema()} once, when
+ *       it loads the plugin, and renders the admin form from the schema;</li>
+ *   <li>when an admin fills in the form, the host checks what the schema declares (required, length, pattern) and
+ *       then calls {@link #validate(ChannelSettings)} so the provider can check meaning (is the token accepted?);</li>
+ *   <li>for each configured channel the host calls {@link #open(ChannelContext)} and then {@link Channel#start()}.</li>
+ * </ol>
+ * Every call into a provider runs with the plugin's class loader as thread context class loader and under a
+ * timeout; a call that overruns is abandoned and reported.
+ */
+public interface ChannelProvider {
+
+    /**
+     * The version of this SPI, {@code major.minor}. Return this constant from {@link #spiVersion()}: the compiler
+     * copies its value into your class, so the host learns which version your plugin was built against.
+     */
+    String SPI_VERSION = "1.0";
+
+    /**
+     * A stable identifier, lower case letters, digits and dashes, such as {@code telegram}. It is stored with every
+     * channel and names the provider's host settings ({@code smartchat.plugins.<id>.*}), so never change it.
+     */
+    String id();
+
+    /** The name admins see, such as {@code Telegram}. */
+    String displayName();
+
+    /** One or two sentences that tell an admin what connecting this channel does. */
+    String description();
+
+    /**
+     * The provider's logo as a self-contained SVG document (no scripts, no external references), shown in the
+     * Channel Connection menu with {@link #displayName()} as its text alternative; {@code null} when there is none.
+     */
+    default String logoSvg() {
+        return null;
+    }
+
+    /** Always {@code return SPI_VERSION;}: see {@link #SPI_VERSION}. The host refuses a different major version. */
+    String spiVersion();
+
+    /**
+     * The provider's own form fields. The standard fields (Channel Name, Greeting Message, see
+     * {@link FormSchema#STANDARD_FIELDS}) are added by the host: do not declare them.
+     */
+    FormSchema schema();
+
+    /**
+     * Checks the meaning of settings that already passed the schema's own constraints, for example by asking the
+     * network whether a token is accepted. Return every problem at once, each on the field an admin must change,
+     * worded so the admin knows what to do. On success, return the identity the settings lead to as a preview.
+     *
+     * <p>Runs under a host timeout of a few seconds; never put a secret's value in a message.
+     *
+     * @param settings the values the admin entered, with the provider's host settings
+     * @return the result; never {@code null}
+     */
+    ValidationResult validate(ChannelSettings settings);
+
+    /**
+     * Creates a channel for one configured connection. Do no I/O here: the host calls {@link Channel#start()}
+     * next, and reports start failures to the admin.
+     *
+     * @param context the channel's settings and the services the host lends it
+     * @return a channel that is not started yet
+     */
+    Channel open(ChannelContext context);
+
+    /**
+     * The sending limits of the network, which the host's outbound dispatcher enforces for every channel of this
+     * provider, so that the plugin need not queue. Empty by default: no limits.
+     */
+    default List<RateLimit> rateLimits() {
+        return List.of();
+    }
+
+    /**
+     * Brings settings saved under an older {@link FormSchema#version()} up to the current one. The host calls this
+     * when it loads a channel whose stored settings are older than {@link #schema()}, then saves the result, so an
+     * upgraded plugin never strands a channel. The default returns the values unchanged.
+     *
+     * @param fromVersion the schema version the values were saved with, lower than the current one
+     * @param values the stored values by field name; secrets as {@link Secret}
+     * @return the values for the current schema version
+     */
+    default Map<String, Object> migrateSettings(int fromVersion, Map<String, Object> values) {
+        return values;
+    }
+}

@@ -1,0 +1,17 @@
+package com.smartchat.channel.spi;
+
+/** What went wrong, so that the host decides retries from the kind of failure, never from message text. */
+public enum FailureKind {
+    /** The network asks to wait: retry after {@link ChannelException#retryAfter()}, exactly. */
+    RATE_LIMITED,
+    /** The recipient blocked the account: do not retry; the host marks the audience member. */
+    RECIPIENT_BLOCKED,
+    /** The credential is wrong or was revoked: the channel needs an admin. */
+    UNAUTHORIZED,
+    /** Another program owns this account's updates: the channel needs an admin. */
+    CONFLICT,
+    /** The request itself is wrong (empty text, unknown conversation): retrying cannot help. */
+    INVALID_REQUEST,
+    /** A network or server problem that may pass: retry with backoff. */
+    TRANSIENT
+}

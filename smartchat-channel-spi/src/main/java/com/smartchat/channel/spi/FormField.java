@@ -1,0 +1,273 @@
+package com.smartchat.channel.spi;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * One field of a channel's form. Build one with a factory named after its type, for example
+ * <pre>{@code
+ * FormField.secret("token")
+ *         .label("Token")
+ *         .help("BotFather gives it when you create a bot with /newbot; /token issues a new one.")
+ *         .placeholder("110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw")
+ *         .required()
+ *         .pattern("\\d+:[A-Za-z0-9_-]{30,}", "A token looks like 110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw")
+ *         .build();
+ * }</pre>
+ *
+ * @param name the key of the value in {@link ChannelSettings}: a letter, then letters, digits or underscores
+ * @param type what kind of value the field holds
+ * @param label the text beside the input, in sentence case
+ * @param help a sentence under the input that tells where the value comes from, or {@code null}
+ * @param placeholder an example value shown in the empty input, or {@code null}; never a real secret
+ * @param required whether the form cannot be saved without a value
+ * @param maxLength the longest text value accepted, or 0 for no limit beyond the host's own
+ * @param pattern a regular expression a text value must match as a whole, or {@code null}
+ * @param patternMessage what to tell an admin whose value does not match {@link #pattern()}
+ * @param choices the allowed values of a {@link FieldType#CHOICE} field, in display order; empty otherwise
+ * @param defaultValue the value a new form starts with, as text, or {@code null}
+ */
+public record FormField(
+        String name,
+        FieldType type,
+        String label,
+        String help,
+        String placeholder,
+        boolean required,
+        int maxLength,
+        String pattern,
+        String patternMessage,
+        List<Choice> choices,
+        String defaultValue) {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
+
+    /**
+     * One allowed value of a {@link FieldType#CHOICE} field.
+     *
+     * @param value what is stored
+     * @param label what the admin sees
+     */
+    public record Choice(String value, String label) {
+        public Choice {
+            Objects.requireNonNull(value, "A choice needs a value");
+            Objects.requireNonNull(label, "A choice needs a label");
+        }
+    }
+
+    /**
+     * Checks the field is well formed.
+     *
+     * @throws IllegalArgumentException with the reason, when it is not
+     */
+    public FormField {
+        Objects.requireNonNull(type, "A field needs a type");
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("A field name starts with a letter and has only letters, digits and "
+                    + "underscores (at most 64): '" + name + "'");
+        }
+        if (label == null || label.isBlank()) {
+            throw new IllegalArgumentException("Field '" + name + "' needs a label");
+        }
+        if (maxLength < 0) {
+            throw new IllegalArgumentException("Field '" + name + "' has a negative maxLength");
+        }
+        if (pattern != null) {
+            try {
+                Pattern.compile(pattern);
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException("Field '" + name + "' has an invalid pattern: " + e.getDescription());
+            }
+            if (patternMessage == null || patternMessage.isBlank()) {
+                throw new IllegalArgumentException("Field '" + name + "' has a pattern but no message for values that miss it");
+            }
+        }
+        choices = choices == null ? List.of() : List.copyOf(choices);
+        if (type == FieldType.CHOICE && choices.isEmpty()) {
+            throw new IllegalArgumentException("Choice field '" + name + "' needs at least one choice");
+        }
+        if (type != FieldType.CHOICE && !choices.isEmpty()) {
+            throw new IllegalArgumentException("Field '" + name + "' is not a choice field but has choices");
+        }
+    }
+
+    /** Starts a one-line text field. */
+    public static Builder text(String name) {
+        return new Builder(name, FieldType.TEXT);
+    }
+
+    /** Starts a multi-line text field. */
+    public static Builder multilineText(String name) {
+        return new Builder(name, FieldType.MULTILINE_TEXT);
+    }
+
+    /** Starts a secret field (see {@link FieldType#SECRET}). */
+    public static Builder secret(String name) {
+        return new Builder(name, FieldType.SECRET);
+    }
+
+    /** Starts a check box. */
+    public static Builder bool(String name) {
+        return new Builder(name, FieldType.BOOLEAN);
+    }
+
+    /** Starts a whole-number field. */
+    public static Builder number(String name) {
+        return new Builder(name, FieldType.NUMBER);
+    }
+
+    /** Starts a field whose value is one of {@link Builder#choice(String, String) its choices}. */
+    public static Builder choice(String name) {
+        return new Builder(name, FieldType.CHOICE);
+    }
+
+    /** Starts an http(s) URL field. */
+    public static Builder url(String name) {
+        return new Builder(name, FieldType.URL);
+    }
+
+    /**
+     * Checks a value the way the host does before it calls {@link ChannelProvider#validate(ChannelSettings)}: type,
+     * required, length, pattern, choice, URL shape.
+     *
+     * @param value the value as {@link ChannelSettings} holds it, or {@code null} when absent
+     * @return the messages for an admin, empty when the value is acceptable
+     */
+    public List<String> check(Object value) {
+        List<String> problems = new ArrayList<>();
+        boolean blank = value == null
+                || value instanceof String text && text.isBlank()
+                || value instanceof Secret secret && secret.isBlank();
+        if (blank) {
+            if (required) {
+                problems.add(label + " is required.");
+            }
+            return problems;
+        }
+        Class<?> expected = switch (type) {
+            case SECRET -> Secret.class;
+            case BOOLEAN -> Boolean.class;
+            case NUMBER -> Long.class;
+            default -> String.class;
+        };
+        if (!expected.isInstance(value)) {
+            problems.add(label + " must be " + switch (type) {
+                case BOOLEAN -> "true or false.";
+                case NUMBER -> "a whole number.";
+                default -> "text.";
+            });
+            return problems;
+        }
+        String text = value instanceof Secret secret ? secret.reveal() : value instanceof String s ? s : null;
+        if (text == null) {
+            return problems;
+        }
+        if (maxLength > 0 && text.length() > maxLength) {
+            problems.add(label + " can be at most " + maxLength + " characters long (it has " + text.length() + ").");
+        }
+        if (pattern != null && !text.strip().matches(pattern)) {
+            problems.add(patternMessage);
+        }
+        if (type == FieldType.CHOICE && choices.stream().noneMatch(choice -> choice.value().equals(text))) {
+            problems.add(label + " must be one of: " + String.join(", ", choices.stream().map(Choice::label).toList()) + ".");
+        }
+        if (type == FieldType.URL && !isHttpUrl(text.strip())) {
+            problems.add(label + " must be an http or https address, such as https://example.com.");
+        }
+        return problems;
+    }
+
+    private static boolean isHttpUrl(String text) {
+        try {
+            URI uri = new URI(text);
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** Builds a {@link FormField}; every property but the name and type is optional except the label. */
+    public static final class Builder {
+        private final String name;
+        private final FieldType type;
+        private String label;
+        private String help;
+        private String placeholder;
+        private boolean required;
+        private int maxLength;
+        private String pattern;
+        private String patternMessage;
+        private final List<Choice> choices = new ArrayList<>();
+        private String defaultValue;
+
+        private Builder(String name, FieldType type) {
+            this.name = name;
+            this.type = type;
+        }
+
+        /** The text beside the input. Required. */
+        public Builder label(String label) {
+            this.label = label;
+            return this;
+        }
+
+        /** A sentence under the input: where the value comes from, what it changes. */
+        public Builder help(String help) {
+            this.help = help;
+            return this;
+        }
+
+        /** An example value shown in the empty input. */
+        public Builder placeholder(String placeholder) {
+            this.placeholder = placeholder;
+            return this;
+        }
+
+        /** The form cannot be saved without this field. */
+        public Builder required() {
+            this.required = true;
+            return this;
+        }
+
+        /** The longest value accepted, in characters. */
+        public Builder maxLength(int maxLength) {
+            this.maxLength = maxLength;
+            return this;
+        }
+
+        /**
+         * A regular expression the whole value must match, and the message that tells an admin what shape is
+         * expected when it does not.
+         */
+        public Builder pattern(String regex, String message) {
+            this.pattern = regex;
+            this.patternMessage = message;
+            return this;
+        }
+
+        /** Adds an allowed value of a choice field. */
+        public Builder choice(String value, String label) {
+            this.choices.add(new Choice(value, label));
+            return this;
+        }
+
+        /** The value a new form starts with. */
+        public Builder defaultValue(String defaultValue) {
+            this.defaultValue = defaultValue;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException when the field is not well formed, with the reason
+         */
+        public FormField build() {
+            return new FormField(name, type, label, help, placeholder, required, maxLength, pattern, patternMessage,
+                    choices, defaultValue);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package com.smartchat.channel.spi;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A message the host asks a channel to send: an agent's reply or a greeting.
+ *
+ * <p>A channel sends text longer than its network allows as several messages, split on sensible boundaries, and
+ * when the network rejects the {@link #format()} it sends the text as plain text rather than lose it.
+ *
+ * @param conversationId the {@link Conversation#externalId()} to send to
+ * @param text the text, or the caption of {@link #attachment()}; may be {@code null} only with an attachment
+ * @param format how to read the text
+ * @param buttons rows of buttons under the message; empty for none
+ * @param attachment a file to send, by the network's {@link Attachment#reference()} or a public https URL, or
+ *                   {@code null}
+ * @param replyToMessageId the network's id of the message this answers, or {@code null}
+ */
+public record OutboundMessage(
+        String conversationId, String text, Format format, List<List<Button>> buttons, Attachment attachment,
+        String replyToMessageId) {
+
+    /** How to read a message's text. */
+    public enum Format {
+        /** As it is: nothing is markup. */
+        PLAIN,
+        /** Markdown: {@code *bold*}, {@code _italic_}, {@code [link](https://...)}, {@code `code`}. */
+        MARKDOWN,
+        /** A small HTML subset: {@code <b> <i> <u> <s> <a href> <code> <pre>}. */
+        HTML
+    }
+
+    /**
+     * A button under a message: pressing it either sends {@link #data()} back as an
+     * {@link InboundEvent.ButtonPressed} or opens {@link #url()}.
+     *
+     * @param label the text on the button
+     * @param data what comes back when it is pressed (at most 64 bytes), or {@code null} for a link button
+     * @param url the address a link button opens, or {@code null}
+     */
+    public record Button(String label, String data, String url) {
+        public Button {
+            Objects.requireNonNull(label, "A button needs a label");
+            if ((data == null) == (url == null)) {
+                throw new IllegalArgumentException("A button has either data or a url: '" + label + "'");
+            }
+        }
+
+        /** A button that sends data back. */
+        public static Button callback(String label, String data) {
+            return new Button(label, data, null);
+        }
+
+        /** A button that opens an address. */
+        public static Button link(String label, String url) {
+            return new Button(label, null, url);
+        }
+    }
+
+    public OutboundMessage {
+        Objects.requireNonNull(conversationId, "A message needs a conversation");
+        Objects.requireNonNull(format, "A message needs a format");
+        if (text == null && attachment == null) {
+            throw new IllegalArgumentException("A message needs text or an attachment");
+        }
+        buttons = buttons == null ? List.of() : buttons.stream().map(List::copyOf).toList();
+    }
+
+    /** Plain text, nothing else. */
+    public static OutboundMessage text(String conversationId, String text) {
+        return new OutboundMessage(conversationId, text, Format.PLAIN, List.of(), null, null);
+    }
+}

@@ -1,0 +1,51 @@
+/**
+ * The SmartChat channel SPI: what a plugin implements to connect SmartChat to a messaging network.
+ *
+ * <h2>Writing a provider, step by step</h2>
+ * <ol>
+ *   <li><b>Depend on this SPI with scope {@code provided}.</b> The host supplies it at run time and shares it with
+ *       every plugin; so do not bundle it. Bundle everything else your plugin needs into one jar: each plugin jar
+ *       gets a class loader of its own, which sees only the JDK, this package, SLF4J and your jar. Two plugins may
+ *       therefore carry different versions of the same library.</li>
+ *   <li><b>Implement {@link com.smartchat.channel.spi.ChannelProvider}.</b> Give it a stable {@code id()}, a display
+ *       name, a description, an SVG logo, {@code spiVersion()} returning
+ *       {@link com.smartchat.channel.spi.ChannelProvider#SPI_VERSION}, and a
+ *       {@link com.smartchat.channel.spi.FormSchema} with your own fields only: Channel Name and Greeting Message
+ *       are {@link com.smartchat.channel.spi.FormSchema#STANDARD_FIELDS standard}. Mark credentials with
+ *       {@link com.smartchat.channel.spi.FormField#secret(String)}: the host encrypts them and never shows them,
+ *       and you receive them as {@link com.smartchat.channel.spi.Secret}.</li>
+ *   <li><b>Validate meaning.</b> The host checks required fields, lengths and patterns itself, then calls
+ *       {@code validate}: ask the network whether the credential works and return every problem at once, each on
+ *       its field, with a message that says what to do, plus an
+ *       {@link com.smartchat.channel.spi.IdentityPreview} of the account found.</li>
+ *   <li><b>Open channels.</b> {@code open(context)} returns a {@link com.smartchat.channel.spi.Channel}; the host
+ *       then calls {@code start()}. Receive on {@link com.smartchat.channel.spi.ChannelContext#executor()}, hand
+ *       each event to {@link com.smartchat.channel.spi.ChannelContext#inbound()}, and confirm it to the network
+ *       only after {@code deliver} returned. Report problems found while running with
+ *       {@link com.smartchat.channel.spi.ChannelContext#report(ChannelStatus)}.</li>
+ *   <li><b>Send.</b> {@code send} makes one attempt and completes with a
+ *       {@link com.smartchat.channel.spi.SendReceipt} or a {@link com.smartchat.channel.spi.ChannelException} whose
+ *       {@link com.smartchat.channel.spi.FailureKind} tells the host whether and when to retry. Declare the
+ *       network's limits in {@link com.smartchat.channel.spi.ChannelProvider#rateLimits()}: the host paces sends.</li>
+ *   <li><b>Stop cleanly.</b> {@code stop()} is idempotent, bounded, and releases every thread and connection.</li>
+ *   <li><b>Register the provider</b> in {@code META-INF/services/com.smartchat.channel.spi.ChannelProvider} and drop
+ *       the jar into the host's plugins directory.</li>
+ *   <li><b>Prove it</b> with the conformance kit ({@code smartchat-channel-tck}): extend its
+ *       {@code ChannelProviderConformanceTest}, name your provider and valid settings, and run your tests.</li>
+ * </ol>
+ *
+ * <h2>Rules that keep the platform safe</h2>
+ * <ul>
+ *   <li>Never put a secret, or a URL that contains one, in a log line, an exception, a validation message, a metric
+ *       or a status.</li>
+ *   <li>Never confirm an inbound event before {@code deliver} returned: that is how messages get lost.</li>
+ *   <li>Never block in a provider method beyond a few seconds; the host abandons such calls.</li>
+ *   <li>When you change your fields, raise {@link com.smartchat.channel.spi.FormSchema#version()} and migrate old
+ *       settings in {@link com.smartchat.channel.spi.ChannelProvider#migrateSettings(int, java.util.Map)}.</li>
+ * </ul>
+ *
+ * <h2>Evolution</h2>
+ * This SPI is versioned {@code major.minor} ({@link com.smartchat.channel.spi.SpiVersion}). Within a major version
+ * it grows only through default methods and new types, so a plugin built against 1.0 runs on every 1.x host.
+ */
+package com.smartchat.channel.spi;

@@ -1,0 +1,93 @@
+package com.smartchat.channel.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FormSchemaTest {
+
+    private static final FormField TOKEN = FormField.secret("token")
+            .label("Token")
+            .required()
+            .pattern("\\d+:[A-Za-z0-9_-]{30,}", "A token looks like 110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw.")
+            .build();
+
+    @Test
+    void standardFieldsComeFirst() {
+        FormSchema schema = FormSchema.builder().field(TOKEN).build();
+
+        assertThat(schema.allFields()).extracting(FormField::name).containsExactly("name", "greeting", "token");
+        assertThat(schema.allFields().get(0).required()).isTrue();
+        assertThat(schema.allFields().get(1).required()).isFalse();
+    }
+
+    @Test
+    void refusesTwoFieldsWithOneName() {
+        assertThatThrownBy(() -> FormSchema.builder().field(TOKEN).field(TOKEN).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Two fields are named 'token'");
+    }
+
+    @Test
+    void refusesToRedefineAStandardField() {
+        FormField name = FormField.text("name").label("Name").build();
+
+        assertThatThrownBy(() -> FormSchema.builder().field(name).build())
+                .hasMessageContaining("'name' is a standard field");
+    }
+
+    @Test
+    void refusesMalformedFields() {
+        assertThatThrownBy(() -> FormField.text("bad name").label("Bad").build()).hasMessageContaining("field name");
+        assertThatThrownBy(() -> FormField.text("nolabel").build()).hasMessage("Field 'nolabel' needs a label");
+        assertThatThrownBy(() -> FormField.text("p").label("P").pattern("(", "msg").build())
+                .hasMessageContaining("invalid pattern");
+        assertThatThrownBy(() -> FormField.choice("c").label("C").build()).hasMessageContaining("at least one choice");
+    }
+
+    @Test
+    void checkReportsEveryProblemOfAnEmptyForm() {
+        FormSchema schema = FormSchema.builder().field(TOKEN).build();
+
+        assertThat(schema.check(Map.of())).isEqualTo(Map.of(
+                "name", List.of("Channel Name is required."),
+                "token", List.of("Token is required.")));
+    }
+
+    @Test
+    void checkAppliesTypeLengthPatternChoiceAndUrl() {
+        FormSchema schema = FormSchema.builder()
+                .field(TOKEN)
+                .field(FormField.choice("mode").label("Mode").choice("poll", "Long polling").build())
+                .field(FormField.url("server").label("Server").build())
+                .field(FormField.number("limit").label("Limit").build())
+                .build();
+
+        Map<String, List<String>> problems = schema.check(Map.of(
+                "name", "x".repeat(101),
+                "token", Secret.of("nope"),
+                "mode", "push",
+                "server", "ftp://example.com",
+                "limit", "ten",
+                "extra", "?"));
+
+        assertThat(problems).containsOnlyKeys("name", "token", "mode", "server", "limit", "extra");
+        assertThat(problems.get("name")).containsExactly("Channel Name can be at most 100 characters long (it has 101).");
+        assertThat(problems.get("token")).containsExactly("A token looks like 110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw.");
+        assertThat(problems.get("mode")).containsExactly("Mode must be one of: Long polling.");
+        assertThat(problems.get("server")).containsExactly("Server must be an http or https address, such as https://example.com.");
+        assertThat(problems.get("limit")).containsExactly("Limit must be a whole number.");
+        assertThat(problems.get("extra")).containsExactly("This form has no field 'extra'.");
+    }
+
+    @Test
+    void checkAcceptsGoodValues() {
+        FormSchema schema = FormSchema.builder().field(TOKEN).build();
+
+        assertThat(schema.check(Map.of("name", "Support",
+                "token", Secret.of("110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw")))).isEmpty();
+    }
+}
