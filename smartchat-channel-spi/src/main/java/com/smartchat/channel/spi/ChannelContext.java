@@ -35,7 +35,7 @@ public interface ChannelContext {
     /** The time; tests may move it. */
     Clock clock();
 
-    /** Counts and timings, tagged with this channel and provider by the host. */
+    /** Counts and timings, published by the host with the provider as a tag. */
     ChannelMetrics metrics();
 
     /** A logger whose lines the host tags with this channel. Never log a secret or a URL that contains one. */

@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * Counters and timers a channel can feed; the host publishes them with its own (names get the prefix
- * {@code smartchat.channel.}, and the channel and provider as tags). Tags come in name/value pairs; keep their
- * values few (a status code, not a chat id), and never a secret.
+ * {@code smartchat.channel.}, and the provider as a tag). Tags come in name/value pairs; keep their values few (a
+ * status code, not a chat id or a channel id: a host runs thousands of channels), and never a secret.
  */
 public interface ChannelMetrics {
 
