@@ -1,0 +1,146 @@
+package com.smartchat.host.channels;
+
+import com.smartchat.channel.spi.ChannelState;
+import com.smartchat.channel.spi.ChannelStatus;
+import com.smartchat.host.channels.ChannelRecord.ChannelIdentity;
+import com.smartchat.host.spaces.SpaceController;
+import com.smartchat.host.spaces.SpaceRepository;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.security.Principal;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/spaces/{space}/channels}: connect, inspect, change, run and delete a Space's channels. */
+@RestController
+@RequestMapping("/api/spaces/{space}/channels")
+public class ChannelController {
+
+    private final ChannelService service;
+    private final ChannelRepository channels;
+    private final ChannelSupervisor supervisor;
+    private final SpaceRepository spaces;
+
+    public ChannelController(ChannelService service, ChannelRepository channels, ChannelSupervisor supervisor,
+                             SpaceRepository spaces) {
+        this.service = service;
+        this.channels = channels;
+        this.supervisor = supervisor;
+        this.spaces = spaces;
+    }
+
+    /**
+     * A channel to connect.
+     *
+     * @param provider the provider's id, such as {@code telegram}
+     * @param settings the form's values by field name: {@code name}, {@code greeting} and the provider's fields
+     */
+    public record NewChannel(@NotBlank String provider, @NotNull Map<String, Object> settings) {
+    }
+
+    /**
+     * Changes to a channel.
+     *
+     * @param settings the fields to change; a secret left out keeps its value
+     * @param confirmDifferentAccount allow settings that connect another account than the channel's
+     */
+    public record ChannelChange(@NotNull Map<String, Object> settings, boolean confirmDifferentAccount) {
+    }
+
+    /**
+     * A channel as the API shows it: never a secret's value, only that it is set.
+     *
+     * @param state the stored state; {@code live} is what the running channel says now
+     */
+    public record ChannelView(UUID id, UUID spaceId, String provider, String name, Map<String, Object> settings,
+                              boolean enabled, ChannelState state, String stateReason, String fixHint,
+                              OffsetDateTime stateSince, ChannelIdentity identity, ChannelStatus live,
+                              List<ChannelEvent> history, OffsetDateTime createdAt) {
+    }
+
+    @PostMapping("/validate")
+    public ChannelValidation validate(@PathVariable("space") UUID spaceId, @Valid @RequestBody NewChannel request) {
+        requireSpace(spaceId);
+        return service.validate(request.provider(), request.settings());
+    }
+
+    @PostMapping
+    public ResponseEntity<ChannelView> create(@PathVariable("space") UUID spaceId, @Valid @RequestBody NewChannel request,
+                                              Principal principal) {
+        requireSpace(spaceId);
+        ChannelRecord channel = service.create(spaceId, request.provider(), request.settings(), actor(principal));
+        return ResponseEntity.created(URI.create("/api/spaces/" + spaceId + "/channels/" + channel.id()))
+                .body(view(channel, false));
+    }
+
+    @GetMapping
+    public List<ChannelView> list(@PathVariable("space") UUID spaceId) {
+        requireSpace(spaceId);
+        return channels.findBySpace(spaceId).stream().map(channel -> view(channel, false)).toList();
+    }
+
+    @GetMapping("/{channel}")
+    public ChannelView get(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId) {
+        return view(channel(spaceId, channelId), true);
+    }
+
+    @PatchMapping("/{channel}")
+    public ChannelView update(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
+                              @Valid @RequestBody ChannelChange change, Principal principal) {
+        channel(spaceId, channelId);
+        return view(service.update(channelId, change.settings(), change.confirmDifferentAccount(), actor(principal)), true);
+    }
+
+    @DeleteMapping("/{channel}")
+    public ResponseEntity<Void> delete(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
+                                       @RequestParam(name = "purgeHistory", defaultValue = "false") boolean purgeHistory,
+                                       Principal principal) {
+        channel(spaceId, channelId);
+        service.delete(channelId, purgeHistory, actor(principal));
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{channel}/{action:start|stop|restart}")
+    public ChannelView act(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
+                           @PathVariable("action") String action, Principal principal) {
+        channel(spaceId, channelId);
+        return view(service.act(channelId, action, actor(principal)), true);
+    }
+
+    private ChannelView view(ChannelRecord channel, boolean detailed) {
+        return new ChannelView(channel.id(), channel.spaceId(), channel.provider(), channel.name(),
+                service.visibleSettings(channel), channel.enabled(), channel.state(), channel.stateReason(),
+                channel.fixHint(), channel.stateSince(), channel.identity(),
+                detailed ? supervisor.liveStatus(channel.id()).orElse(null) : null,
+                detailed ? channels.history(channel.id(), 50) : null, channel.createdAt());
+    }
+
+    private void requireSpace(UUID spaceId) {
+        spaces.find(spaceId).orElseThrow(() -> SpaceController.notFound(spaceId));
+    }
+
+    /** The channel, when it belongs to the Space; not found otherwise, telling nothing about other Spaces. */
+    private ChannelRecord channel(UUID spaceId, UUID channelId) {
+        requireSpace(spaceId);
+        return channels.find(channelId).filter(channel -> channel.spaceId().equals(spaceId))
+                .orElseThrow(() -> ChannelService.notFound(channelId));
+    }
+
+    private static String actor(Principal principal) {
+        return principal == null ? "anonymous" : principal.getName();
+    }
+}

@@ -1,0 +1,29 @@
+package com.smartchat.host.channels;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the host runs channels ({@code smartchat.channels.*}).
+ *
+ * @param startTimeout how long a channel's start may take before it counts as failed
+ * @param stopTimeout how long a channel's stop may take before it is abandoned and reported
+ * @param callTimeout how long other calls into a channel (status, open) may take
+ * @param restartDelay the pause before the first automatic restart of a failed channel; it doubles each time
+ * @param maxRestartDelay the longest pause between automatic restarts
+ * @param maxRestarts automatic restarts in a row before the host gives up and waits for an admin (crash-loop cap)
+ * @param stableAfter how long a channel must run before its restart count starts again from zero
+ * @param startupConcurrency how many channels start at once when the host boots
+ */
+@ConfigurationProperties("smartchat.channels")
+public record ChannelProperties(
+        @DefaultValue("30s") Duration startTimeout,
+        @DefaultValue("10s") Duration stopTimeout,
+        @DefaultValue("5s") Duration callTimeout,
+        @DefaultValue("2s") Duration restartDelay,
+        @DefaultValue("5m") Duration maxRestartDelay,
+        @DefaultValue("8") int maxRestarts,
+        @DefaultValue("2m") Duration stableAfter,
+        @DefaultValue("32") int startupConcurrency) {
+}

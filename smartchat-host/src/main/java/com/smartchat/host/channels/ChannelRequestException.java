@@ -1,0 +1,45 @@
+package com.smartchat.host.channels;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A channel request the host refuses, with what an admin needs to correct it.
+ *
+ * @see ChannelService
+ */
+public class ChannelRequestException extends RuntimeException {
+
+    /** Why a request was refused; decides the HTTP status. */
+    public enum Reason {
+        /** No such channel, provider or Space (or the caller may not see it). */
+        NOT_FOUND,
+        /** The settings have errors: see {@link #fieldErrors()}. */
+        INVALID_SETTINGS,
+        /** The new credential belongs to another account than the channel's; the admin must confirm. */
+        DIFFERENT_ACCOUNT,
+        /** The provider could not be reached in time or failed. */
+        PROVIDER_FAILED
+    }
+
+    private final Reason reason;
+    private final Map<String, List<String>> fieldErrors;
+
+    public ChannelRequestException(Reason reason, String message, Map<String, List<String>> fieldErrors) {
+        super(message);
+        this.reason = reason;
+        this.fieldErrors = fieldErrors == null ? Map.of() : Map.copyOf(fieldErrors);
+    }
+
+    public ChannelRequestException(Reason reason, String message) {
+        this(reason, message, null);
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    public Map<String, List<String>> fieldErrors() {
+        return fieldErrors;
+    }
+}

@@ -1,0 +1,230 @@
+package com.smartchat.host.channels;
+
+import com.smartchat.channel.spi.ChannelSettings;
+import com.smartchat.channel.spi.ChannelState;
+import com.smartchat.channel.spi.FieldType;
+import com.smartchat.channel.spi.FormField;
+import com.smartchat.channel.spi.FormSchema;
+import com.smartchat.channel.spi.IdentityPreview;
+import com.smartchat.channel.spi.Secret;
+import com.smartchat.channel.spi.ValidationResult;
+import com.smartchat.host.channels.ChannelRecord.ChannelIdentity;
+import com.smartchat.host.channels.ChannelRequestException.Reason;
+import com.smartchat.host.plugins.LoadedProvider;
+import com.smartchat.host.plugins.PluginCallException;
+import com.smartchat.host.plugins.PluginRegistry;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * What admins do with channels: validate settings, connect a channel, change it (a replaced token keeps the
+ * channel, its history and its greeted members), and delete it. Every change is in the audit trail, never with a
+ * secret.
+ */
+@Service
+public class ChannelService {
+
+    private static final Logger log = LoggerFactory.getLogger(ChannelService.class);
+    private static final Duration VALIDATE_TIMEOUT = Duration.ofSeconds(15);
+
+    private final PluginRegistry plugins;
+    private final ChannelRepository channels;
+    private final ChannelSettingsCodec codec;
+    private final ChannelSupervisor supervisor;
+    private final ProviderConfiguration providerConfiguration;
+    private final ChannelProperties properties;
+
+    public ChannelService(PluginRegistry plugins, ChannelRepository channels, ChannelSettingsCodec codec,
+                          ChannelSupervisor supervisor, ProviderConfiguration providerConfiguration,
+                          ChannelProperties properties) {
+        this.plugins = plugins;
+        this.channels = channels;
+        this.codec = codec;
+        this.supervisor = supervisor;
+        this.providerConfiguration = providerConfiguration;
+        this.properties = properties;
+    }
+
+    /** Checks settings as the form would be saved: the schema's rules, then the provider's own check. */
+    public ChannelValidation validate(String providerId, Map<String, ?> rawSettings) {
+        LoadedProvider provider = provider(providerId);
+        FormSchema schema = schema(provider);
+        return validate(provider, schema, FormValues.typed(schema.allFields(), rawSettings));
+    }
+
+    /** Connects a channel to a Space: validates, stores (secrets encrypted), and starts it. */
+    public ChannelRecord create(UUID spaceId, String providerId, Map<String, ?> rawSettings, String actor) {
+        LoadedProvider provider = provider(providerId);
+        FormSchema schema = schema(provider);
+        Map<String, Object> values = FormValues.typed(schema.allFields(), rawSettings);
+        ChannelValidation validation = requireValid(validate(provider, schema, values));
+        UUID id = UUID.randomUUID();
+        ChannelSettingsCodec.StoredSettings stored = codec.encode(id, values);
+        OffsetDateTime now = OffsetDateTime.now(); // the repository stamps its own times
+        channels.insert(new ChannelRecord(id, spaceId, provider.id(), nameOf(values), schema.version(),
+                stored.settingsJson(), stored.secretsCiphertext(), true, ChannelState.CREATED, null, null, now, 0,
+                identity(validation.preview()), now, now));
+        channels.audit(id, actor, "created", "Connected " + provider.id() + " channel '" + nameOf(values) + "'");
+        log.info("{} connected {} channel {}", actor, provider.id(), id);
+        supervisor.start(id);
+        return channels.find(id).orElseThrow();
+    }
+
+    /**
+     * Changes a channel. Fields left out keep their values; a secret left out or empty keeps the stored one. A
+     * credential that leads to another account than the channel's is refused unless {@code confirmDifferentAccount}.
+     */
+    public ChannelRecord update(UUID channelId, Map<String, ?> rawChanges, boolean confirmDifferentAccount, String actor) {
+        ChannelRecord channel = channels.find(channelId).orElseThrow(() -> notFound(channelId));
+        LoadedProvider provider = provider(channel.provider());
+        FormSchema schema = schema(provider);
+        Map<String, Object> current = codec.decode(channelId, channel.settingsJson(), channel.secretsCiphertext());
+        Map<String, Object> changes = FormValues.typed(schema.allFields(), rawChanges);
+        Map<String, Object> values = new LinkedHashMap<>(current);
+        rawChanges.forEach((name, value) -> {
+            if (changes.containsKey(name)) {
+                values.put(name, changes.get(name));
+            } else if (!isSecret(schema, name)) {
+                values.remove(name); // emptied by the admin
+            }
+        });
+        ChannelValidation validation = requireValid(validate(provider, schema, values));
+        ChannelIdentity identity = identity(validation.preview());
+        if (!confirmDifferentAccount && channel.identity() != null && identity != null
+                && !Objects.equals(channel.identity().id(), identity.id())) {
+            throw new ChannelRequestException(Reason.DIFFERENT_ACCOUNT, "These settings connect "
+                    + describe(identity) + ", not " + describe(channel.identity())
+                    + ", which this channel has been talking through. Its audience would not reach the new one. "
+                    + "To switch accounts anyway, confirm the change.");
+        }
+        boolean secretChanged = schema.fields().stream().filter(field -> field.type() == FieldType.SECRET)
+                .anyMatch(field -> !Objects.equals(current.get(field.name()), values.get(field.name())));
+        ChannelSettingsCodec.StoredSettings stored = codec.encode(channelId, values);
+        channels.updateSettings(channelId, nameOf(values), schema.version(), stored.settingsJson(),
+                stored.secretsCiphertext(), identity != null ? identity : channel.identity());
+        channels.audit(channelId, actor, secretChanged ? "token-replaced" : "updated",
+                secretChanged ? "Replaced the credentials (fields: " + String.join(", ", secretFields(schema)) + ")"
+                        : "Changed the settings");
+        log.info("{} {} channel {}", actor, secretChanged ? "replaced the credentials of" : "changed", channelId);
+        if (channel.enabled() || channel.state() == ChannelState.NEEDS_ATTENTION) {
+            supervisor.restart(channelId);
+        }
+        return channels.find(channelId).orElseThrow();
+    }
+
+    /** Stops and deletes a channel, purging its conversations or keeping them for the record. */
+    public void delete(UUID channelId, boolean purgeHistory, String actor) {
+        channels.find(channelId).orElseThrow(() -> notFound(channelId));
+        supervisor.forget(channelId);
+        channels.audit(channelId, actor, "deleted", purgeHistory ? "Deleted with its history" : "Deleted; history kept");
+        channels.delete(channelId, purgeHistory);
+        log.info("{} deleted channel {} ({})", actor, channelId, purgeHistory ? "history purged" : "history kept");
+    }
+
+    /** Starts, stops or restarts a channel for an admin. */
+    public ChannelRecord act(UUID channelId, String action, String actor) {
+        channels.find(channelId).orElseThrow(() -> notFound(channelId));
+        String done = switch (action) {
+            case "start" -> {
+                supervisor.start(channelId);
+                yield "started";
+            }
+            case "stop" -> {
+                supervisor.stop(channelId);
+                yield "stopped";
+            }
+            case "restart" -> {
+                supervisor.restart(channelId);
+                yield "restarted";
+            }
+            default -> throw new ChannelRequestException(Reason.NOT_FOUND,
+                    "Channels can be started, stopped or restarted, not '" + action + "'.");
+        };
+        channels.audit(channelId, actor, done, null);
+        return channels.find(channelId).orElseThrow();
+    }
+
+    /** The stored values of a channel without its secrets, and the names of the secrets that are set. */
+    public Map<String, Object> visibleSettings(ChannelRecord channel) {
+        Map<String, Object> visible = new LinkedHashMap<>();
+        codec.decode(channel.id(), channel.settingsJson(), channel.secretsCiphertext()).forEach((name, value) ->
+                visible.put(name, value instanceof Secret ? Map.of("set", true) : value));
+        return visible;
+    }
+
+    private ChannelValidation validate(LoadedProvider provider, FormSchema schema, Map<String, Object> values) {
+        Map<String, List<String>> errors = new LinkedHashMap<>(schema.check(values));
+        IdentityPreview preview = null;
+        boolean ownFieldsWellFormed = schema.fields().stream().noneMatch(field -> errors.containsKey(field.name()));
+        if (ownFieldsWellFormed) {
+            ChannelSettings settings = new ChannelSettings(schema.version(), values,
+                    providerConfiguration.forProvider(provider.id()));
+            ValidationResult result;
+            try {
+                result = provider.call("validate settings for " + provider.id(), VALIDATE_TIMEOUT,
+                        () -> provider.provider().validate(settings));
+            } catch (PluginCallException e) {
+                throw new ChannelRequestException(Reason.PROVIDER_FAILED, "The " + provider.id()
+                        + " plugin could not check these settings: " + e.getMessage());
+            }
+            result.fieldErrors().forEach((field, messages) ->
+                    errors.computeIfAbsent(field, name -> new java.util.ArrayList<>()).addAll(messages));
+            preview = result.preview();
+        }
+        return new ChannelValidation(errors.isEmpty(), errors, errors.isEmpty() ? preview : null);
+    }
+
+    private static ChannelValidation requireValid(ChannelValidation validation) {
+        if (!validation.valid()) {
+            throw new ChannelRequestException(Reason.INVALID_SETTINGS, "The settings have errors.", validation.fieldErrors());
+        }
+        return validation;
+    }
+
+    private LoadedProvider provider(String providerId) {
+        return plugins.find(providerId).orElseThrow(() -> new ChannelRequestException(Reason.NOT_FOUND,
+                "There is no provider '" + providerId + "'. GET /api/providers lists those loaded."));
+    }
+
+    private FormSchema schema(LoadedProvider provider) {
+        try {
+            return provider.call("read the form schema of " + provider.id(), properties.callTimeout(),
+                    () -> provider.provider().schema());
+        } catch (PluginCallException e) {
+            throw new ChannelRequestException(Reason.PROVIDER_FAILED, e.getMessage());
+        }
+    }
+
+    private static boolean isSecret(FormSchema schema, String name) {
+        return schema.fields().stream().anyMatch(field -> field.name().equals(name) && field.type() == FieldType.SECRET);
+    }
+
+    private static List<String> secretFields(FormSchema schema) {
+        return schema.fields().stream().filter(field -> field.type() == FieldType.SECRET).map(FormField::name).toList();
+    }
+
+    private static String nameOf(Map<String, Object> values) {
+        return String.valueOf(values.get(FormSchema.NAME));
+    }
+
+    private static ChannelIdentity identity(IdentityPreview preview) {
+        return preview == null ? null
+                : new ChannelIdentity(preview.id(), preview.displayName(), preview.username(), preview.link());
+    }
+
+    private static String describe(ChannelIdentity identity) {
+        return identity.username() != null ? "@" + identity.username() : identity.displayName();
+    }
+
+    static ChannelRequestException notFound(UUID channelId) {
+        return new ChannelRequestException(Reason.NOT_FOUND, "There is no channel " + channelId + ".");
+    }
+}

@@ -1,0 +1,394 @@
+package com.smartchat.host.channels;
+
+import com.smartchat.channel.spi.Channel;
+import com.smartchat.channel.spi.ChannelException;
+import com.smartchat.channel.spi.ChannelSettings;
+import com.smartchat.channel.spi.ChannelState;
+import com.smartchat.channel.spi.ChannelStatus;
+import com.smartchat.channel.spi.DeliveryException;
+import com.smartchat.channel.spi.FailureKind;
+import com.smartchat.channel.spi.InboundSink;
+import com.smartchat.host.plugins.LoadedProvider;
+import com.smartchat.host.plugins.PluginCallException;
+import com.smartchat.host.plugins.PluginRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs channels: opens and starts them through their provider, stops them, records every state change, restarts
+ * failed ones with growing delays up to a cap, and leaves those that need an admin alone.
+ *
+ * <p>All changes to one channel happen under that channel's lock, so an admin's stop, a channel's own report and an
+ * automatic restart never interleave. A report from a run that has since ended is ignored.
+ */
+@Component
+public class ChannelSupervisor implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ChannelSupervisor.class);
+
+    private final ChannelRepository channels;
+    private final PluginRegistry plugins;
+    private final ChannelSettingsCodec codec;
+    private final ProviderConfiguration providerConfiguration;
+    private final InboundEventStore inbound;
+    private final ChannelProperties properties;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    private final ConcurrentMap<UUID, ChannelRun> runs = new ConcurrentHashMap<>();
+    private final ConcurrentMap<UUID, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final ConcurrentMap<UUID, Restarts> restarts = new ConcurrentHashMap<>();
+    private volatile ScheduledExecutorService timer;
+    private volatile boolean running;
+
+    public ChannelSupervisor(ChannelRepository channels, PluginRegistry plugins, ChannelSettingsCodec codec,
+                             ProviderConfiguration providerConfiguration, InboundEventStore inbound,
+                             ChannelProperties properties, Clock clock, MeterRegistry meters) {
+        this.channels = channels;
+        this.plugins = plugins;
+        this.codec = codec;
+        this.providerConfiguration = providerConfiguration;
+        this.inbound = inbound;
+        this.properties = properties;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** One run of a channel: from a successful open to its stop. */
+    public record ChannelRun(UUID channelId, LoadedProvider provider, Channel channel, HostChannelContext context,
+                             Instant startedAt) {
+    }
+
+    /** Automatic restarts in a row of one channel, and the one scheduled next. */
+    private record Restarts(int count, ScheduledFuture<?> next) {
+    }
+
+    /** Starts a channel because an admin asked: it is enabled from now on, and any crash-loop cap is lifted. */
+    public void start(UUID channelId) {
+        channels.setEnabled(channelId, true);
+        withLock(channelId, () -> {
+            cancelRestart(channelId);
+            launch(channelId);
+        });
+    }
+
+    /** Stops a channel because an admin asked: it stays stopped, also across host restarts. */
+    public void stop(UUID channelId) {
+        channels.setEnabled(channelId, false);
+        withLock(channelId, () -> {
+            cancelRestart(channelId);
+            halt(channelId);
+            channels.recordState(channelId, ChannelState.STOPPED, "Stopped by an admin", "Press Start to run it again.");
+        });
+    }
+
+    /** Stops and starts a channel, for example after its settings changed. */
+    public void restart(UUID channelId) {
+        channels.setEnabled(channelId, true);
+        withLock(channelId, () -> {
+            cancelRestart(channelId);
+            halt(channelId);
+            launch(channelId);
+        });
+    }
+
+    /** Stops a channel that is being deleted, recording nothing. */
+    public void forget(UUID channelId) {
+        withLock(channelId, () -> {
+            cancelRestart(channelId);
+            halt(channelId);
+        });
+        locks.remove(channelId);
+    }
+
+    /** The current run of a channel, when it runs. */
+    public Optional<ChannelRun> run(UUID channelId) {
+        return Optional.ofNullable(runs.get(channelId));
+    }
+
+    /** What a running channel says of itself, asked under the call timeout; empty when it does not run. */
+    public Optional<ChannelStatus> liveStatus(UUID channelId) {
+        ChannelRun run = runs.get(channelId);
+        if (run == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(run.provider().call("ask channel " + channelId + " for its status",
+                    properties.callTimeout(), () -> run.channel().status()));
+        } catch (PluginCallException e) {
+            return Optional.of(ChannelStatus.of(ChannelState.DEGRADED, e.getMessage(), null));
+        }
+    }
+
+    /** How many channels run now. */
+    public int runningCount() {
+        return runs.size();
+    }
+
+    private void launch(UUID channelId) {
+        ChannelRecord record = channels.find(channelId).orElse(null);
+        if (record == null || !record.enabled() || runs.containsKey(channelId) || !running) {
+            return;
+        }
+        LoadedProvider provider = plugins.find(record.provider()).orElse(null);
+        if (provider == null) {
+            channels.recordState(channelId, ChannelState.NEEDS_ATTENTION,
+                    "The plugin for '" + record.provider() + "' is not loaded",
+                    "Install the plugin's jar in the plugins directory and restart the host; the Providers page shows why a plugin failed to load.");
+            return;
+        }
+        channels.recordState(channelId, ChannelState.STARTING, null, null);
+        HostChannelContext context;
+        Channel channel;
+        try {
+            ChannelSettings settings = settings(record, provider);
+            context = new HostChannelContext(channelId, provider.id(), settings, sink(channelId), clock,
+                    new HostChannelMetrics(meters, provider.id()), this::onReport);
+            channel = provider.call("open channel " + channelId, properties.callTimeout(),
+                    () -> provider.provider().open(context));
+        } catch (PluginCallException | RuntimeException e) {
+            failed(channelId, "The channel could not be opened: " + e.getMessage(), null, null);
+            return;
+        }
+        ChannelRun run = new ChannelRun(channelId, provider, channel, context, clock.instant());
+        runs.put(channelId, run);
+        try {
+            provider.call("start channel " + channelId, properties.startTimeout(), () -> {
+                channel.start();
+                return null;
+            });
+            channels.recordState(channelId, ChannelState.RUNNING, null, null);
+            log.info("Channel {} ({}) is running", channelId, provider.id());
+        } catch (PluginCallException e) {
+            halt(channelId);
+            if (e.getCause() instanceof ChannelException failure && needsAdmin(failure.kind())) {
+                channels.recordState(channelId, ChannelState.NEEDS_ATTENTION, failure.getMessage(),
+                        failure.fixHint().orElse(null));
+            } else {
+                String reason = e.getCause() instanceof ChannelException failure ? failure.getMessage() : e.getMessage();
+                String hint = e.getCause() instanceof ChannelException failure ? failure.fixHint().orElse(null) : null;
+                failed(channelId, reason, hint, null);
+            }
+        }
+    }
+
+    private static boolean needsAdmin(FailureKind kind) {
+        return kind == FailureKind.UNAUTHORIZED || kind == FailureKind.CONFLICT;
+    }
+
+    /** The channel's settings, migrated and saved first when they were written for an older schema. */
+    private ChannelSettings settings(ChannelRecord record, LoadedProvider provider) throws PluginCallException {
+        Map<String, Object> values = codec.decode(record.id(), record.settingsJson(), record.secretsCiphertext());
+        int current = provider.call("read the form schema of " + provider.id(), properties.callTimeout(),
+                () -> provider.provider().schema().version());
+        if (record.settingsVersion() < current) {
+            Map<String, Object> old = values;
+            values = provider.call("migrate the settings of channel " + record.id(), properties.callTimeout(),
+                    () -> provider.provider().migrateSettings(record.settingsVersion(), old));
+            ChannelSettingsCodec.StoredSettings stored = codec.encode(record.id(), values);
+            channels.updateSettings(record.id(), record.name(), current, stored.settingsJson(),
+                    stored.secretsCiphertext(), record.identity());
+            log.info("Migrated the settings of channel {} from version {} to {}", record.id(),
+                    record.settingsVersion(), current);
+        }
+        return new ChannelSettings(current, values, providerConfiguration.forProvider(provider.id()));
+    }
+
+    /** The channel's sink: refuses events while the host shuts down, so the channel does not confirm them. */
+    private InboundSink sink(UUID channelId) {
+        return event -> {
+            if (!running) {
+                throw new DeliveryException("The host is shutting down; deliver again later", null);
+            }
+            inbound.store(channelId, event);
+        };
+    }
+
+    private void onReport(HostChannelContext reporter, ChannelStatus status) {
+        UUID channelId = UUID.fromString(reporter.channelId());
+        // Handled on a thread of its own: the report may come from a thread that stopping the channel interrupts.
+        Thread.ofVirtual().name("channel-report").start(() -> withLock(channelId, () -> {
+            ChannelRun current = runs.get(channelId);
+            if (current == null || current.context() != reporter) {
+                return; // a late report from a run that has ended
+            }
+            switch (status.state()) {
+                case NEEDS_ATTENTION -> {
+                    halt(channelId);
+                    channels.recordState(channelId, ChannelState.NEEDS_ATTENTION, status.reason(), status.fixHint());
+                    log.warn("Channel {} needs attention: {}", channelId, status.reason());
+                }
+                case FAILED, STOPPED -> {
+                    halt(channelId);
+                    failed(channelId, status.reason(), status.fixHint(), current);
+                }
+                case RUNNING, DEGRADED -> {
+                    ChannelRecord record = channels.find(channelId).orElse(null);
+                    if (record != null && (record.state() != status.state()
+                            || !Objects.equals(record.stateReason(), status.reason()))) {
+                        channels.recordState(channelId, status.state(), status.reason(), status.fixHint());
+                    }
+                }
+                case CREATED, STARTING -> {
+                    // not for a channel to say: the host decides when a channel is created or starting
+                }
+            }
+        }));
+    }
+
+    /**
+     * Records a failure and schedules the next automatic restart, unless the crash-loop cap is reached.
+     *
+     * @param endedRun the run that failed after it had started, or {@code null} when it never started
+     */
+    private void failed(UUID channelId, String reason, String fixHint, ChannelRun endedRun) {
+        Restarts previous = restarts.get(channelId);
+        int count = previous == null || ranLongEnough(endedRun) ? 1 : previous.count() + 1;
+        if (count > properties.maxRestarts()) {
+            channels.recordState(channelId, ChannelState.FAILED,
+                    reason + " (gave up after " + properties.maxRestarts() + " automatic restarts)",
+                    fixHint != null ? fixHint : "Fix the cause, then press Start.");
+            restarts.remove(channelId);
+            log.warn("Channel {} failed {} times in a row; no more automatic restarts: {}", channelId,
+                    properties.maxRestarts(), reason);
+            return;
+        }
+        Duration delay = restartDelay(count);
+        channels.recordState(channelId, ChannelState.FAILED, reason, fixHint != null ? fixHint
+                : "The host restarts it in " + delay.toSeconds() + " s; press Start to try now.");
+        if (!running) {
+            return; // shutting down: the next boot starts it
+        }
+        ScheduledFuture<?> next = timer.schedule(
+                () -> Thread.ofVirtual().start(() -> withLock(channelId, () -> launch(channelId))),
+                delay.toMillis(), TimeUnit.MILLISECONDS);
+        restarts.put(channelId, new Restarts(count, next));
+        log.warn("Channel {} failed; restart {} of at most {} in {}: {}", channelId, count, properties.maxRestarts(),
+                delay, reason);
+    }
+
+    private boolean ranLongEnough(ChannelRun run) {
+        return run != null && Duration.between(run.startedAt(), clock.instant()).compareTo(properties.stableAfter()) >= 0;
+    }
+
+    private Duration restartDelay(int count) {
+        Duration delay = properties.restartDelay().multipliedBy(1L << Math.min(count - 1, 20));
+        return delay.compareTo(properties.maxRestartDelay()) > 0 ? properties.maxRestartDelay() : delay;
+    }
+
+    private void cancelRestart(UUID channelId) {
+        Restarts pending = restarts.remove(channelId);
+        if (pending != null) {
+            pending.next().cancel(false);
+        }
+    }
+
+    /** Stops the current run, if any, within the stop timeout, and releases its threads. */
+    private void halt(UUID channelId) {
+        ChannelRun run = runs.remove(channelId);
+        if (run == null) {
+            return;
+        }
+        try {
+            run.provider().call("stop channel " + channelId, properties.stopTimeout(), () -> {
+                run.channel().stop();
+                return null;
+            });
+        } catch (PluginCallException e) {
+            log.warn("Channel {} did not stop cleanly and was abandoned: {}", channelId, e.getMessage());
+        } finally {
+            run.context().close();
+        }
+    }
+
+    private void withLock(UUID channelId, Runnable work) {
+        ReentrantLock lock = locks.computeIfAbsent(channelId, id -> new ReentrantLock());
+        lock.lock();
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            log.error("Handling channel {} failed", channelId, e);
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts every enabled channel, a bounded number at once, without holding up the host's start. */
+    @Override
+    public void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("channel-restarts").factory());
+        running = true;
+        List<ChannelRecord> enabled = channels.findEnabled().stream()
+                .filter(channel -> channel.state() != ChannelState.NEEDS_ATTENTION)
+                .toList();
+        if (enabled.isEmpty()) {
+            return;
+        }
+        log.info("Starting {} channels, {} at a time", enabled.size(), properties.startupConcurrency());
+        Semaphore permits = new Semaphore(properties.startupConcurrency());
+        Thread.ofVirtual().name("channel-boot").start(() -> {
+            for (ChannelRecord channel : enabled) {
+                permits.acquireUninterruptibly();
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        withLock(channel.id(), () -> launch(channel.id()));
+                    } finally {
+                        permits.release();
+                    }
+                });
+            }
+        });
+    }
+
+    /** Stops intake, then every channel in parallel, each within the stop timeout. */
+    @Override
+    public void stop() {
+        running = false;
+        timer.shutdownNow();
+        List<Thread> stopping = new ArrayList<>();
+        for (UUID channelId : List.copyOf(runs.keySet())) {
+            stopping.add(Thread.ofVirtual().start(() -> withLock(channelId, () -> halt(channelId))));
+        }
+        for (Thread thread : stopping) {
+            try {
+                thread.join(properties.stopTimeout().plusSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.info("Stopped {} channels", stopping.size());
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Channels stop after the web server and the outbound dispatcher, which have higher phases. */
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+}

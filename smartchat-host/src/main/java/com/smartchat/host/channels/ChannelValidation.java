@@ -1,0 +1,15 @@
+package com.smartchat.host.channels;
+
+import com.smartchat.channel.spi.IdentityPreview;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the host found wrong with a channel's settings, all at once, or the account they lead to.
+ *
+ * @param valid whether the settings can be saved
+ * @param fieldErrors messages by field name
+ * @param preview the account found, or {@code null}
+ */
+public record ChannelValidation(boolean valid, Map<String, List<String>> fieldErrors, IdentityPreview preview) {
+}

@@ -1,0 +1,153 @@
+package com.smartchat.host.outbound;
+
+import com.smartchat.channel.spi.FailureKind;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The durable queue of messages to send. A row is claimed for a lease before it is sent, so several dispatchers
+ * (on one host or many) never send it twice, and a dispatcher that dies releases its rows when the lease ends.
+ */
+@Repository
+public class OutboundQueue {
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    public OutboundQueue(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /**
+     * A claimed message with what sending it needs.
+     *
+     * @param conversationExternalId the network's id of the conversation
+     * @param group whether the conversation is a group or broadcast one
+     */
+    public record Pending(UUID messageId, UUID channelId, UUID conversationId, String conversationExternalId,
+                         boolean group, UUID memberId, String text, int attempts, OffsetDateTime createdAt) {
+    }
+
+    /** Queues an agent's reply in a conversation; returns the new message's id. */
+    @Transactional
+    public UUID enqueueReply(UUID conversationId, String text, String author) {
+        UUID channelId = jdbc.sql("select channel_id from conversation where id = :id").param("id", conversationId)
+                .query(UUID.class).single();
+        UUID messageId = UUID.randomUUID();
+        OffsetDateTime now = now();
+        jdbc.sql("""
+                insert into message (id, conversation_id, direction, kind, text, status, created_at, author)
+                values (:id, :conversation, 'OUT', 'REPLY', :text, 'QUEUED', :now, :author)""")
+                .param("id", messageId).param("conversation", conversationId).param("text", text)
+                .param("now", now).param("author", author)
+                .update();
+        jdbc.sql("insert into outbound (message_id, channel_id, due_at, attempts) values (:id, :channel, :now, 0)")
+                .param("id", messageId).param("channel", channelId).param("now", now)
+                .update();
+        jdbc.sql("update conversation set last_message_at = :now, unread = 0 where id = :id")
+                .param("now", now).param("id", conversationId).update();
+        return messageId;
+    }
+
+    /** Claims up to {@code limit} due messages for {@code lease}, oldest first. */
+    @Transactional
+    public List<Pending> claimDue(int limit, Duration lease) {
+        OffsetDateTime now = now();
+        List<UUID> ids = jdbc.sql("""
+                select message_id from outbound
+                where due_at <= :now and (claimed_until is null or claimed_until < :now)
+                order by due_at limit :limit
+                for update skip locked""")
+                .param("now", now).param("limit", limit)
+                .query(UUID.class).list();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        jdbc.sql("update outbound set claimed_until = :until where message_id in (:ids)")
+                .param("until", now.plus(lease)).param("ids", ids).update();
+        return jdbc.sql("""
+                select o.message_id, o.channel_id, o.attempts, m.conversation_id, m.text, m.created_at,
+                    c.external_id, c.kind, c.member_id
+                from outbound o
+                join message m on m.id = o.message_id
+                join conversation c on c.id = m.conversation_id
+                where o.message_id in (:ids)
+                order by o.due_at, m.created_at""")
+                .param("ids", ids)
+                .query((rs, row) -> new Pending(
+                        rs.getObject("message_id", UUID.class),
+                        rs.getObject("channel_id", UUID.class),
+                        rs.getObject("conversation_id", UUID.class),
+                        rs.getString("external_id"),
+                        !"PRIVATE".equals(rs.getString("kind")),
+                        rs.getObject("member_id", UUID.class),
+                        rs.getString("text"),
+                        rs.getInt("attempts"),
+                        rs.getObject("created_at", OffsetDateTime.class)))
+                .list();
+    }
+
+    /** The network accepted the message. */
+    @Transactional
+    public void markSent(UUID messageId, List<String> providerMessageIds, Instant sentAt) {
+        jdbc.sql("""
+                update message set status = 'SENT', provider_message_id = :providerIds, sent_at = :sentAt,
+                    failure_kind = null, failure_reason = null
+                where id = :id""")
+                .param("providerIds", String.join(",", providerMessageIds))
+                .param("sentAt", sentAt.atOffset(ZoneOffset.UTC)).param("id", messageId)
+                .update();
+        jdbc.sql("delete from outbound where message_id = :id").param("id", messageId).update();
+    }
+
+    /** The message will not be sent: the reason stays on it for agents to see. */
+    @Transactional
+    public void markFailed(UUID messageId, FailureKind kind, String reason) {
+        jdbc.sql("update message set status = 'FAILED', failure_kind = :kind, failure_reason = :reason where id = :id")
+                .param("kind", kind.name()).param("reason", truncate(reason)).param("id", messageId)
+                .update();
+        jdbc.sql("delete from outbound where message_id = :id").param("id", messageId).update();
+    }
+
+    /**
+     * Puts a claimed message back, due at {@code dueAt}.
+     *
+     * @param attempted whether an attempt to send was made (it then counts, and its error is kept)
+     */
+    public void release(UUID messageId, Instant dueAt, boolean attempted, String error) {
+        jdbc.sql("""
+                update outbound set due_at = :due, claimed_until = null,
+                    attempts = attempts + :attempt, last_error = coalesce(:error, last_error)
+                where message_id = :id""")
+                .param("due", dueAt.atOffset(ZoneOffset.UTC)).param("attempt", attempted ? 1 : 0)
+                .param("error", truncate(error)).param("id", messageId)
+                .update();
+    }
+
+    /** Marks the audience member who blocked the channel. */
+    public void markBlocked(UUID memberId) {
+        jdbc.sql("update audience_member set blocked = true where id = :id").param("id", memberId).update();
+    }
+
+    /** How many messages wait to be sent. */
+    public long depth() {
+        return jdbc.sql("select count(*) from outbound").query(Long.class).single();
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= 2000 ? text : text.substring(0, 1997) + "...";
+    }
+}

@@ -1,0 +1,163 @@
+package com.smartchat.host.channels;
+
+import com.smartchat.channel.spi.Channel;
+import com.smartchat.channel.spi.ChannelContext;
+import com.smartchat.channel.spi.ChannelException;
+import com.smartchat.channel.spi.ChannelProvider;
+import com.smartchat.channel.spi.ChannelState;
+import com.smartchat.channel.spi.ChannelStatus;
+import com.smartchat.channel.spi.FailureKind;
+import com.smartchat.channel.spi.FormField;
+import com.smartchat.channel.spi.FormSchema;
+import com.smartchat.channel.spi.IdentityPreview;
+import com.smartchat.channel.spi.OutboundMessage;
+import com.smartchat.channel.spi.SendReceipt;
+import com.smartchat.channel.spi.ValidationResult;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A provider on the host's test class path whose channels do what a test tells them: each channel's starts follow
+ * a script of outcomes, and a test can make a running channel report a problem.
+ */
+public class ScriptedProvider implements ChannelProvider {
+
+    /** What a channel's next start does. */
+    public enum Start { SUCCEED, FAIL_TRANSIENT, FAIL_UNAUTHORIZED, HANG }
+
+    private static final Map<String, Queue<Start>> SCRIPTS = new ConcurrentHashMap<>();
+    private static final Map<String, ScriptedChannel> CHANNELS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicInteger> STARTS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicInteger> STOPS = new ConcurrentHashMap<>();
+    static final AtomicInteger concurrentStarts = new AtomicInteger();
+    static final AtomicInteger maxConcurrentStarts = new AtomicInteger();
+
+    /** Scripts the starts of channels whose name is {@code name}; after the script runs out, starts succeed. */
+    public static void script(String name, Start... starts) {
+        SCRIPTS.put(name, new ConcurrentLinkedQueue<>(List.of(starts)));
+    }
+
+    /** How often channels named {@code name} were started. */
+    public static int starts(String name) {
+        return STARTS.computeIfAbsent(name, key -> new AtomicInteger()).get();
+    }
+
+    /** How often channels named {@code name} were stopped. */
+    public static int stops(String name) {
+        return STOPS.computeIfAbsent(name, key -> new AtomicInteger()).get();
+    }
+
+    /** The latest channel opened with that name. */
+    public static ScriptedChannel channel(String name) {
+        return CHANNELS.get(name);
+    }
+
+    @Override
+    public String id() {
+        return "scripted";
+    }
+
+    @Override
+    public String displayName() {
+        return "Scripted";
+    }
+
+    @Override
+    public String description() {
+        return "A test channel that does what the test says.";
+    }
+
+    @Override
+    public String spiVersion() {
+        return SPI_VERSION;
+    }
+
+    @Override
+    public FormSchema schema() {
+        return FormSchema.builder()
+                .field(FormField.secret("key").label("Key").required().build())
+                .build();
+    }
+
+    @Override
+    public ValidationResult validate(com.smartchat.channel.spi.ChannelSettings settings) {
+        String key = settings.secret("key").orElseThrow().reveal();
+        if (key.equals("wrong")) {
+            return ValidationResult.builder().error("key", "This key is refused.").build();
+        }
+        return ValidationResult.valid(new IdentityPreview(key.startsWith("other") ? "other" : "account-1",
+                "Scripted account", "scripted_bot", null, List.of()));
+    }
+
+    @Override
+    public Channel open(ChannelContext context) {
+        ScriptedChannel channel = new ScriptedChannel(context);
+        CHANNELS.put(context.settings().name(), channel);
+        return channel;
+    }
+
+    /** A channel following its script. */
+    public static final class ScriptedChannel implements Channel {
+        private final ChannelContext context;
+        private final String name;
+        final CountDownLatch hanging = new CountDownLatch(1);
+
+        ScriptedChannel(ChannelContext context) {
+            this.context = context;
+            this.name = context.settings().name();
+        }
+
+        @Override
+        public void start() throws ChannelException {
+            STARTS.computeIfAbsent(name, key -> new AtomicInteger()).incrementAndGet();
+            maxConcurrentStarts.accumulateAndGet(concurrentStarts.incrementAndGet(), Math::max);
+            try {
+                Start next = SCRIPTS.getOrDefault(name, new ConcurrentLinkedQueue<>()).poll();
+                switch (next == null ? Start.SUCCEED : next) {
+                    case SUCCEED -> sleep(20);
+                    case FAIL_TRANSIENT -> throw new ChannelException(FailureKind.TRANSIENT, "The network is down");
+                    case FAIL_UNAUTHORIZED -> throw new ChannelException(FailureKind.UNAUTHORIZED,
+                            "The key was revoked", "Paste a new key", null, null);
+                    case HANG -> sleep(60_000);
+                }
+            } finally {
+                concurrentStarts.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void stop() {
+            STOPS.computeIfAbsent(name, key -> new AtomicInteger()).incrementAndGet();
+        }
+
+        @Override
+        public CompletionStage<SendReceipt> send(OutboundMessage message) {
+            return CompletableFuture.completedFuture(new SendReceipt(List.of("1"), context.clock().instant()));
+        }
+
+        @Override
+        public ChannelStatus status() {
+            return ChannelStatus.running();
+        }
+
+        /** Makes the channel tell the host about a problem, as a plugin does from its own threads. */
+        public void report(ChannelState state, String reason, String fixHint) {
+            context.executor().execute(() -> context.report(ChannelStatus.of(state, reason, fixHint)));
+        }
+
+        private static void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
