@@ -1,0 +1,90 @@
+package com.smartchat.host.plugins;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.convert.DurationStyle;
+
+/**
+ * Runs plugin code the way every call into a plugin must run: on a virtual thread of its own whose context class
+ * loader is the plugin's (libraries look classes up there), and under a timeout, so that a plugin that hangs cannot
+ * hang the host. A call that overruns is interrupted and abandoned: the caller goes on, the plugin's thread ends
+ * when the plugin lets it.
+ */
+final class PluginCalls {
+
+    private static final Logger log = LoggerFactory.getLogger(PluginCalls.class);
+
+    private PluginCalls() {
+    }
+
+    /**
+     * @param plugin the plugin's name, for the log
+     * @param classLoader the plugin's class loader
+     * @param what what the host is doing, for messages, such as {@code start channel 42}
+     * @throws PluginCallException when the work throws, or overruns the timeout
+     */
+    static <T> T call(String plugin, ClassLoader classLoader, String what, Duration timeout, Callable<T> work)
+            throws PluginCallException {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = Thread.ofVirtual().name("plugin " + plugin + ": " + what).unstarted(() -> {
+            Thread.currentThread().setContextClassLoader(classLoader);
+            try {
+                result.complete(work.call());
+            } catch (Throwable failure) { // an Error from plugin code (NoClassDefFoundError...) is its failure too
+                result.completeExceptionally(failure);
+            }
+        });
+        thread.start();
+        try {
+            return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new PluginCallException(what + " failed: " + describe(e.getCause()), e.getCause(), false);
+        } catch (TimeoutException e) {
+            thread.interrupt();
+            String message = what + " did not finish within " + DurationStyle.SIMPLE.print(timeout)
+                    + " and was abandoned";
+            log.warn("Plugin {}: {}; it was still running here:", plugin, message, stackOf(thread));
+            throw new PluginCallException(message, null, true);
+        } catch (InterruptedException e) {
+            thread.interrupt();
+            Thread.currentThread().interrupt();
+            throw new PluginCallException(what + " was interrupted because the host is stopping it", e, false);
+        }
+    }
+
+    /** A one-line account of a failure and its causes, without stack traces. */
+    static String describe(Throwable failure) {
+        List<String> parts = new ArrayList<>();
+        for (Throwable cause = failure; cause != null && parts.size() < 4; cause = cause.getCause()) {
+            parts.add(describeOne(cause));
+        }
+        return String.join("; caused by ", parts);
+    }
+
+    private static String describeOne(Throwable failure) {
+        if (failure instanceof NoClassDefFoundError) {
+            return "class " + String.valueOf(failure.getMessage()).replace('/', '.') + " is missing: it is neither "
+                    + "in the plugin nor shared by the host (the host shares only the JDK, the SPI and SLF4J)";
+        }
+        if (failure instanceof ServiceConfigurationError) {
+            return failure.getMessage(); // already names the service and the provider class
+        }
+        String type = failure.getClass().getSimpleName();
+        return failure.getMessage() == null ? type : type + ": " + failure.getMessage();
+    }
+
+    private static Throwable stackOf(Thread thread) {
+        Throwable stack = new Throwable("stack of " + thread.getName());
+        stack.setStackTrace(thread.getStackTrace());
+        return stack;
+    }
+}
