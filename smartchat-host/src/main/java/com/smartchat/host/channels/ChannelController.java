@@ -3,8 +3,6 @@ package com.smartchat.host.channels;
 import com.smartchat.channel.spi.ChannelState;
 import com.smartchat.channel.spi.ChannelStatus;
 import com.smartchat.host.channels.ChannelRecord.ChannelIdentity;
-import com.smartchat.host.spaces.SpaceController;
-import com.smartchat.host.spaces.SpaceRepository;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -33,14 +31,10 @@ public class ChannelController {
     private final ChannelService service;
     private final ChannelRepository channels;
     private final ChannelSupervisor supervisor;
-    private final SpaceRepository spaces;
-
-    public ChannelController(ChannelService service, ChannelRepository channels, ChannelSupervisor supervisor,
-                             SpaceRepository spaces) {
+    public ChannelController(ChannelService service, ChannelRepository channels, ChannelSupervisor supervisor) {
         this.service = service;
         this.channels = channels;
         this.supervisor = supervisor;
-        this.spaces = spaces;
     }
 
     /**
@@ -74,14 +68,14 @@ public class ChannelController {
 
     @PostMapping("/validate")
     public ChannelValidation validate(@PathVariable("space") UUID spaceId, @Valid @RequestBody NewChannel request) {
-        requireSpace(spaceId);
+        service.requireSpace(spaceId);
         return service.validate(request.provider(), request.settings());
     }
 
     @PostMapping
     public ResponseEntity<ChannelView> create(@PathVariable("space") UUID spaceId, @Valid @RequestBody NewChannel request,
                                               Principal principal) {
-        requireSpace(spaceId);
+        service.requireSpace(spaceId);
         ChannelRecord channel = service.create(spaceId, request.provider(), request.settings(), actor(principal));
         return ResponseEntity.created(URI.create("/api/spaces/" + spaceId + "/channels/" + channel.id()))
                 .body(view(channel, false));
@@ -89,19 +83,19 @@ public class ChannelController {
 
     @GetMapping
     public List<ChannelView> list(@PathVariable("space") UUID spaceId) {
-        requireSpace(spaceId);
+        service.requireSpace(spaceId);
         return channels.findBySpace(spaceId).stream().map(channel -> view(channel, false)).toList();
     }
 
     @GetMapping("/{channel}")
     public ChannelView get(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId) {
-        return view(channel(spaceId, channelId), true);
+        return view(service.channelInSpace(spaceId, channelId), true);
     }
 
     @PatchMapping("/{channel}")
     public ChannelView update(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
                               @Valid @RequestBody ChannelChange change, Principal principal) {
-        channel(spaceId, channelId);
+        service.channelInSpace(spaceId, channelId);
         return view(service.update(channelId, change.settings(), change.confirmDifferentAccount(), actor(principal)), true);
     }
 
@@ -109,7 +103,7 @@ public class ChannelController {
     public ResponseEntity<Void> delete(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
                                        @RequestParam(name = "purgeHistory", defaultValue = "false") boolean purgeHistory,
                                        Principal principal) {
-        channel(spaceId, channelId);
+        service.channelInSpace(spaceId, channelId);
         service.delete(channelId, purgeHistory, actor(principal));
         return ResponseEntity.noContent().build();
     }
@@ -117,7 +111,7 @@ public class ChannelController {
     @PostMapping("/{channel}/{action:start|stop|restart}")
     public ChannelView act(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
                            @PathVariable("action") String action, Principal principal) {
-        channel(spaceId, channelId);
+        service.channelInSpace(spaceId, channelId);
         return view(service.act(channelId, action, actor(principal)), true);
     }
 
@@ -129,16 +123,6 @@ public class ChannelController {
                 detailed ? channels.history(channel.id(), 50) : null, channel.createdAt());
     }
 
-    private void requireSpace(UUID spaceId) {
-        spaces.find(spaceId).orElseThrow(() -> SpaceController.notFound(spaceId));
-    }
-
-    /** The channel, when it belongs to the Space; not found otherwise, telling nothing about other Spaces. */
-    private ChannelRecord channel(UUID spaceId, UUID channelId) {
-        requireSpace(spaceId);
-        return channels.find(channelId).filter(channel -> channel.spaceId().equals(spaceId))
-                .orElseThrow(() -> ChannelService.notFound(channelId));
-    }
 
     private static String actor(Principal principal) {
         return principal == null ? "anonymous" : principal.getName();

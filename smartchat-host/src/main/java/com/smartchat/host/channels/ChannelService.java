@@ -13,6 +13,8 @@ import com.smartchat.host.channels.ChannelRequestException.Reason;
 import com.smartchat.host.plugins.LoadedProvider;
 import com.smartchat.host.plugins.PluginCallException;
 import com.smartchat.host.plugins.PluginRegistry;
+import com.smartchat.host.spaces.SpaceController;
+import com.smartchat.host.spaces.SpaceRepository;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -41,16 +43,30 @@ public class ChannelService {
     private final ChannelSupervisor supervisor;
     private final ProviderConfiguration providerConfiguration;
     private final ChannelProperties properties;
+    private final SpaceRepository spaces;
 
     public ChannelService(PluginRegistry plugins, ChannelRepository channels, ChannelSettingsCodec codec,
                           ChannelSupervisor supervisor, ProviderConfiguration providerConfiguration,
-                          ChannelProperties properties) {
+                          ChannelProperties properties, SpaceRepository spaces) {
         this.plugins = plugins;
         this.channels = channels;
         this.codec = codec;
         this.supervisor = supervisor;
         this.providerConfiguration = providerConfiguration;
         this.properties = properties;
+        this.spaces = spaces;
+    }
+
+    /** The Space, or not found. */
+    public void requireSpace(UUID spaceId) {
+        spaces.find(spaceId).orElseThrow(() -> SpaceController.notFound(spaceId));
+    }
+
+    /** The channel, when it belongs to the Space; not found otherwise, telling nothing about other Spaces. */
+    public ChannelRecord channelInSpace(UUID spaceId, UUID channelId) {
+        requireSpace(spaceId);
+        return channels.find(channelId).filter(channel -> channel.spaceId().equals(spaceId))
+                .orElseThrow(() -> notFound(channelId));
     }
 
     /** Checks settings as the form would be saved: the schema's rules, then the provider's own check. */
@@ -224,7 +240,7 @@ public class ChannelService {
         return identity.username() != null ? "@" + identity.username() : identity.displayName();
     }
 
-    static ChannelRequestException notFound(UUID channelId) {
+    private static ChannelRequestException notFound(UUID channelId) {
         return new ChannelRequestException(Reason.NOT_FOUND, "There is no channel " + channelId + ".");
     }
 }

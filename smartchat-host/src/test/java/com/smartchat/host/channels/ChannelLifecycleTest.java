@@ -15,9 +15,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 
 @SpringBootTest(properties = {
-        "spring.datasource.url=jdbc:h2:mem:lifecycle;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-        "smartchat.data-dir=target/test-data/lifecycle",
-        "smartchat.plugins.dir=target/test-data/no-plugins",
         "smartchat.channels.restart-delay=100ms",
         "smartchat.channels.max-restart-delay=400ms",
         "smartchat.channels.max-restarts=3",

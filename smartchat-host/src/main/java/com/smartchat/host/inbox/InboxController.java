@@ -1,0 +1,83 @@
+package com.smartchat.host.inbox;
+
+import com.smartchat.host.channels.ChannelRequestException;
+import com.smartchat.host.channels.ChannelService;
+import com.smartchat.host.inbox.InboxRepository.ConversationView;
+import com.smartchat.host.inbox.InboxRepository.MessageView;
+import com.smartchat.host.outbound.OutboundQueue;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.net.URI;
+import java.security.Principal;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/spaces/{space}/channels/{channel}/conversations}: conversations, transcripts and agents' replies. */
+@RestController
+@RequestMapping("/api/spaces/{space}/channels/{channel}/conversations")
+public class InboxController {
+
+    private final InboxRepository inbox;
+    private final OutboundQueue outbound;
+    private final ChannelService channels;
+    private final ApplicationEventPublisher events;
+
+    public InboxController(InboxRepository inbox, OutboundQueue outbound, ChannelService channels,
+                           ApplicationEventPublisher events) {
+        this.inbox = inbox;
+        this.outbound = outbound;
+        this.channels = channels;
+        this.events = events;
+    }
+
+    /** An agent's reply; long texts are split by the channel as its network requires. */
+    public record Reply(@NotBlank @Size(max = 20_000) String text) {
+    }
+
+    @GetMapping
+    public List<ConversationView> conversations(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
+                                                @RequestParam(name = "limit", defaultValue = "100") int limit) {
+        channels.channelInSpace(spaceId, channelId);
+        return inbox.conversationsOfChannel(channelId, Math.clamp(limit, 1, 500));
+    }
+
+    @GetMapping("/{conversation}/messages")
+    public List<MessageView> messages(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
+                                      @PathVariable("conversation") UUID conversationId,
+                                      @RequestParam(name = "limit", defaultValue = "200") int limit) {
+        conversation(spaceId, channelId, conversationId);
+        inbox.markRead(conversationId);
+        return inbox.transcript(conversationId, Math.clamp(limit, 1, 1000));
+    }
+
+    @PostMapping("/{conversation}/messages")
+    public ResponseEntity<MessageView> reply(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
+                                             @PathVariable("conversation") UUID conversationId,
+                                             @Valid @RequestBody Reply reply, Principal principal) {
+        conversation(spaceId, channelId, conversationId);
+        UUID messageId = outbound.enqueueReply(conversationId, reply.text(),
+                principal == null ? "anonymous" : principal.getName());
+        events.publishEvent(new InboxChanged(channelId, conversationId));
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/spaces/" + spaceId + "/channels/" + channelId + "/conversations/"
+                        + conversationId + "/messages"))
+                .body(inbox.message(messageId).orElseThrow());
+    }
+
+    private void conversation(UUID spaceId, UUID channelId, UUID conversationId) {
+        channels.channelInSpace(spaceId, channelId);
+        inbox.conversation(conversationId).filter(conversation -> conversation.channelId().equals(channelId))
+                .orElseThrow(() -> new ChannelRequestException(ChannelRequestException.Reason.NOT_FOUND,
+                        "There is no conversation " + conversationId + "."));
+    }
+}

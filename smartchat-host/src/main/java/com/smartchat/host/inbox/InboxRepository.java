@@ -1,0 +1,98 @@
+package com.smartchat.host.inbox;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Reads conversations and transcripts. */
+@Repository
+public class InboxRepository {
+
+    private final JdbcClient jdbc;
+
+    public InboxRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * A conversation as agents see it.
+     *
+     * @param memberName the person of a private conversation, or {@code null} for a group
+     * @param lastText the latest message's text, for a list's preview
+     */
+    public record ConversationView(UUID id, UUID channelId, String channelName, String externalId, String kind,
+                                   String title, String memberName, String memberUsername, Boolean memberBlocked,
+                                   OffsetDateTime lastMessageAt, int unread, String lastText) {
+    }
+
+    /**
+     * One entry of a transcript.
+     *
+     * @param direction {@code IN} from the audience, {@code OUT} to it
+     * @param status {@code RECEIVED}, or for outgoing messages {@code QUEUED}, {@code SENT} or {@code FAILED}
+     * @param author who wrote an outgoing message: an agent's user name, or {@code greeting}
+     */
+    public record MessageView(UUID id, String direction, String kind, String text, String attachments, String status,
+                              String failureKind, String failureReason, String author, String memberName,
+                              OffsetDateTime createdAt, OffsetDateTime sentAt) {
+    }
+
+    private static final String CONVERSATIONS = """
+            select c.id, c.channel_id, ch.name as channel_name, c.external_id, c.kind, c.title,
+                m.display_name as member_name, m.username as member_username, m.blocked as member_blocked,
+                c.last_message_at, c.unread,
+                (select text from message where conversation_id = c.id order by created_at desc limit 1) as last_text
+            from conversation c
+            join channel ch on ch.id = c.channel_id
+            left join audience_member m on m.id = c.member_id
+            """;
+
+    /** A channel's conversations, most recent first. */
+    public List<ConversationView> conversationsOfChannel(UUID channelId, int limit) {
+        return jdbc.sql(CONVERSATIONS + " where c.channel_id = :channel order by c.last_message_at desc limit :limit")
+                .param("channel", channelId).param("limit", limit)
+                .query(ConversationView.class).list();
+    }
+
+    /** A Space's conversations across its channels, most recent first. */
+    public List<ConversationView> conversationsOfSpace(UUID spaceId, int limit) {
+        return jdbc.sql(CONVERSATIONS + " where ch.space_id = :space order by c.last_message_at desc limit :limit")
+                .param("space", spaceId).param("limit", limit)
+                .query(ConversationView.class).list();
+    }
+
+    public Optional<ConversationView> conversation(UUID conversationId) {
+        return jdbc.sql(CONVERSATIONS + " where c.id = :id").param("id", conversationId)
+                .query(ConversationView.class).optional();
+    }
+
+    /** The latest messages of a conversation, oldest first. */
+    public List<MessageView> transcript(UUID conversationId, int limit) {
+        List<MessageView> newestFirst = jdbc.sql("""
+                select msg.id, msg.direction, msg.kind, msg.text, msg.attachments, msg.status, msg.failure_kind,
+                    msg.failure_reason, msg.author, m.display_name as member_name, msg.created_at, msg.sent_at
+                from message msg left join audience_member m on m.id = msg.member_id
+                where msg.conversation_id = :id
+                order by msg.created_at desc, msg.id desc limit :limit""")
+                .param("id", conversationId).param("limit", limit)
+                .query(MessageView.class).list();
+        return newestFirst.reversed();
+    }
+
+    public Optional<MessageView> message(UUID messageId) {
+        return jdbc.sql("""
+                select msg.id, msg.direction, msg.kind, msg.text, msg.attachments, msg.status, msg.failure_kind,
+                    msg.failure_reason, msg.author, m.display_name as member_name, msg.created_at, msg.sent_at
+                from message msg left join audience_member m on m.id = msg.member_id
+                where msg.id = :id""")
+                .param("id", messageId).query(MessageView.class).optional();
+    }
+
+    /** An agent read the conversation. */
+    public void markRead(UUID conversationId) {
+        jdbc.sql("update conversation set unread = 0 where id = :id").param("id", conversationId).update();
+    }
+}
