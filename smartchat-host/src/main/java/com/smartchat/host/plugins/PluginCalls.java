@@ -66,6 +66,9 @@ final class PluginCalls {
         List<String> parts = new ArrayList<>();
         for (Throwable cause = failure; cause != null && parts.size() < 4; cause = cause.getCause()) {
             parts.add(describeOne(cause));
+            if (cause instanceof NoClassDefFoundError) {
+                break; // its causes only repeat the class name
+            }
         }
         return String.join("; caused by ", parts);
     }
