@@ -1,0 +1,76 @@
+package com.smartchat.telegram;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
+import org.telegram.telegrambots.meta.api.objects.Update;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
+
+/**
+ * The getUpdates request this plugin hands TelegramBots' poller. It differs from the library's in how it reads the
+ * answer: update by update, with a tolerant mapper, keeping each update's JSON. TelegramBots' own reading fails the
+ * whole batch on one update type its model does not know (and then polls the same batch forever); here such an
+ * update is kept and becomes {@code Unrecognized}.
+ */
+final class PollRequest extends GetUpdates {
+
+    /** An update together with the JSON it came as. */
+    static final class RawUpdate extends Update {
+        @JsonIgnore
+        transient JsonNode json;
+        /** TelegramBots' model could not read it: only its id and JSON are known. */
+        @JsonIgnore
+        transient boolean unreadable;
+    }
+
+    /** Told before each batch is handed to the poller; see {@link TelegramChannel}. */
+    interface BatchListener {
+        void batchRead(List<RawUpdate> batch);
+    }
+
+    @JsonIgnore
+    private final transient BatchListener listener;
+
+    PollRequest(Integer offset, int timeoutSeconds, BatchListener listener) {
+        this.listener = listener;
+        setOffset(offset);
+        setLimit(100);
+        setTimeout(timeoutSeconds);
+        setAllowedUpdates(List.of()); // every type except chat_member and reactions, whatever was set before
+    }
+
+    @Override
+    public ArrayList<Update> deserializeResponse(String answer) throws TelegramApiRequestException {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(answer);
+        } catch (IOException e) {
+            throw new TelegramApiRequestException("Telegram's answer to getUpdates is not JSON", e);
+        }
+        if (root == null || !root.path("ok").asBoolean(false) || !root.path("result").isArray()) {
+            return super.deserializeResponse(answer); // throws with Telegram's error code and parameters
+        }
+        ArrayList<Update> updates = new ArrayList<>();
+        List<RawUpdate> batch = new ArrayList<>();
+        for (JsonNode node : root.path("result")) {
+            RawUpdate update;
+            try {
+                update = Json.MAPPER.treeToValue(node, RawUpdate.class);
+            } catch (IOException | RuntimeException e) {
+                update = new RawUpdate();
+                update.unreadable = true;
+            }
+            if (update.getUpdateId() == null) {
+                update.setUpdateId(node.path("update_id").asInt());
+            }
+            update.json = node;
+            updates.add(update);
+            batch.add(update);
+        }
+        listener.batchRead(batch);
+        return updates;
+    }
+}

@@ -1,0 +1,172 @@
+package com.smartchat.telegram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * The one HTTP client every channel of this provider shares: one connection pool, one dispatcher whose calls run
+ * on virtual threads, a per-host limit high enough for thousands of bots, and a read timeout above the longest
+ * poll. Channels and validations {@link #acquire() acquire} it and {@link #release() release} it; when the last
+ * user releases it, its threads and connections are shut down.
+ *
+ * <p>{@link #requests()} and {@link #probe()} are views of the same client ({@link OkHttpClient#newBuilder()}
+ * shares the pool and dispatcher) that only add an overall deadline per call.
+ */
+final class SharedHttp {
+
+    /** Longer than the longest poll ({@link TelegramConfig#MAX_POLL_TIMEOUT_SECONDS}). */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(TelegramConfig.MAX_POLL_TIMEOUT_SECONDS + 20);
+    /** The deadline of a send. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** The deadline of a check (validate, start-up checks, diagnostics): the host waits on these. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(4);
+
+    private static final Object LOCK = new Object();
+    private static SharedHttp current;
+    private static int users;
+
+    private static final ThreadLocal<Outcome> LAST_POLL = new ThreadLocal<>();
+
+    private final OkHttpClient client;
+    private final OkHttpClient requests;
+    private final OkHttpClient probe;
+    private final ExecutorService callThreads;
+
+    private SharedHttp() {
+        callThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("telegram-http-", 0).factory());
+        Dispatcher dispatcher = new Dispatcher(callThreads);
+        dispatcher.setMaxRequests(10_000);
+        dispatcher.setMaxRequestsPerHost(10_000);
+        client = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(256, 2, TimeUnit.MINUTES))
+                .connectTimeout(Duration.ofSeconds(10))
+                .writeTimeout(Duration.ofSeconds(30))
+                .readTimeout(READ_TIMEOUT)
+                .retryOnConnectionFailure(true)
+                .addInterceptor(SharedHttp::recordPollOutcome)
+                .build();
+        requests = client.newBuilder().callTimeout(REQUEST_TIMEOUT).build();
+        probe = client.newBuilder().callTimeout(PROBE_TIMEOUT).build();
+    }
+
+    /** The shared client, created when the first user arrives. Pair every call with {@link #release()}. */
+    static SharedHttp acquire() {
+        synchronized (LOCK) {
+            if (current == null) {
+                current = new SharedHttp();
+            }
+            users++;
+            return current;
+        }
+    }
+
+    /** Gives the client back; the last user's release shuts it down. Call once per {@link #acquire()}. */
+    void release() {
+        synchronized (LOCK) {
+            if (current != this) {
+                return;
+            }
+            if (--users > 0) {
+                return;
+            }
+            current = null;
+        }
+        client.dispatcher().cancelAll();
+        callThreads.shutdownNow();
+        client.connectionPool().evictAll();
+    }
+
+    /** How many users hold the client now: for tests. */
+    static int users() {
+        synchronized (LOCK) {
+            return users;
+        }
+    }
+
+    /** The client for long polling: the one TelegramBots' poller gets. */
+    OkHttpClient polling() {
+        return client;
+    }
+
+    /** The same client with a deadline for sends. */
+    OkHttpClient requests() {
+        return requests;
+    }
+
+    /** The same client with a short deadline for checks. */
+    OkHttpClient probe() {
+        return probe;
+    }
+
+    // ------------------------------------------------------------------------------- what the poller cannot tell
+
+    /**
+     * What the last getUpdates or deleteWebhook on this thread got: TelegramBots' poller throws away the HTTP status
+     * and the body of a failed poll, so this interceptor keeps them for the poller's {@code BackOff}, which runs on
+     * the same thread right after the failure.
+     *
+     * @param httpStatus the HTTP status, or 0 when no answer came
+     * @param errorCode Telegram's {@code error_code}, or 0
+     * @param description Telegram's description, or {@code null}
+     * @param retryAfter Telegram's {@code retry_after} in seconds, or {@code null}
+     * @param failure the I/O failure when no answer came, or {@code null}
+     */
+    record Outcome(int httpStatus, int errorCode, String description, Integer retryAfter, IOException failure) {
+
+        /** Telegram's error code, or the HTTP status when the body said nothing. */
+        int code() {
+            return errorCode != 0 ? errorCode : httpStatus;
+        }
+    }
+
+    /** Takes the outcome recorded on this thread, if any. */
+    static Outcome takeLastPollOutcome() {
+        Outcome outcome = LAST_POLL.get();
+        LAST_POLL.remove();
+        return outcome;
+    }
+
+    private static Response recordPollOutcome(Interceptor.Chain chain) throws IOException {
+        Request request = chain.request();
+        String path = request.url().encodedPath().toLowerCase(Locale.ROOT);
+        if (!path.endsWith("/getupdates") && !path.endsWith("/deletewebhook")) {
+            return chain.proceed(request);
+        }
+        LAST_POLL.remove();
+        Response response;
+        try {
+            response = chain.proceed(request);
+        } catch (IOException e) {
+            LAST_POLL.set(new Outcome(0, 0, null, null, e));
+            throw e;
+        }
+        if (!response.isSuccessful()) {
+            int errorCode = 0;
+            String description = null;
+            Integer retryAfter = null;
+            try {
+                JsonNode body = Json.MAPPER.readTree(response.peekBody(64 * 1024).string());
+                errorCode = body.path("error_code").asInt(0);
+                description = body.path("description").isTextual() ? body.path("description").asText() : null;
+                JsonNode after = body.path("parameters").path("retry_after");
+                retryAfter = after.canConvertToInt() && after.asInt() > 0 ? after.asInt() : null;
+            } catch (IOException | RuntimeException e) {
+                // not a Bot API answer (a proxy's error page): the HTTP status is all there is
+            }
+            LAST_POLL.set(new Outcome(response.code(), errorCode, description, retryAfter, null));
+        }
+        return response;
+    }
+}

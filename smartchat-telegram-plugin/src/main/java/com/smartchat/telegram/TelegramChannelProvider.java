@@ -1,0 +1,181 @@
+package com.smartchat.telegram;
+
+import com.smartchat.channel.spi.Channel;
+import com.smartchat.channel.spi.ChannelContext;
+import com.smartchat.channel.spi.ChannelProvider;
+import com.smartchat.channel.spi.ChannelSettings;
+import com.smartchat.channel.spi.FormField;
+import com.smartchat.channel.spi.FormSchema;
+import com.smartchat.channel.spi.IdentityPreview;
+import com.smartchat.channel.spi.RateLimit;
+import com.smartchat.channel.spi.ValidationResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
+import org.telegram.telegrambots.meta.api.methods.GetMe;
+import org.telegram.telegrambots.meta.api.objects.User;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
+
+/**
+ * Telegram bots as SmartChat channels, on TelegramBots. An admin pastes the bot's token from BotFather; the channel
+ * receives by long polling and sends through the Bot API.
+ *
+ * <p>Host settings ({@code smartchat.plugins.telegram.*}): {@code api-url}, the Bot API server (default
+ * {@code https://api.telegram.org}; a channel's own "Bot API server" field overrides it), and {@code poll-timeout},
+ * the seconds one long poll waits (default 50, at most 90).
+ */
+public final class TelegramChannelProvider implements ChannelProvider {
+
+    /** This provider's id. */
+    public static final String ID = "telegram";
+
+    private static final FormSchema SCHEMA = FormSchema.builder()
+            .version(1)
+            .field(FormField.secret(TelegramConfig.TOKEN)
+                    .label("Token")
+                    .help(TelegramConfig.TOKEN_HELP)
+                    .placeholder(TelegramConfig.TOKEN_EXAMPLE)
+                    .required()
+                    .maxLength(200)
+                    .pattern(TelegramConfig.TOKEN_PATTERN.pattern(), TelegramConfig.TOKEN_SHAPE_MESSAGE)
+                    .build())
+            .field(FormField.url(TelegramConfig.API_URL)
+                    .label("Bot API server")
+                    .help("Only for a self-hosted Bot API server: its address, such as http://localhost:8081. Leave "
+                            + "empty to use the platform's (normally https://api.telegram.org).")
+                    .placeholder(TelegramConfig.DEFAULT_API_URL)
+                    .maxLength(200)
+                    .build())
+            .build();
+
+    /** Telegram's limits: about 1 message a second per chat, 20 a minute per group, 30 a second per bot. */
+    private static final List<RateLimit> RATE_LIMITS = List.of(
+            new RateLimit(RateLimit.Scope.CONVERSATION, 1, Duration.ofSeconds(1), 3),
+            new RateLimit(RateLimit.Scope.GROUP_CONVERSATION, 20, Duration.ofMinutes(1), 3),
+            new RateLimit(RateLimit.Scope.CHANNEL, 30, Duration.ofSeconds(1), 30));
+
+    /** For {@link java.util.ServiceLoader}: does nothing. */
+    public TelegramChannelProvider() {
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String displayName() {
+        return "Telegram";
+    }
+
+    @Override
+    public String description() {
+        return "Connect a Telegram bot: people who write to it reach your inbox, and your agents answer them in "
+                + "Telegram. Create the bot with @BotFather and paste its token here.";
+    }
+
+    @Override
+    public String logoSvg() {
+        return Logo.SVG;
+    }
+
+    @Override
+    public String spiVersion() {
+        return SPI_VERSION;
+    }
+
+    @Override
+    public FormSchema schema() {
+        return SCHEMA;
+    }
+
+    @Override
+    public List<RateLimit> rateLimits() {
+        return RATE_LIMITS;
+    }
+
+    @Override
+    public Channel open(ChannelContext context) {
+        return new TelegramChannel(context);
+    }
+
+    /**
+     * Checks the token's shape and the server address, then asks Telegram ({@code getMe}, within a few seconds)
+     * whose token it is. Telegram being unreachable is told apart from a rejected token.
+     */
+    @Override
+    public ValidationResult validate(ChannelSettings settings) {
+        ValidationResult.Builder result = ValidationResult.builder();
+        TelegramConfig config;
+        try {
+            config = TelegramConfig.from(settings);
+        } catch (TelegramConfig.InvalidSetting e) {
+            result.error(e.field(), e.getMessage());
+            if (e.field().equals(TelegramConfig.TOKEN)) {
+                // the address may be wrong too: say so now rather than after the next try
+                try {
+                    TelegramConfig.from(settings.withValues(withExampleToken(settings)));
+                } catch (TelegramConfig.InvalidSetting other) {
+                    result.error(other.field(), other.getMessage());
+                }
+            }
+            return result.build();
+        }
+        SharedHttp http = SharedHttp.acquire();
+        try {
+            OkHttpTelegramClient client = new OkHttpTelegramClient(Json.MAPPER, http.probe(), config.rawToken(),
+                    config.apiUrl());
+            User me = client.execute(new GetMe());
+            if (me == null || me.getId() == null) {
+                return result.error(TelegramConfig.TOKEN, "Telegram at " + config.baseUrl() + " gave no answer about "
+                        + "this token. Try again in a moment.").build();
+            }
+            if (!Boolean.TRUE.equals(me.getIsBot())) {
+                return result.error(TelegramConfig.TOKEN, "This token belongs to a user account, not a bot. Create a "
+                        + "bot with /newbot in @BotFather and paste the bot's token.").build();
+            }
+            List<String> warnings = new ArrayList<>();
+            if (!Boolean.TRUE.equals(me.getCanReadAllGroupMessages())) {
+                warnings.add("Privacy mode is on: in groups this bot sees only commands, replies to it and messages "
+                        + "that mention it. To receive every group message, send /setprivacy to @BotFather, choose "
+                        + "the bot and select Disable.");
+            }
+            String username = me.getUserName();
+            String name = me.getFirstName() == null || me.getFirstName().isBlank()
+                    ? (username == null ? String.valueOf(me.getId()) : username) : me.getFirstName();
+            return result.preview(new IdentityPreview(String.valueOf(me.getId()), name, username,
+                    username == null ? null : "https://t.me/" + username, warnings)).build();
+        } catch (TelegramApiException e) {
+            return result.error(TelegramConfig.TOKEN, validationMessage(e, config)).build();
+        } catch (RuntimeException e) {
+            return result.error(TelegramConfig.TOKEN, "The token could not be checked: "
+                    + Redactor.describe(e, config.rawToken()) + ". Try again in a moment.").build();
+        } finally {
+            http.release();
+        }
+    }
+
+    private static String validationMessage(TelegramApiException failure, TelegramConfig config) {
+        int code = Failures.errorCode(failure);
+        return switch (code) {
+            case 401 -> "Telegram rejected this token: it is wrong or was revoked. Copy it again from @BotFather, or "
+                    + "send /token to @BotFather to get a new one, and paste it here.";
+            case 404 -> "Telegram does not know this token (" + config.baseUrl() + " answered 404). Check that you "
+                    + "copied all of it from @BotFather, and that the Bot API server address is right.";
+            case 0 -> "Could not reach Telegram at " + config.baseUrl() + ": "
+                    + Failures.unreachable(failure, config.rawToken()) + ". The token was not checked. Check the "
+                    + "network or the Bot API server address, then try again.";
+            case 429 -> "Telegram asks to wait before checking again (429). The token was not checked; try again in a "
+                    + "minute.";
+            default -> "Telegram could not check the token now (it answered " + code + "). The token was not "
+                    + "checked; try again in a moment.";
+        };
+    }
+
+    private static java.util.Map<String, Object> withExampleToken(ChannelSettings settings) {
+        java.util.Map<String, Object> values = new java.util.LinkedHashMap<>(settings.values());
+        values.put(TelegramConfig.TOKEN, com.smartchat.channel.spi.Secret.of(TelegramConfig.TOKEN_EXAMPLE));
+        return values;
+    }
+}
