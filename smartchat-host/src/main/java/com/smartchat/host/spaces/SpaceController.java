@@ -1,5 +1,6 @@
 package com.smartchat.host.spaces;
 
+import com.smartchat.host.security.SpaceAccess;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -23,9 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class SpaceController {
 
     private final SpaceRepository spaces;
+    private final SpaceAccess access;
 
-    public SpaceController(SpaceRepository spaces) {
+    public SpaceController(SpaceRepository spaces, SpaceAccess access) {
         this.spaces = spaces;
+        this.access = access;
     }
 
     /** What creating a Space takes. */
@@ -34,11 +37,15 @@ public class SpaceController {
 
     @GetMapping
     public List<Space> list() {
-        return spaces.findAll();
+        return spaces.findAll().stream().filter(space -> access.canSee(space.id())).toList();
     }
 
     @PostMapping
     public ResponseEntity<Space> create(@Valid @RequestBody NewSpace request) {
+        if (!access.isPlatformAdmin()) {
+            throw new ErrorResponseException(HttpStatus.FORBIDDEN, ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN,
+                    "Only a platform admin can create Spaces."), null);
+        }
         Space space = spaces.create(request.name().strip());
         return ResponseEntity.created(URI.create("/api/spaces/" + space.id())).body(space);
     }

@@ -137,9 +137,19 @@ public class ScriptedProvider implements ChannelProvider {
             STOPS.computeIfAbsent(name, key -> new AtomicInteger()).incrementAndGet();
         }
 
+        /** What the host sent through this channel. */
+        public final List<OutboundMessage> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
         @Override
         public CompletionStage<SendReceipt> send(OutboundMessage message) {
-            return CompletableFuture.completedFuture(new SendReceipt(List.of("1"), context.clock().instant()));
+            sent.add(message);
+            return CompletableFuture.completedFuture(
+                    new SendReceipt(List.of(String.valueOf(sent.size())), context.clock().instant()));
+        }
+
+        /** Hands an event to the host as the plugin would, after receiving it from its network. */
+        public void receive(com.smartchat.channel.spi.InboundEvent event) throws com.smartchat.channel.spi.DeliveryException {
+            context.inbound().deliver(event);
         }
 
         @Override

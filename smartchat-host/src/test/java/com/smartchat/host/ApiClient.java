@@ -1,0 +1,106 @@
+package com.smartchat.host;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Calls the host's HTTP API as a client would: real HTTP, JSON, HTTP Basic. */
+public final class ApiClient {
+
+    /** The admin the test configuration creates. */
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "test-admin-password";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String baseUrl;
+    private final String authorization;
+
+    private ApiClient(String baseUrl, String authorization) {
+        this.baseUrl = baseUrl;
+        this.authorization = authorization;
+    }
+
+    /** A client signed in as the test admin. */
+    public static ApiClient admin(int port) {
+        return as(port, ADMIN, ADMIN_PASSWORD);
+    }
+
+    /** A client signed in as a user. */
+    public static ApiClient as(int port, String user, String password) {
+        return new ApiClient("http://localhost:" + port, "Basic " + Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A client with no credentials. */
+    public static ApiClient anonymous(int port) {
+        return new ApiClient("http://localhost:" + port, null);
+    }
+
+    /**
+     * A response.
+     *
+     * @param body the body parsed as JSON, or a JSON string node holding the raw text when it is not JSON
+     */
+    public record Response(int status, String contentType, String text, JsonNode body) {
+    }
+
+    public Response get(String path) {
+        return send("GET", path, null);
+    }
+
+    public Response post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    public Response patch(String path, Object body) {
+        return send("PATCH", path, body);
+    }
+
+    public Response delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    /** Sends a raw body, for requests no well-behaved client would make. */
+    public Response postRaw(String path, String rawBody) {
+        return send("POST", path, new RawBody(rawBody));
+    }
+
+    private record RawBody(String text) {
+    }
+
+    private Response send(String method, String path, Object body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            String text = body instanceof RawBody raw ? raw.text() : JSON.writeValueAsString(body);
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(text));
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String contentType = response.headers().firstValue("Content-Type").orElse("");
+            JsonNode json;
+            try {
+                json = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+            } catch (RuntimeException notJson) {
+                json = JSON.getNodeFactory().stringNode(response.body());
+            }
+            return new Response(response.statusCode(), contentType, response.body(), json);
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(method + " " + path + " was interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package com.smartchat.host.channels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.smartchat.channel.spi.AudienceMember;
+import com.smartchat.channel.spi.Conversation;
+import com.smartchat.channel.spi.InboundEvent;
+import com.smartchat.host.ApiClient;
+import com.smartchat.host.ApiClient.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/** The channel and inbox API, over HTTP, with a scripted provider standing in for a network. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ChannelApiTest {
+
+    private static final String CANARY_KEY = "key-CANARY-7f3a9c";
+
+    @LocalServerPort
+    int port;
+    ApiClient api;
+    String space;
+
+    @BeforeEach
+    void createSpace() {
+        api = ApiClient.admin(port);
+        Response created = api.post("/api/spaces", Map.of("name", "Support"));
+        assertThat(created.status()).isEqualTo(201);
+        space = "/api/spaces/" + created.body().get("id").asString();
+    }
+
+    @Test
+    void validationReturnsEveryFieldErrorAtOnce() {
+        Response response = api.post(space + "/channels/validate", Map.of("provider", "scripted", "settings", Map.of()));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("valid").asBoolean()).isFalse();
+        assertThat(response.body().get("fieldErrors").propertyNames()).containsExactlyInAnyOrder("name", "key");
+        assertThat(response.body().get("fieldErrors").get("name").get(0).asString()).isEqualTo("Channel Name is required.");
+    }
+
+    @Test
+    void validationShowsTheProvidersVerdictAndPreview() {
+        Response refused = api.post(space + "/channels/validate",
+                Map.of("provider", "scripted", "settings", Map.of("name", "Bot", "key", "wrong")));
+        Response accepted = api.post(space + "/channels/validate",
+                Map.of("provider", "scripted", "settings", Map.of("name", "Bot", "key", "good")));
+
+        assertThat(refused.body().get("fieldErrors").get("key").get(0).asString()).isEqualTo("This key is refused.");
+        assertThat(accepted.body().get("valid").asBoolean()).isTrue();
+        assertThat(accepted.body().get("preview").get("username").asString()).isEqualTo("scripted_bot");
+    }
+
+    @Test
+    void aCreatedChannelRunsAndNeverShowsItsSecret() {
+        Response created = api.post(space + "/channels",
+                Map.of("provider", "scripted", "settings", Map.of("name", "Secretive", "key", CANARY_KEY)));
+
+        assertThat(created.status()).isEqualTo(201);
+        String channel = space + "/channels/" + created.body().get("id").asString();
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.get(channel).body().get("state").asString().equals("RUNNING"));
+        Response read = api.get(channel);
+        assertThat(read.body().get("settings").get("key").get("set").asBoolean()).isTrue();
+        assertThat(read.body().get("identity").get("username").asString()).isEqualTo("scripted_bot");
+        assertThat(created.text() + read.text() + api.get(space + "/channels").text()).doesNotContain(CANARY_KEY);
+    }
+
+    @Test
+    void badInputGetsAProblemThatSaysWhatIsWrongNeverA500() {
+        Response malformed = api.postRaw(space + "/channels", "{\"provider\": \"scripted\", ");
+        Response unknownProvider = api.post(space + "/channels", Map.of("provider", "fax", "settings", Map.of()));
+        Response unknownField = api.post(space + "/channels",
+                Map.of("provider", "scripted", "settings", Map.of("name", "x", "key", "k", "colour", "red")));
+        Response wrongType = api.post(space + "/channels",
+                Map.of("provider", "scripted", "settings", Map.of("name", 42, "key", "k")));
+        Response oversized = api.post(space + "/channels",
+                Map.of("provider", "scripted", "settings", Map.of("name", "x".repeat(101), "key", "k")));
+        Response missingSettings = api.post(space + "/channels", Map.of("provider", "scripted"));
+        Response notAnId = api.get("/api/spaces/not-an-id/channels");
+        Response noSuchSpace = api.get("/api/spaces/00000000-0000-0000-0000-000000000000/channels");
+
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.contentType()).startsWith("application/problem+json");
+        assertThat(malformed.body().get("detail").asString()).startsWith("The body is not valid JSON");
+        assertThat(unknownProvider.status()).isEqualTo(404);
+        assertThat(unknownProvider.body().get("detail").asString()).contains("no provider 'fax'");
+        assertThat(unknownField.status()).isEqualTo(422);
+        assertThat(unknownField.body().get("fieldErrors").get("colour").get(0).asString())
+                .isEqualTo("This form has no field 'colour'.");
+        assertThat(wrongType.body().get("fieldErrors").get("name").get(0).asString()).isEqualTo("Channel Name must be text.");
+        assertThat(oversized.body().get("fieldErrors").get("name").get(0).asString()).contains("at most 100 characters");
+        assertThat(missingSettings.status()).isEqualTo(400);
+        assertThat(missingSettings.body().get("fieldErrors").has("settings")).isTrue();
+        assertThat(notAnId.status()).isEqualTo(404);
+        assertThat(noSuchSpace.status()).isEqualTo(404);
+    }
+
+    @Test
+    void theApiNeedsCredentials() {
+        ApiClient anonymous = ApiClient.anonymous(port);
+
+        assertThat(anonymous.get("/api/spaces").status()).isEqualTo(401);
+        assertThat(anonymous.get("/api/providers").status()).isEqualTo(401);
+        assertThat(anonymous.get("/actuator/metrics").status()).isEqualTo(401);
+        assertThat(anonymous.get("/actuator/health").status()).isEqualTo(200);
+        assertThat(ApiClient.as(port, "admin", "wrong").get("/api/spaces").status()).isEqualTo(401);
+    }
+
+    @Test
+    void aFirstContactIsStoredOnceAndGreetedOnceAndAgentsReplies() throws Exception {
+        Response created = api.post(space + "/channels", Map.of("provider", "scripted",
+                "settings", Map.of("name", "Greeter", "key", "k", "greeting", "Welcome! An agent will answer soon.")));
+        String channel = space + "/channels/" + created.body().get("id").asString();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ScriptedProvider.channel("Greeter") != null
+                && api.get(channel).body().get("state").asString().equals("RUNNING"));
+        ScriptedProvider.ScriptedChannel network = ScriptedProvider.channel("Greeter");
+        Conversation chat = new Conversation("1001", Conversation.Kind.PRIVATE, null);
+        AudienceMember alice = new AudienceMember("501", "Alice", "alice", "en");
+
+        network.receive(message("1", chat, alice, "hi"));
+        network.receive(message("1", chat, alice, "hi")); // redelivered
+        network.receive(message("2", chat, alice, "are you there?"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> network.sent.size() == 1);
+        JsonNode conversations = api.get(channel + "/conversations").body();
+        assertThat(conversations.size()).isEqualTo(1);
+        assertThat(conversations.get(0).get("memberName").asString()).isEqualTo("Alice");
+        String conversation = channel + "/conversations/" + conversations.get(0).get("id").asString();
+        List<String> texts = api.get(conversation + "/messages").body().valueStream()
+                .map(message -> message.get("text").asString()).toList();
+        assertThat(texts).containsExactly("hi", "Welcome! An agent will answer soon.", "are you there?");
+        assertThat(network.sent.getFirst().text()).isEqualTo("Welcome! An agent will answer soon.");
+        assertThat(network.sent.getFirst().conversationId()).isEqualTo("1001");
+
+        Response reply = api.post(conversation + "/messages", Map.of("text", "Yes, how can I help?"));
+
+        assertThat(reply.status()).isEqualTo(202);
+        assertThat(reply.body().get("status").asString()).isEqualTo("QUEUED");
+        await().atMost(Duration.ofSeconds(10)).until(() -> network.sent.size() == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> api.get(conversation + "/messages").body().valueStream()
+                .filter(message -> message.get("direction").asString().equals("OUT"))
+                .allMatch(message -> message.get("status").asString().equals("SENT")));
+        assertThat(api.post(conversation + "/messages", Map.of("text", " ")).status()).isEqualTo(400);
+        Thread.sleep(300);
+        assertThat(network.sent).hasSize(2);
+    }
+
+    private static InboundEvent message(String id, Conversation chat, AudienceMember member, String text) {
+        return new InboundEvent.MessageReceived(id, Instant.now(), chat, member, "m" + id, text, List.of(), null);
+    }
+}
