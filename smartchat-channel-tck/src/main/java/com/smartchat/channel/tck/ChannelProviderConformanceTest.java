@@ -587,8 +587,8 @@ public abstract class ChannelProviderConformanceTest {
     private static String excerpt(String text, String secret) {
         String masked = text.replace(secret, "****");
         int at = masked.indexOf("****");
-        int from = Math.max(0, at - 80);
-        int to = Math.min(masked.length(), at + 84);
+        int from = Math.max(0, at - 160);
+        int to = Math.min(masked.length(), at + 164);
         return (from > 0 ? "..." : "") + masked.substring(from, to).replace('\n', ' ') + (to < masked.length() ? "..." : "");
     }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
 class FakeChannel implements Channel {
 
     final ChannelContext context;
-    private volatile ChannelState state = ChannelState.CREATED;
+    volatile ChannelState state = ChannelState.CREATED;
     private Future<?> poller;
 
     FakeChannel(ChannelContext context) {
@@ -31,7 +31,7 @@ class FakeChannel implements Channel {
         if (poller != null) {
             return;
         }
-        if (!context.settings().secret("token").orElse(Secret.of("")).equals(Secret.of(FakeProvider.VALID_TOKEN))) {
+        if (!FakeProvider.VALID_TOKEN.equals(token())) {
             state = ChannelState.NEEDS_ATTENTION;
             throw new ChannelException(FailureKind.UNAUTHORIZED, "Fake rejected the token.",
                     "Paste a new token from Fake.", null, null);
@@ -66,5 +66,10 @@ class FakeChannel implements Channel {
     @Override
     public ChannelStatus status() {
         return ChannelStatus.of(state, null, null);
+    }
+
+    /** The token's value, for tests that leak it on purpose. */
+    String token() {
+        return context.settings().secret("token").map(Secret::reveal).orElse("");
     }
 }

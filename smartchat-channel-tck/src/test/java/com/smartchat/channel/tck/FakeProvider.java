@@ -14,6 +14,7 @@ import com.smartchat.channel.spi.ValidationResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A provider that obeys every rule of the kit. Each test of the kit overrides one of its methods, or one of its
@@ -31,6 +32,16 @@ class FakeProvider implements ChannelProvider {
             .field(FormField.choice("region").label("Region").choice("eu", "Europe").choice("us", "America")
                     .defaultValue("eu").required().build())
             .build();
+
+    /** This provider, opening its channels with a factory: for tests that break a rule of the channel. */
+    static FakeProvider opening(Function<ChannelContext, Channel> channels) {
+        return new FakeProvider() {
+            @Override
+            public Channel open(ChannelContext context) {
+                return channels.apply(context);
+            }
+        };
+    }
 
     /** Settings this provider accepts. */
     static ChannelSettings validSettings() {
