@@ -1,0 +1,118 @@
+package com.smartchat.host.plugins;
+
+import com.smartchat.channel.spi.FieldType;
+import com.smartchat.channel.spi.FormField;
+import com.smartchat.channel.spi.FormSchema;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A provider's form, standard fields first, as JSON Schema (draft 2020-12) for validation and form libraries, plus
+ * the rendering hints that JSON Schema has no words for (the input widget, the field order, the pattern's message).
+ * Together they are all a client needs to render and check the form.
+ */
+final class FormJsonSchema {
+
+    static final String DIALECT = "https://json-schema.org/draft/2020-12/schema";
+
+    private FormJsonSchema() {
+    }
+
+    /** The form as a JSON Schema document; secrets are {@code writeOnly}, and have no default. */
+    static Map<String, Object> schema(String title, FormSchema form) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        List<String> required = new ArrayList<>();
+        for (FormField field : form.allFields()) {
+            properties.put(field.name(), property(field));
+            if (field.required()) {
+                required.add(field.name());
+            }
+        }
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("$schema", DIALECT);
+        schema.put("title", title);
+        schema.put("type", "object");
+        schema.put("properties", properties);
+        schema.put("required", required);
+        schema.put("additionalProperties", false); // the host refuses values that belong to no field
+        return schema;
+    }
+
+    /** How to render the form: {@code order}, the field names in form order, and {@code fields}, hints by name. */
+    static Map<String, Object> uiSchema(FormSchema form) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (FormField field : form.allFields()) {
+            Map<String, Object> hints = new LinkedHashMap<>();
+            hints.put("widget", widget(field.type()));
+            if (field.patternMessage() != null) {
+                hints.put("patternMessage", field.patternMessage());
+            }
+            fields.put(field.name(), hints);
+        }
+        Map<String, Object> uiSchema = new LinkedHashMap<>();
+        uiSchema.put("order", List.copyOf(fields.keySet()));
+        uiSchema.put("fields", fields);
+        return uiSchema;
+    }
+
+    private static Map<String, Object> property(FormField field) {
+        Map<String, Object> property = new LinkedHashMap<>();
+        property.put("type", switch (field.type()) {
+            case BOOLEAN -> "boolean";
+            case NUMBER -> "integer";
+            default -> "string";
+        });
+        property.put("title", field.label());
+        if (field.help() != null) {
+            property.put("description", field.help());
+        }
+        if (field.placeholder() != null) {
+            property.put("examples", List.of(field.placeholder()));
+        }
+        if (field.maxLength() > 0) {
+            property.put("maxLength", field.maxLength());
+        }
+        if (field.pattern() != null) {
+            // The host matches the whole value; a JSON Schema pattern matches anywhere unless anchored.
+            property.put("pattern", "^(?:" + field.pattern() + ")$");
+        }
+        switch (field.type()) {
+            case SECRET -> property.put("writeOnly", true);
+            case URL -> property.put("format", "uri");
+            case CHOICE -> property.put("oneOf", field.choices().stream()
+                    .map(choice -> Map.of("const", choice.value(), "title", choice.label()))
+                    .toList());
+            default -> {
+            }
+        }
+        if (field.defaultValue() != null && field.type() != FieldType.SECRET) {
+            property.put("default", typed(field.type(), field.defaultValue()));
+        }
+        return property;
+    }
+
+    /** A default value as the JSON type of its field; text the type cannot read stays text. */
+    private static Object typed(FieldType type, String value) {
+        if (type == FieldType.BOOLEAN && (value.equals("true") || value.equals("false"))) {
+            return Boolean.valueOf(value);
+        }
+        if (type == FieldType.NUMBER && value.matches("-?\\d{1,18}")) {
+            return Long.valueOf(value);
+        }
+        return value;
+    }
+
+    private static String widget(FieldType type) {
+        return switch (type) {
+            case TEXT -> "text";
+            case MULTILINE_TEXT -> "textarea";
+            case SECRET -> "password";
+            case BOOLEAN -> "checkbox";
+            case NUMBER -> "number";
+            case CHOICE -> "select";
+            case URL -> "url";
+        };
+    }
+}

@@ -1,0 +1,220 @@
+package com.smartchat.host.plugins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The providers API and the plugins' health and info, over HTTP, on a host with good and broken plugin jars. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ProvidersApiTest {
+
+    private static final String LOGO = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"/>";
+
+    @TempDir
+    static Path pluginsDir;
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @BeforeAll
+    static void writePlugins() throws IOException {
+        PluginJar.named("echo.jar").version("1.2.3")
+                .provider(FixtureProvider.of("com.acme.EchoProvider", "echo")
+                        .method("logoSvg", "return \"" + LOGO.replace("\"", "\\\"") + "\";")
+                        .method("schema", """
+                                return FormSchema.builder().version(2)
+                                    .field(FormField.secret("token").label("Token").help("From the echo console.")
+                                        .placeholder("123:abc").required().pattern("\\\\d+:\\\\w+", "Paste id:key.")
+                                        .build())
+                                    .field(FormField.choice("mode").label("Mode").choice("loud", "Loud")
+                                        .choice("quiet", "Quiet").defaultValue("loud").build())
+                                    .field(FormField.bool("replies").label("Replies").defaultValue("true").build())
+                                    .field(FormField.number("retries").label("Retries").defaultValue("3").build())
+                                    .field(FormField.url("endpoint").label("Endpoint").build())
+                                    .build();""")
+                        .method("rateLimits", "return java.util.List.of(new RateLimit(RateLimit.Scope.CHANNEL, 30,"
+                                + " java.time.Duration.ofSeconds(1), 30));"))
+                .writeTo(pluginsDir);
+        PluginJar.named("plain.jar").provider(FixtureProvider.of("com.acme.PlainProvider", "plain")).writeTo(pluginsDir);
+        PluginJar.named("future.jar").version("2.0.0")
+                .provider(FixtureProvider.of("com.acme.FutureProvider", "future").method("spiVersion", "return \"2.0\";"))
+                .writeTo(pluginsDir);
+        Path broken = PluginJar.named("broken.jar").provider(FixtureProvider.of("com.acme.BrokenProvider", "broken"))
+                .writeTo(pluginsDir);
+        Files.write(broken, Arrays.copyOf(Files.readAllBytes(broken), 100));
+    }
+
+    @DynamicPropertySource
+    static void plugins(DynamicPropertyRegistry properties) {
+        properties.add("smartchat.plugins.dir", () -> pluginsDir.toString());
+    }
+
+    @Test
+    void listsTheLoadedProvidersAndTheFailedPluginsWithTheirReasons() throws Exception {
+        HttpResponse<String> response = get("/api/providers");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode list = json.readTree(response.body());
+        JsonNode echo = find(list.get("providers"), "id", "echo");
+        assertThat(echo.get("displayName").asString()).isEqualTo("Display name of echo");
+        assertThat(echo.get("description").asString()).isEqualTo("Connects echo test channels.");
+        assertThat(echo.get("spiVersion").asString()).isEqualTo("1.0");
+        assertThat(echo.get("origin").asString()).isEqualTo("echo.jar");
+        assertThat(echo.get("pluginVersion").asString()).isEqualTo("1.2.3");
+        assertThat(echo.get("state").asString()).isEqualTo("LOADED");
+        assertThat(echo.get("icon").asString()).isEqualTo("/api/providers/echo/icon");
+        assertThat(find(list.get("providers"), "id", "plain").get("icon").isNull()).isTrue();
+        JsonNode future = find(list.get("failedPlugins"), "origin", "future.jar");
+        assertThat(future.get("state").asString()).isEqualTo("FAILED");
+        assertThat(future.get("pluginVersion").asString()).isEqualTo("2.0.0");
+        assertThat(future.get("reason").asString())
+                .isEqualTo("built for SPI 2.0; this host runs SPI 1.0: install a version of the plugin built for SPI 1.x");
+        assertThat(find(list.get("failedPlugins"), "origin", "broken.jar").get("reason").asString())
+                .startsWith("not a readable jar file");
+    }
+
+    @Test
+    void servesAProvidersFormAsJsonSchemaWithSecretsWriteOnly() throws Exception {
+        HttpResponse<String> response = get("/api/providers/echo");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode echo = json.readTree(response.body());
+        assertThat(echo.get("id").asString()).isEqualTo("echo");
+        assertThat(echo.get("origin").asString()).isEqualTo("echo.jar");
+        assertThat(echo.get("formVersion").asInt()).isEqualTo(2);
+        JsonNode schema = echo.get("schema");
+        assertThat(schema.get("$schema").asString()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
+        assertThat(schema.get("type").asString()).isEqualTo("object");
+        assertThat(schema.get("title").asString()).isEqualTo("Display name of echo");
+        JsonNode properties = schema.get("properties");
+        assertThat(properties.propertyNames())
+                .containsExactly("name", "greeting", "token", "mode", "replies", "retries", "endpoint");
+        assertThat(json.readTree("""
+                {"type": "string", "title": "Channel Name",
+                 "description": "Private to the platform: your audience never sees it.",
+                 "examples": ["Support bot"], "maxLength": 100}""")).isEqualTo(properties.get("name"));
+        assertThat(json.readTree("""
+                {"type": "string", "title": "Token", "description": "From the echo console.", "examples": ["123:abc"],
+                 "pattern": "^(?:\\\\d+:\\\\w+)$", "writeOnly": true}""")).isEqualTo(properties.get("token"));
+        assertThat(json.readTree("""
+                {"type": "string", "title": "Mode",
+                 "oneOf": [{"const": "loud", "title": "Loud"}, {"const": "quiet", "title": "Quiet"}],
+                 "default": "loud"}""")).isEqualTo(properties.get("mode"));
+        assertThat(json.readTree("""
+                {"type": "boolean", "title": "Replies", "default": true}""")).isEqualTo(properties.get("replies"));
+        assertThat(json.readTree("""
+                {"type": "integer", "title": "Retries", "default": 3}""")).isEqualTo(properties.get("retries"));
+        assertThat(json.readTree("""
+                {"type": "string", "title": "Endpoint", "format": "uri"}""")).isEqualTo(properties.get("endpoint"));
+        assertThat(schema.get("required")).isEqualTo(json.readTree("[\"name\", \"token\"]"));
+        assertThat(json.readTree("""
+                {"order": ["name", "greeting", "token", "mode", "replies", "retries", "endpoint"],
+                 "fields": {"name": {"widget": "text"}, "greeting": {"widget": "textarea"},
+                            "token": {"widget": "password", "patternMessage": "Paste id:key."},
+                            "mode": {"widget": "select"}, "replies": {"widget": "checkbox"},
+                            "retries": {"widget": "number"}, "endpoint": {"widget": "url"}}}
+                """)).isEqualTo(echo.get("uiSchema"));
+        assertThat(json.readTree("""
+                [{"scope": "CHANNEL", "permits": 30, "period": "PT1S", "burst": 30}]
+                """)).isEqualTo(echo.get("rateLimits"));
+    }
+
+    @Test
+    void anUnknownProviderIsAProblemDetail404() throws Exception {
+        HttpResponse<String> response = get("/api/providers/future");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = json.readTree(response.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(404);
+        assertThat(problem.get("title").asString()).isEqualTo("Unknown provider");
+        assertThat(problem.get("detail").asString()).isEqualTo("No provider 'future' is loaded. GET /api/providers "
+                + "lists the providers, and the plugins that failed to load.");
+    }
+
+    @Test
+    void servesTheIconAsAnSvgThatCanRunAndLoadNothing() throws Exception {
+        HttpResponse<String> response = get("/api/providers/echo/icon");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("image/svg+xml");
+        assertThat(response.headers().firstValue("Content-Security-Policy"))
+                .hasValue("default-src 'none'; style-src 'unsafe-inline'");
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(response.body()).isEqualTo(LOGO);
+    }
+
+    @Test
+    void aProviderWithoutIconHasAProblemDetail404ForIt() throws Exception {
+        HttpResponse<String> response = get("/api/providers/plain/icon");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(response.body()).get("detail").asString()).isEqualTo("Provider 'plain' has no icon.");
+    }
+
+    @Test
+    void healthShowsEachPluginAndWhyTheFailedOnesFailedWhileTheHostStaysUp() throws Exception {
+        HttpResponse<String> response = get("/actuator/health");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode health = json.readTree(response.body());
+        assertThat(health.get("status").asString()).isEqualTo("UP");
+        JsonNode plugins = health.at("/components/plugins");
+        assertThat(plugins.get("status").asString()).isEqualTo("UP");
+        assertThat(json.readTree("""
+                {"state": "LOADED", "version": "1.2.3", "providers": ["echo"]}
+                """)).isEqualTo(plugins.at("/details/echo.jar"));
+        assertThat(json.readTree("""
+                {"state": "FAILED", "version": "2.0.0",
+                 "reason": "built for SPI 2.0; this host runs SPI 1.0: install a version of the plugin built for SPI 1.x"}
+                """)).isEqualTo(plugins.at("/details/future.jar"));
+        assertThat(plugins.at("/details/broken.jar/reason").asString()).startsWith("not a readable jar file");
+    }
+
+    @Test
+    void infoListsTheLoadedPluginsWithTheirVersions() throws Exception {
+        HttpResponse<String> response = get("/actuator/info");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode plugins = json.readTree(response.body()).get("plugins");
+        assertThat(json.readTree("""
+                {"state": "LOADED", "version": "1.2.3", "providers": ["echo"]}
+                """)).isEqualTo(plugins.get("echo.jar"));
+        assertThat(plugins.has("plain.jar")).isTrue();
+        assertThat(plugins.has("future.jar")).isFalse();
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode find(JsonNode array, String field, String value) {
+        for (JsonNode element : array) {
+            if (element.get(field).asString().equals(value)) {
+                return element;
+            }
+        }
+        throw new AssertionError("no element with " + field + " " + value + " in " + array);
+    }
+}
