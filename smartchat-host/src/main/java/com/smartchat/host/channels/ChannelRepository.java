@@ -62,6 +62,12 @@ public class ChannelRepository {
                 .param("spaceId", spaceId).query(ChannelRepository::map).list();
     }
 
+    /** Every channel, for health and metrics. */
+    public List<ChannelRecord> findAll() {
+        return jdbc.sql("select * from channel where deleted_at is null order by created_at, id")
+                .query(ChannelRepository::map).list();
+    }
+
     /** The channels an admin wants running, for start-up. */
     public List<ChannelRecord> findEnabled() {
         return jdbc.sql("select * from channel where enabled = true and deleted_at is null order by created_at, id")

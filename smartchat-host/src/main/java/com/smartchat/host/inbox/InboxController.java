@@ -67,11 +67,12 @@ public class InboxController {
         conversation(spaceId, channelId, conversationId);
         UUID messageId = outbound.enqueueReply(conversationId, reply.text(),
                 principal == null ? "anonymous" : principal.getName());
+        MessageView queued = inbox.message(messageId).orElseThrow(); // read before the dispatcher may send it
         events.publishEvent(new InboxChanged(channelId, conversationId));
         return ResponseEntity.accepted()
                 .location(URI.create("/api/spaces/" + spaceId + "/channels/" + channelId + "/conversations/"
                         + conversationId + "/messages"))
-                .body(inbox.message(messageId).orElseThrow());
+                .body(queued);
     }
 
     private void conversation(UUID spaceId, UUID channelId, UUID conversationId) {
