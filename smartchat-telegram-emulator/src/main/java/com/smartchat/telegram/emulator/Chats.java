@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Users, private chats and groups, and everything users do in them: the source of the updates bots receive.
  *
- * <p>Ids are 64-bit like Telegram's today: users above 2^32, basic groups below -2^32, supergroups
+ * <p>Ids are 64-bit like Telegram's today: users above 2^32, basic groups below -2^31, supergroups
  * {@code -100xxxxxxxxxx}. A bot can address a private chat only after the user wrote to it, as on Telegram.
  */
 final class Chats {
