@@ -9,10 +9,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import java.util.function.BooleanSupplier;
 import okhttp3.Interceptor;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
 
 /**
  * The one HTTP client every channel of this provider shares: one connection pool, one dispatcher whose calls run
@@ -37,6 +41,8 @@ final class SharedHttp {
     private static int users;
 
     private static final ThreadLocal<Outcome> LAST_POLL = new ThreadLocal<>();
+    private static final ThreadLocal<BooleanSupplier> POLL_STOPPING = new ThreadLocal<>();
+    private static final MediaType JSON = MediaType.get("application/json");
 
     private final OkHttpClient client;
     private final OkHttpClient requests;
@@ -138,6 +144,14 @@ final class SharedHttp {
         return outcome;
     }
 
+    /**
+     * Marks the current thread as a poller that is told to stop when {@code stopping} says so: a poll cut short by
+     * stopping then ends as an empty answer, not as an error that TelegramBots would log with its stack trace.
+     */
+    static void pollingThread(BooleanSupplier stopping) {
+        POLL_STOPPING.set(stopping);
+    }
+
     private static Response recordPollOutcome(Interceptor.Chain chain) throws IOException {
         Request request = chain.request();
         String path = request.url().encodedPath().toLowerCase(Locale.ROOT);
@@ -149,6 +163,16 @@ final class SharedHttp {
         try {
             response = chain.proceed(request);
         } catch (IOException e) {
+            BooleanSupplier stopping = POLL_STOPPING.get();
+            if (stopping != null && stopping.getAsBoolean() && path.endsWith("/getupdates")) {
+                return new Response.Builder()
+                        .request(request)
+                        .protocol(Protocol.HTTP_1_1)
+                        .code(200)
+                        .message("Stopped")
+                        .body(ResponseBody.create("{\"ok\":true,\"result\":[]}", JSON))
+                        .build();
+            }
             LAST_POLL.set(new Outcome(0, 0, null, null, e));
             throw e;
         }

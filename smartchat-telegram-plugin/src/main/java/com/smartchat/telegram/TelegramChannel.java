@@ -361,8 +361,11 @@ final class TelegramChannel implements Channel {
                     thread.shutdown(); // called from the poller itself: let this round end quietly
                     return;
                 }
-                thread.shutdownNow();
                 try {
+                    if (thread.isShutdown() && thread.awaitTermination(1, TimeUnit.SECONDS)) {
+                        return; // halted earlier: its last round ended by itself
+                    }
+                    thread.shutdownNow();
                     if (!thread.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                         log.log(Level.WARNING, "The Telegram poller did not end within {0} s", STOP_WAIT.toSeconds());
                     }
@@ -376,6 +379,7 @@ final class TelegramChannel implements Channel {
 
         /** The next getUpdates: from the last acknowledged update, whatever TelegramBots counted. */
         private GetUpdates nextRequest(Integer ignoredLibraryOffset) {
+            SharedHttp.pollingThread(() -> closed || halted);
             return new PollRequest(nextOffset, (int) config.pollTimeout().toSeconds(), this::batchRead);
         }
 
@@ -575,9 +579,12 @@ final class TelegramChannel implements Channel {
         return millis < 10_000 ? String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0) : (millis / 1000) + " s";
     }
 
-    /** For tests: the offset the next poll will send. */
-    Integer nextOffsetForTest() {
-        return nextOffset;
+    /** For tests: ends TelegramBots' poller the way a throwing consumer would, without this channel knowing. */
+    void endPollerAbruptlyForTest() {
+        Run current = run;
+        if (current != null && current.session != null && current.session.getRunningPolling() != null) {
+            current.session.getRunningPolling().cancel(true);
+        }
     }
 
     @Override

@@ -1,0 +1,96 @@
+package com.smartchat.telegram;
+
+import com.smartchat.channel.spi.ChannelContext;
+import com.smartchat.channel.spi.ChannelMetrics;
+import com.smartchat.channel.spi.ChannelSettings;
+import com.smartchat.channel.spi.ChannelStatus;
+import com.smartchat.channel.spi.InboundEvent;
+import com.smartchat.channel.spi.InboundSink;
+import com.smartchat.channel.tck.TestChannelContext;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The kit's {@link TestChannelContext}, seen through a sink that also records every stored delivery, repeats
+ * included, in a list several channels can share (to see duplicates across a restart), and that can throw an
+ * unchecked exception on command (a host bug the channel must survive).
+ */
+final class RecordingContext implements ChannelContext {
+
+    private final TestChannelContext delegate;
+    private final List<InboundEvent> stored;
+    private final AtomicInteger uncheckedFailures = new AtomicInteger();
+
+    RecordingContext(TestChannelContext delegate, List<InboundEvent> stored) {
+        this.delegate = delegate;
+        this.stored = stored;
+    }
+
+    /** Makes the next {@code count} deliveries throw {@link IllegalStateException}. */
+    void throwUncheckedOnNext(int count) {
+        uncheckedFailures.set(count);
+    }
+
+    @Override
+    public InboundSink inbound() {
+        InboundSink sink = delegate.inbound();
+        return event -> {
+            if (uncheckedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IllegalStateException("a host bug, thrown on purpose by the test");
+            }
+            sink.deliver(event);
+            synchronized (stored) {
+                stored.add(event);
+                stored.notifyAll();
+            }
+        };
+    }
+
+    static List<InboundEvent> sharedList() {
+        return new ArrayList<>();
+    }
+
+    @Override
+    public String channelId() {
+        return delegate.channelId();
+    }
+
+    @Override
+    public ChannelSettings settings() {
+        return delegate.settings();
+    }
+
+    @Override
+    public ExecutorService executor() {
+        return delegate.executor();
+    }
+
+    @Override
+    public ScheduledExecutorService scheduler() {
+        return delegate.scheduler();
+    }
+
+    @Override
+    public Clock clock() {
+        return delegate.clock();
+    }
+
+    @Override
+    public ChannelMetrics metrics() {
+        return delegate.metrics();
+    }
+
+    @Override
+    public System.Logger logger() {
+        return delegate.logger();
+    }
+
+    @Override
+    public void report(ChannelStatus status) {
+        delegate.report(status);
+    }
+}
