@@ -17,6 +17,7 @@ import com.smartchat.host.spaces.SpaceController;
 import com.smartchat.host.spaces.SpaceRepository;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,14 +73,14 @@ public class ChannelService {
     /** Checks settings as the form would be saved: the schema's rules, then the provider's own check. */
     public ChannelValidation validate(String providerId, Map<String, ?> rawSettings) {
         LoadedProvider provider = provider(providerId);
-        FormSchema schema = schema(provider);
+        FormSchema schema = provider.schema();
         return validate(provider, schema, FormValues.typed(schema.allFields(), rawSettings));
     }
 
     /** Connects a channel to a Space: validates, stores (secrets encrypted), and starts it. */
     public ChannelRecord create(UUID spaceId, String providerId, Map<String, ?> rawSettings, String actor) {
         LoadedProvider provider = provider(providerId);
-        FormSchema schema = schema(provider);
+        FormSchema schema = provider.schema();
         Map<String, Object> values = FormValues.typed(schema.allFields(), rawSettings);
         ChannelValidation validation = requireValid(validate(provider, schema, values));
         UUID id = UUID.randomUUID();
@@ -101,7 +102,7 @@ public class ChannelService {
     public ChannelRecord update(UUID channelId, Map<String, ?> rawChanges, boolean confirmDifferentAccount, String actor) {
         ChannelRecord channel = channels.find(channelId).orElseThrow(() -> notFound(channelId));
         LoadedProvider provider = provider(channel.provider());
-        FormSchema schema = schema(provider);
+        FormSchema schema = provider.schema();
         Map<String, Object> current = codec.decode(channelId, channel.settingsJson(), channel.secretsCiphertext());
         Map<String, Object> changes = FormValues.typed(schema.allFields(), rawChanges);
         Map<String, Object> values = new LinkedHashMap<>(current);
@@ -192,7 +193,7 @@ public class ChannelService {
                         + " plugin could not check these settings: " + e.getMessage());
             }
             result.fieldErrors().forEach((field, messages) ->
-                    errors.computeIfAbsent(field, name -> new java.util.ArrayList<>()).addAll(messages));
+                    errors.computeIfAbsent(field, name -> new ArrayList<>()).addAll(messages));
             preview = result.preview();
         }
         return new ChannelValidation(errors.isEmpty(), errors, errors.isEmpty() ? preview : null);
@@ -208,15 +209,6 @@ public class ChannelService {
     private LoadedProvider provider(String providerId) {
         return plugins.find(providerId).orElseThrow(() -> new ChannelRequestException(Reason.NOT_FOUND,
                 "There is no provider '" + providerId + "'. GET /api/providers lists those loaded."));
-    }
-
-    private FormSchema schema(LoadedProvider provider) {
-        try {
-            return provider.call("read the form schema of " + provider.id(), properties.callTimeout(),
-                    () -> provider.provider().schema());
-        } catch (PluginCallException e) {
-            throw new ChannelRequestException(Reason.PROVIDER_FAILED, e.getMessage());
-        }
     }
 
     private static boolean isSecret(FormSchema schema, String name) {

@@ -199,8 +199,7 @@ public class ChannelSupervisor implements SmartLifecycle {
     /** The channel's settings, migrated and saved first when they were written for an older schema. */
     private ChannelSettings settings(ChannelRecord record, LoadedProvider provider) throws PluginCallException {
         Map<String, Object> values = codec.decode(record.id(), record.settingsJson(), record.secretsCiphertext());
-        int current = provider.call("read the form schema of " + provider.id(), properties.callTimeout(),
-                () -> provider.provider().schema().version());
+        int current = provider.schema().version();
         if (record.settingsVersion() < current) {
             Map<String, Object> old = values;
             values = provider.call("migrate the settings of channel " + record.id(), properties.callTimeout(),

@@ -44,7 +44,7 @@ public class InboxRepository {
             select c.id, c.channel_id, ch.name as channel_name, c.external_id, c.kind, c.title,
                 m.display_name as member_name, m.username as member_username, m.blocked as member_blocked,
                 c.last_message_at, c.unread,
-                (select text from message where conversation_id = c.id order by created_at desc limit 1) as last_text
+                (select text from message where conversation_id = c.id order by seq desc limit 1) as last_text
             from conversation c
             join channel ch on ch.id = c.channel_id
             left join audience_member m on m.id = c.member_id
@@ -76,7 +76,7 @@ public class InboxRepository {
                     msg.failure_reason, msg.author, m.display_name as member_name, msg.created_at, msg.sent_at
                 from message msg left join audience_member m on m.id = msg.member_id
                 where msg.conversation_id = :id
-                order by msg.created_at desc, msg.id desc limit :limit""")
+                order by msg.seq desc limit :limit""")
                 .param("id", conversationId).param("limit", limit)
                 .query(MessageView.class).list();
         return newestFirst.reversed();

@@ -3,7 +3,6 @@ package com.smartchat.host.outbound;
 import com.smartchat.channel.spi.ChannelException;
 import com.smartchat.channel.spi.FailureKind;
 import com.smartchat.channel.spi.OutboundMessage;
-import com.smartchat.channel.spi.RateLimit;
 import com.smartchat.channel.spi.SendReceipt;
 import com.smartchat.host.channels.ChannelProperties;
 import com.smartchat.host.channels.ChannelSupervisor;
@@ -16,6 +15,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +51,6 @@ public class OutboundDispatcher implements SmartLifecycle {
     private final Clock clock;
     private final MeterRegistry meters;
     private final SendPacer pacer = new SendPacer();
-    private final Map<String, List<RateLimit>> limitsByProvider = new ConcurrentHashMap<>();
     private final Set<UUID> busyConversations = ConcurrentHashMap.newKeySet();
     private final Semaphore wakeUp = new Semaphore(0);
     private final Phaser inFlight = new Phaser(1);
@@ -90,7 +89,7 @@ public class OutboundDispatcher implements SmartLifecycle {
                 List<OutboundQueue.Pending> due = queue.claimDue(properties.batchSize(), properties.lease());
                 Map<UUID, List<OutboundQueue.Pending>> byConversation = new LinkedHashMap<>();
                 for (OutboundQueue.Pending pending : due) {
-                    byConversation.computeIfAbsent(pending.conversationId(), id -> new java.util.ArrayList<>()).add(pending);
+                    byConversation.computeIfAbsent(pending.conversationId(), id -> new ArrayList<>()).add(pending);
                 }
                 byConversation.forEach(this::dispatchConversation);
                 if (due.size() < properties.batchSize()) {
@@ -149,7 +148,7 @@ public class OutboundDispatcher implements SmartLifecycle {
         }
         Instant paused = pacer.pausedUntil(pending.channelId(), pending.conversationExternalId(), now);
         Instant allowed = paused != null ? paused
-                : pacer.reserve(pending.channelId(), pending.conversationExternalId(), pending.group(), limits(run), now);
+                : pacer.reserve(pending.channelId(), pending.conversationExternalId(), pending.group(), run.provider().rateLimits(), now);
         if (allowed.isAfter(now)) {
             queue.release(pending.messageId(), allowed, false, null);
             return allowed;
@@ -232,18 +231,6 @@ public class OutboundDispatcher implements SmartLifecycle {
             }
         }
         return null;
-    }
-
-    private List<RateLimit> limits(ChannelRun run) {
-        return limitsByProvider.computeIfAbsent(run.provider().id(), id -> {
-            try {
-                return List.copyOf(run.provider().call("read the rate limits of " + id, channelProperties.callTimeout(),
-                        () -> run.provider().provider().rateLimits()));
-            } catch (PluginCallException e) {
-                log.warn("Could not read the rate limits of {}; sending without them: {}", id, e.getMessage());
-                return List.of();
-            }
-        });
     }
 
     private void count(String provider, String outcome) {

@@ -81,7 +81,7 @@ public class OutboundQueue {
                 join message m on m.id = o.message_id
                 join conversation c on c.id = m.conversation_id
                 where o.message_id in (:ids)
-                order by o.due_at, m.created_at""")
+                order by o.due_at, m.seq""")
                 .param("ids", ids)
                 .query((rs, row) -> new Pending(
                         rs.getObject("message_id", UUID.class),

@@ -150,13 +150,13 @@ class ChannelLifecycleTest {
         ids.forEach(id -> awaitState(id, ChannelState.RUNNING));
         supervisor.stop();
         assertThat(supervisor.runningCount()).isZero();
-        ScriptedProvider.maxConcurrentStarts.set(0);
+        ScriptedProvider.resetConcurrentStarts("boot");
 
         supervisor.start();
 
         ids.forEach(id -> awaitState(id, ChannelState.RUNNING));
         await().until(() -> ids.stream().allMatch(id -> supervisor.run(id).isPresent()));
-        assertThat(ScriptedProvider.maxConcurrentStarts.get()).isBetween(1, 2);
+        assertThat(ScriptedProvider.maxConcurrentStarts("boot")).isBetween(1, 2);
     }
 
     private UUID create(String name) {

@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,8 +35,18 @@ public class ScriptedProvider implements ChannelProvider {
     private static final Map<String, ScriptedChannel> CHANNELS = new ConcurrentHashMap<>();
     private static final Map<String, AtomicInteger> STARTS = new ConcurrentHashMap<>();
     private static final Map<String, AtomicInteger> STOPS = new ConcurrentHashMap<>();
-    static final AtomicInteger concurrentStarts = new AtomicInteger();
-    static final AtomicInteger maxConcurrentStarts = new AtomicInteger();
+    private static final Map<String, AtomicInteger> CONCURRENT_STARTS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicInteger> MAX_CONCURRENT_STARTS = new ConcurrentHashMap<>();
+
+    /** The most starts that ran at once among channels whose names begin with {@code group + "-"}. */
+    public static int maxConcurrentStarts(String group) {
+        return MAX_CONCURRENT_STARTS.computeIfAbsent(group, key -> new AtomicInteger()).get();
+    }
+
+    /** Forgets the most starts seen at once in a group. */
+    public static void resetConcurrentStarts(String group) {
+        MAX_CONCURRENT_STARTS.computeIfAbsent(group, key -> new AtomicInteger()).set(0);
+    }
 
     /** Scripts the starts of channels whose name is {@code name}; after the script runs out, starts succeed. */
     public static void script(String name, Start... starts) {
@@ -107,7 +116,6 @@ public class ScriptedProvider implements ChannelProvider {
     public static final class ScriptedChannel implements Channel {
         private final ChannelContext context;
         private final String name;
-        final CountDownLatch hanging = new CountDownLatch(1);
 
         ScriptedChannel(ChannelContext context) {
             this.context = context;
@@ -117,7 +125,10 @@ public class ScriptedProvider implements ChannelProvider {
         @Override
         public void start() throws ChannelException {
             STARTS.computeIfAbsent(name, key -> new AtomicInteger()).incrementAndGet();
-            maxConcurrentStarts.accumulateAndGet(concurrentStarts.incrementAndGet(), Math::max);
+            String group = name.contains("-") ? name.substring(0, name.indexOf('-')) : name;
+            AtomicInteger concurrent = CONCURRENT_STARTS.computeIfAbsent(group, key -> new AtomicInteger());
+            MAX_CONCURRENT_STARTS.computeIfAbsent(group, key -> new AtomicInteger())
+                    .accumulateAndGet(concurrent.incrementAndGet(), Math::max);
             try {
                 Start next = SCRIPTS.getOrDefault(name, new ConcurrentLinkedQueue<>()).poll();
                 switch (next == null ? Start.SUCCEED : next) {
@@ -128,7 +139,7 @@ public class ScriptedProvider implements ChannelProvider {
                     case HANG -> sleep(60_000);
                 }
             } finally {
-                concurrentStarts.decrementAndGet();
+                concurrent.decrementAndGet();
             }
         }
 
