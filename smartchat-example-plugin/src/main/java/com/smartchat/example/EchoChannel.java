@@ -55,6 +55,7 @@ final class EchoChannel implements Channel {
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
     private static final Duration STOP_WAIT = Duration.ofSeconds(2);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** An event and when it is due: the Echo delay after it was sent. */
     private record Echo(InboundEvent event, Instant due) {
@@ -62,7 +63,6 @@ final class EchoChannel implements Channel {
 
     private final ChannelContext context;
     private final EchoSettings settings;
-    private final ObjectMapper json = new ObjectMapper();
     private final BlockingDeque<Echo> pending = new LinkedBlockingDeque<>();
     private final Set<String> blockedConversations = ConcurrentHashMap.newKeySet();
     private volatile ChannelStatus status = ChannelStatus.of(ChannelState.CREATED, null, null);
@@ -181,7 +181,7 @@ final class EchoChannel implements Channel {
             return echo;
         }
         try {
-            return json.writeValueAsString(json.createObjectNode().put("conversation", member).put("text", echo));
+            return JSON.writeValueAsString(JSON.createObjectNode().put("conversation", member).put("text", echo));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e); // a tree of two strings always serializes
         }

@@ -391,8 +391,9 @@ public abstract class ChannelProviderConformanceTest {
     }
 
     /**
-     * {@link ChannelProvider#validate} of an empty form returns, without throwing, an error on every required field
-     * of the provider: all problems at once, so an admin fixes the form in one go.
+     * {@link ChannelProvider#validate} of an empty form (no values, the provider configuration of
+     * {@link #validSettings()}) returns, without throwing, an error on every required field of the provider: all
+     * problems at once, so an admin fixes the form in one go.
      */
     @Test
     public final void validateReportsEveryRequiredFieldOfAnEmptyForm() throws Exception {

@@ -114,11 +114,16 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
         return CHANNEL_ID;
     }
 
+    /** The settings this context was made with. */
     @Override
     public ChannelSettings settings() {
         return settings;
     }
 
+    /**
+     * Stores each event once per {@link InboundEvent#eventId()}, as the host does, or throws
+     * {@link DeliveryException} when told to by {@link #failNextDeliveries(int)} or {@link #failDeliveries()}.
+     */
     @Override
     public InboundSink inbound() {
         return this::deliver;
@@ -150,6 +155,7 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
         return scheduler;
     }
 
+    /** The clock this context was made with. */
     @Override
     public Clock clock() {
         return clock;
