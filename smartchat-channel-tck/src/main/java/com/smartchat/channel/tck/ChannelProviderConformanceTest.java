@@ -93,8 +93,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *   <li><b>Sending</b>: {@link #rateLimitsAreWellFormed()}.</li>
  * </ul>
  * Every channel the kit opens gets a fresh {@link TestChannelContext}, closed at the end of the test. The kit calls
- * {@link #provider()} and {@link #validSettings()} in every test, so start the servers they point at in a
- * {@code @BeforeAll} or {@code @BeforeEach} method of your subclass.
+ * {@link #provider()} and {@link #validSettings()} afresh in each test that needs them, so start the servers they
+ * point at in a {@code @BeforeAll} or {@code @BeforeEach} method of your subclass. The rules are final methods: adapt
+ * the kit to your network through the protected hooks, {@link #startStopBound()} and
+ * {@link #settingsThatFailToStart()}.
  */
 public abstract class ChannelProviderConformanceTest {
 
@@ -123,8 +125,8 @@ public abstract class ChannelProviderConformanceTest {
             + "through context.logger(), and release the rest.";
 
     /**
-     * The provider under test, as the host would create it through {@link java.util.ServiceLoader}. Called at least
-     * once in every test.
+     * The provider under test, as the host would create it through {@link java.util.ServiceLoader}. Called afresh in
+     * each test.
      */
     protected abstract ChannelProvider provider();
 
@@ -132,7 +134,7 @@ public abstract class ChannelProviderConformanceTest {
      * Settings that pass the schema's checks and {@link ChannelProvider#validate}, and let a channel start: point
      * them at a test server (an emulator of the network) that your test class starts, through
      * {@link ChannelSettings#providerConfig()} for example. Include the standard {@link FormSchema#NAME} field.
-     * Called at least once in every test.
+     * Called afresh in each test that validates or opens a channel.
      */
     protected abstract ChannelSettings validSettings();
 
@@ -439,9 +441,8 @@ public abstract class ChannelProviderConformanceTest {
     @Test
     public final void rejectedSecretNeverLeaks() throws Exception {
         Map<String, String> canaries = new LinkedHashMap<>();
-        secretFields(schemaOrAbort()).forEach(field ->
+        secretFieldsOrAbort().forEach(field ->
                 canaries.put(field.name(), "123456789:CANARY" + UUID.randomUUID().toString().replace("-", "")));
-        assumeTrue(!canaries.isEmpty(), "The form has no secret field, so no secret can leak.");
         checkNoLeak(exercise(withSecrets(validSettings(), canaries)), canaries);
     }
 
@@ -454,7 +455,7 @@ public abstract class ChannelProviderConformanceTest {
     public final void acceptedSecretNeverLeaks() throws Exception {
         ChannelSettings settings = validSettings();
         Map<String, String> secrets = new LinkedHashMap<>();
-        for (FormField field : secretFields(schemaOrAbort())) {
+        for (FormField field : secretFieldsOrAbort()) {
             settings.secret(field.name())
                     .map(Secret::reveal)
                     .filter(value -> value.strip().length() >= SHORTEST_TRACEABLE_SECRET)
@@ -865,6 +866,13 @@ public abstract class ChannelProviderConformanceTest {
             // reported by schemaIsWellFormed
         }
         return abort("schema() is broken, see schemaIsWellFormed.");
+    }
+
+    /** The secret fields, or the test is skipped: without one, no secret can leak. */
+    private List<FormField> secretFieldsOrAbort() {
+        List<FormField> fields = secretFields(schemaOrAbort());
+        assumeTrue(!fields.isEmpty(), "The form has no secret field, so no secret can leak.");
+        return fields;
     }
 
     private static List<FormField> secretFields(FormSchema schema) {

@@ -31,7 +31,7 @@ class FakeChannel implements Channel {
         if (poller != null) {
             return;
         }
-        if (!FakeProvider.VALID_TOKEN.equals(token())) {
+        if (!credentialAccepted()) {
             state = ChannelState.NEEDS_ATTENTION;
             throw new ChannelException(FailureKind.UNAUTHORIZED, "Fake rejected the token.",
                     "Paste a new token from Fake.", null, null);
@@ -66,6 +66,11 @@ class FakeChannel implements Channel {
     @Override
     public ChannelStatus status() {
         return ChannelStatus.of(state, null, null);
+    }
+
+    /** Whether Fake accepts the settings' token. */
+    boolean credentialAccepted() {
+        return FakeProvider.VALID_TOKEN.equals(token());
     }
 
     /** The token's value, for tests that leak it on purpose. */

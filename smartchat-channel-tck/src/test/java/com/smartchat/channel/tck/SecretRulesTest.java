@@ -1,10 +1,15 @@
 package com.smartchat.channel.tck;
 
+import com.smartchat.channel.spi.Channel;
+import com.smartchat.channel.spi.ChannelContext;
 import com.smartchat.channel.spi.ChannelException;
+import com.smartchat.channel.spi.ChannelProvider;
 import com.smartchat.channel.spi.ChannelSettings;
 import com.smartchat.channel.spi.ChannelState;
 import com.smartchat.channel.spi.ChannelStatus;
 import com.smartchat.channel.spi.FailureKind;
+import com.smartchat.channel.spi.FormField;
+import com.smartchat.channel.spi.FormSchema;
 import com.smartchat.channel.spi.IdentityPreview;
 import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.channel.spi.OutboundMessage;
@@ -16,16 +21,54 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * The kit fails a provider that lets a secret show anywhere, in the secret rules, naming where it showed. A secret
  * the network rejects shows in failure paths; one it accepts, in the paths of a running channel.
  */
 class SecretRulesTest {
+
+    @Test
+    void aFormWithoutSecretsSkipsTheRulesThatNeedOne() {
+        FormSchema regionOnly = FormSchema.builder()
+                .field(FormField.choice("region").label("Region").choice("eu", "Europe").required().build())
+                .build();
+        ChannelProvider provider = new FakeProvider() {
+            @Override
+            public FormSchema schema() {
+                return regionOnly;
+            }
+
+            @Override
+            public ValidationResult validate(ChannelSettings settings) {
+                return ValidationResult.builder().errors(regionOnly.check(settings.values())).build();
+            }
+
+            @Override
+            public Channel open(ChannelContext context) {
+                return new FakeChannel(context) {
+                    @Override
+                    boolean credentialAccepted() {
+                        return true;
+                    }
+                };
+            }
+        };
+
+        KitRun run = KitRun.of(provider, ChannelSettings.of(1, Map.of(FormSchema.NAME, "Fake support", "region", "eu")));
+
+        assertThat(run.failures()).isEmpty();
+        assertThat(run.skipped()).containsOnly(
+                entry("rejectedSecretNeverLeaks", "Assumption failed: The form has no secret field, so no secret can leak."),
+                entry("acceptedSecretNeverLeaks", "Assumption failed: The form has no secret field, so no secret can leak."),
+                entry("stopAfterFailedStartIsSafe", "Assumption failed: settingsThatFailToStart() returned null: skipped."));
+    }
 
     @Test
     void aSecretInAValidationMessageFails() {
