@@ -8,6 +8,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class BotApiException extends Exception {
 
+    private static final long serialVersionUID = 1L;
+
     private final int errorCode;
     private final ObjectNode parameters;
 

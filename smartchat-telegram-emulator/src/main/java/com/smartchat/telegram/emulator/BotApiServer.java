@@ -42,7 +42,8 @@ final class BotApiServer implements HttpHandler {
         this.stats = stats;
         this.files = files;
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        // A deep accept backlog, because benchmarks connect thousands of pollers at once.
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 4096);
         server.setExecutor(executor);
         server.createContext("/", this);
         server.start();

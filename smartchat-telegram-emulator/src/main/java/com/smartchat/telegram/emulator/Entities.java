@@ -94,6 +94,8 @@ final class Entities {
     }
 
     private static final class ParseError extends Exception {
+        private static final long serialVersionUID = 1L;
+
         ParseError(String message) {
             super(message, null, false, false);
         }

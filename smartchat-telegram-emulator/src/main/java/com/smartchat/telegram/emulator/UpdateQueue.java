@@ -77,13 +77,14 @@ final class UpdateQueue {
      * @return whether it was queued
      */
     boolean add(String type, long chatId, JsonNode payload) {
+        String body = Json.write(payload); // outside the lock: serializing is the expensive part
         lock.lock();
         try {
             if (closed || !allowed.contains(type)) {
                 return false;
             }
             int id = nextId++;
-            String json = "{\"update_id\":" + id + ",\"" + type + "\":" + Json.write(payload) + "}";
+            String json = "{\"update_id\":" + id + ",\"" + type + "\":" + body + "}";
             pending.add(new Update(id, chatId, json));
             changed.signalAll();
             return true;

@@ -1,11 +1,17 @@
 package com.smartchat.telegram.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -51,14 +57,32 @@ class LifecycleTest {
     }
 
     @Test
+    void mainPrintsTheBaseUrlAndADemoBotToken() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        try (BotApiEmulator telegram = EmulatorMain.start(new String[] {"--port", "0", "--no-rate-limits"},
+                new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+            String output = printed.toString(StandardCharsets.UTF_8);
+            Matcher token = Pattern.compile("token (\\S+)").matcher(output);
+
+            assertThat(output).contains(telegram.baseUrl());
+            assertThat(token.find()).isTrue();
+            assertThat(new BotApiClient(telegram.baseUrl()).call(token.group(1), "getUpdates").result()).hasSize(1);
+            assertThat(telegram.rateLimits().enabled()).isFalse();
+        }
+        assertThatThrownBy(() -> EmulatorMain.start(new String[] {"--bogus"}, System.out))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void usernamesAreCheckedLikeBotFatherDoes() {
         try (BotApiEmulator telegram = BotApiEmulator.start()) {
             telegram.createBot("Fine", "Fine_Bot");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> telegram.createBot("Taken", "fine_bot"))
+            assertThatThrownBy(() -> telegram.createBot("Taken", "fine_bot"))
                     .isInstanceOf(IllegalArgumentException.class);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> telegram.createBot("No suffix", "helper"))
+            assertThatThrownBy(() -> telegram.createBot("No suffix", "helper"))
                     .isInstanceOf(IllegalArgumentException.class);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> telegram.createBot("Short", "abot"))
+            assertThatThrownBy(() -> telegram.createBot("Short", "abot"))
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
