@@ -50,9 +50,9 @@ public class ChannelController {
      * Changes to a channel.
      *
      * @param settings the fields to change; a secret left out keeps its value
-     * @param confirmDifferentAccount allow settings that connect another account than the channel's
+     * @param confirmDifferentAccount allow settings that connect another account than the channel's (optional)
      */
-    public record ChannelChange(@NotNull Map<String, Object> settings, boolean confirmDifferentAccount) {
+    public record ChannelChange(@NotNull Map<String, Object> settings, Boolean confirmDifferentAccount) {
     }
 
     /**
@@ -96,7 +96,7 @@ public class ChannelController {
     public ChannelView update(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
                               @Valid @RequestBody ChannelChange change, Principal principal) {
         service.channelInSpace(spaceId, channelId);
-        return view(service.update(channelId, change.settings(), change.confirmDifferentAccount(), actor(principal)), true);
+        return view(service.update(channelId, change.settings(), Boolean.TRUE.equals(change.confirmDifferentAccount()), actor(principal)), true);
     }
 
     @DeleteMapping("/{channel}")

@@ -160,7 +160,7 @@ public class OutboundDispatcher implements SmartLifecycle {
             count(provider, "sent");
             Timer.builder("smartchat.outbound.latency").description("From queued to accepted by the network")
                     .tag("provider", provider).register(meters)
-                    .record(Duration.between(pending.createdAt().toInstant(), receipt.sentAt()));
+                    .record(Duration.between(pending.createdAt().toInstant(), clock.instant()));
             return null;
         } catch (ChannelException failure) {
             return handleFailure(pending, run, failure);
