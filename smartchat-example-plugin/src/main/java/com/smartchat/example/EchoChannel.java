@@ -90,8 +90,9 @@ final class EchoChannel implements Channel {
             status = ChannelStatus.of(ChannelState.NEEDS_ATTENTION, problem.reason, problem.fixHint);
             throw new ChannelException(FailureKind.UNAUTHORIZED, problem.reason, problem.fixHint, null, null);
         }
-        delivererEnded = new CountDownLatch(1);
-        deliverer = context.executor().submit(this::deliverEchoes);
+        CountDownLatch ended = new CountDownLatch(1);
+        delivererEnded = ended;
+        deliverer = context.executor().submit(() -> deliverEchoes(ended));
         status = ChannelStatus.running();
         context.logger().log(INFO, "Echo channel started with {0} echo(es) pending", pending.size());
     }
@@ -116,9 +117,10 @@ final class EchoChannel implements Channel {
 
     /**
      * Echoes a message: completes at once with a receipt, and the echo follows through the context's inbound sink.
-     * Fails with {@link FailureKind#TRANSIENT} when the channel is not running, {@link FailureKind#INVALID_REQUEST}
-     * for a message without conversation or text or with a malformed {@code /as}, and {@link FailureKind#RECIPIENT_BLOCKED} for a
-     * conversation whose member blocked the channel.
+     * Fails with {@link FailureKind#TRANSIENT} when the channel is not running, with
+     * {@link FailureKind#INVALID_REQUEST} for a message without conversation or text or with a malformed
+     * {@code /as}, and with {@link FailureKind#RECIPIENT_BLOCKED} for a conversation whose member blocked the
+     * channel.
      */
     @Override
     public CompletionStage<SendReceipt> send(OutboundMessage message) {
@@ -191,8 +193,8 @@ final class EchoChannel implements Channel {
         pending.addLast(new Echo(event, now().plusMillis(settings.delayMillis())));
     }
 
-    /** The deliverer's loop, until {@link #stop()} interrupts it. */
-    private void deliverEchoes() {
+    /** The deliverer's loop, until {@link #stop()} interrupts it; counts {@code ended} down as it ends. */
+    private void deliverEchoes(CountDownLatch ended) {
         try {
             while (true) {
                 Echo echo = pending.takeFirst();
@@ -207,7 +209,7 @@ final class EchoChannel implements Channel {
         } catch (InterruptedException e) {
             // stop() ends the loop
         } finally {
-            delivererEnded.countDown();
+            ended.countDown();
         }
     }
 
