@@ -164,6 +164,17 @@ public final class BotApiEmulator implements AutoCloseable {
         return bot.updates.size();
     }
 
+    /**
+     * Whether a long poll of the bot is waiting for updates right now, for example to know that a client's
+     * poller is connected.
+     *
+     * @param bot the bot
+     * @return true while a getUpdates call with a timeout waits
+     */
+    public boolean isPolling(EmulatedBot bot) {
+        return bot.updates.hasWaitingPoll();
+    }
+
     // ---- Users and groups ----
 
     /**

@@ -191,6 +191,16 @@ final class UpdateQueue {
         }
     }
 
+    /** Whether a long poll is waiting right now. */
+    boolean hasWaitingPoll() {
+        lock.lock();
+        try {
+            return waitingPoll != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The number of updates not yet confirmed or delivered. */
     int size() {
         lock.lock();

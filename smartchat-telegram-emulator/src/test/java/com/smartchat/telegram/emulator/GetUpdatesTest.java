@@ -142,6 +142,7 @@ class GetUpdatesTest extends EmulatorTestBase {
         CompletableFuture<BotApiClient.Response> second = api.callAsync(bot.token(), "getUpdates", "timeout", 20);
 
         BotApiClient.Response ended = first.get(5, TimeUnit.SECONDS);
+        awaitWaitingPolls(2);
         assertThat(ended.status()).isEqualTo(409);
         assertThat(ended.description()).isEqualTo(OTHER_POLLER_CONFLICT);
         assertThat(second).isNotDone();
@@ -213,13 +214,14 @@ class GetUpdatesTest extends EmulatorTestBase {
         assertThat(message.at("/chat/type").asString()).isEqualTo("private");
     }
 
-    /** Waits until that many getUpdates requests arrived, then a little longer so that they wait. */
+    /** Waits until that many getUpdates requests arrived and one of them waits. */
     private void awaitWaitingPolls(int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (telegram.requestCount("getUpdates") < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        while ((telegram.requestCount("getUpdates") < count || !telegram.isPolling(bot))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
-        Thread.sleep(150);
+        assertThat(telegram.isPolling(bot)).isTrue();
     }
 
     private static List<Long> updateIds(JsonNode updates) {

@@ -46,9 +46,11 @@ class LifecycleTest {
         EmulatedBot bot = telegram.createBot("Poller", "poller_bot");
         CompletableFuture<BotApiClient.Response> poll =
                 new BotApiClient(telegram.baseUrl()).callAsync(bot.token(), "getUpdates", "timeout", 30);
-        while (telegram.requestCount("getUpdates") == 0) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!telegram.isPolling(bot) && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
+        assertThat(telegram.isPolling(bot)).isTrue();
 
         telegram.close();
 
