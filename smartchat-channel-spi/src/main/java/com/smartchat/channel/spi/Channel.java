@@ -37,7 +37,11 @@ public interface Channel {
      */
     CompletionStage<SendReceipt> send(OutboundMessage message);
 
-    /** The channel's condition now, cheaply: the host calls it for health checks. */
+    /**
+     * The channel's condition now, cheaply: the host calls it for health checks. Never {@code null}, never throws;
+     * before {@link #start()} and after {@link #stop()} the state is neither {@link ChannelState#RUNNING} nor
+     * {@link ChannelState#DEGRADED} ({@link ChannelState#STOPPED} after a stop).
+     */
     ChannelStatus status();
 
     /**

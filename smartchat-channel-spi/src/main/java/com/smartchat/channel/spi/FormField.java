@@ -93,6 +93,13 @@ public record FormField(
         if (type != FieldType.CHOICE && !choices.isEmpty()) {
             throw new IllegalArgumentException("Field '" + name + "' is not a choice field but has choices");
         }
+        if (choices.stream().map(Choice::value).distinct().count() < choices.size()) {
+            throw new IllegalArgumentException("Choice field '" + name + "' offers a value twice");
+        }
+        if (type == FieldType.SECRET && defaultValue != null) {
+            throw new IllegalArgumentException("Secret field '" + name + "' cannot have a default value: "
+                    + "a secret is never shown, so a default would be one every channel shares");
+        }
     }
 
     /** Starts a one-line text field. */

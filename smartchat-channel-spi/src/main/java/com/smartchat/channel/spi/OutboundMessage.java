@@ -59,7 +59,9 @@ public record OutboundMessage(
     }
 
     public OutboundMessage {
-        Objects.requireNonNull(conversationId, "A message needs a conversation");
+        if (conversationId == null || conversationId.isBlank()) {
+            throw new IllegalArgumentException("A message needs a conversation");
+        }
         Objects.requireNonNull(format, "A message needs a format");
         if (text == null && attachment == null) {
             throw new IllegalArgumentException("A message needs text or an attachment");

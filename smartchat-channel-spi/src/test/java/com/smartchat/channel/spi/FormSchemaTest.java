@@ -46,6 +46,10 @@ class FormSchemaTest {
         assertThatThrownBy(() -> FormField.text("p").label("P").pattern("(", "msg").build())
                 .hasMessageContaining("invalid pattern");
         assertThatThrownBy(() -> FormField.choice("c").label("C").build()).hasMessageContaining("at least one choice");
+        assertThatThrownBy(() -> FormField.choice("c").label("C").choice("a", "A").choice("a", "Again").build())
+                .hasMessage("Choice field 'c' offers a value twice");
+        assertThatThrownBy(() -> FormField.secret("s").label("S").defaultValue("shared").build())
+                .hasMessageContaining("Secret field 's' cannot have a default value");
     }
 
     @Test
