@@ -106,7 +106,21 @@ final class Formatting {
         if (closeLabel <= start + 1 || text.substring(start + 1, closeLabel).indexOf('\n') >= 0) {
             return start;
         }
-        int closeUrl = text.indexOf(')', closeLabel + 2);
+        int closeUrl = -1;
+        int parentheses = 0;
+        for (int i = closeLabel + 2; i < text.length() && closeUrl < 0; i++) {
+            char c = text.charAt(i);
+            if (c == '(') {
+                parentheses++;
+            } else if (c == ')') {
+                if (parentheses == 0) {
+                    closeUrl = i;
+                }
+                parentheses--;
+            } else if (c == '\n') {
+                break;
+            }
+        }
         if (closeUrl <= closeLabel + 2) {
             return start;
         }

@@ -11,9 +11,10 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
 
 /**
  * The getUpdates request this plugin hands TelegramBots' poller. It differs from the library's in how it reads the
- * answer: update by update, with a tolerant mapper, keeping each update's JSON. TelegramBots' own reading fails the
- * whole batch on one update type its model does not know (and then polls the same batch forever); here such an
- * update is kept and becomes {@code Unrecognized}.
+ * answer: update by update, keeping each update's JSON. TelegramBots' own reading keeps nothing of an update type
+ * its model does not know (it arrives as a bare {@code update_id}), and one update its model cannot read fails the
+ * whole batch, which it then polls again forever. Here every update arrives; those the model cannot read become
+ * {@code Unrecognized} with their JSON.
  */
 final class PollRequest extends GetUpdates {
 

@@ -1,0 +1,98 @@
+package com.smartchat.telegram;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
+import org.telegram.telegrambots.meta.api.objects.Update;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
+
+class PollRequestTest {
+
+    private static final String BATCH_WITH_A_NEW_TYPE = "{\"ok\":true,\"result\":["
+            + "{\"update_id\":1,\"message\":{\"message_id\":1,\"date\":1,\"chat\":{\"id\":5,\"type\":\"private\"},"
+            + "\"text\":\"before\"}},"
+            + "{\"update_id\":2,\"some_new_update\":{\"x\":1}},"
+            + "{\"update_id\":4,\"message\":{\"message_id\":3,\"date\":3,\"chat\":{\"id\":5,\"type\":\"private\"},"
+            + "\"text\":\"forwarded\",\"forward_origin\":{\"type\":\"brand_new_origin\",\"date\":3}}},"
+            + "{\"update_id\":3,\"message\":{\"message_id\":2,\"date\":2,\"chat\":{\"id\":5,\"type\":\"private\"},"
+            + "\"text\":\"after\"}}]}";
+
+    @Test
+    void telegramBotsOwnRequestLosesWhatAnUpdateTypeItDoesNotKnowSaid() throws Exception {
+        Update update = new GetUpdates().deserializeResponse(BATCH_WITH_A_NEW_TYPE).get(1);
+
+        assertThat(Json.MAPPER.valueToTree(update).toString()).isEqualTo("{\"update_id\":2}");
+    }
+
+    @Test
+    void oneUpdateTelegramBotsCannotReadFailsItsWholeBatchButNotThePlugins() throws Exception {
+        String batch = "{\"ok\":true,\"result\":["
+                + "{\"update_id\":1,\"message\":{\"message_id\":1,\"date\":1,\"chat\":{\"id\":5,"
+                + "\"type\":\"private\"},\"text\":\"fine\"}},"
+                + "{\"update_id\":2,\"message\":{\"message_id\":2,\"date\":\"yesterday\",\"chat\":{\"id\":5,"
+                + "\"type\":\"private\"},\"text\":\"odd\"}}]}";
+        assertThatThrownBy(() -> new GetUpdates().deserializeResponse(batch))
+                .isInstanceOf(TelegramApiRequestException.class);
+
+        List<Update> updates = new PollRequest(1, 50, told -> { }).deserializeResponse(batch);
+
+        assertThat(updates).extracting(Update::getUpdateId).containsExactly(1, 2);
+        PollRequest.RawUpdate odd = (PollRequest.RawUpdate) updates.get(1);
+        assertThat(odd.unreadable).isTrue();
+        var event = new UpdateMapper(Clock.systemUTC(), "my_bot").map(null, odd.json);
+        assertThat(event).isInstanceOfSatisfying(com.smartchat.channel.spi.InboundEvent.Unrecognized.class, unknown -> {
+            assertThat(unknown.eventId()).isEqualTo("2");
+            assertThat(unknown.payload()).contains("yesterday");
+        });
+    }
+
+    @Test
+    void pluginRequestKeepsEveryUpdateWithItsJson() throws Exception {
+        List<PollRequest.RawUpdate> told = new ArrayList<>();
+        PollRequest request = new PollRequest(42, 50, told::addAll);
+
+        List<Update> updates = request.deserializeResponse(BATCH_WITH_A_NEW_TYPE);
+
+        assertThat(updates).extracting(Update::getUpdateId).containsExactly(1, 2, 4, 3);
+        assertThat(told).hasSize(4);
+        JsonNode json = ((PollRequest.RawUpdate) updates.get(1)).json;
+        assertThat(json.has("some_new_update")).isTrue();
+        var mapper = new UpdateMapper(Clock.systemUTC(), "my_bot");
+        assertThat(mapper.map(updates.get(1), json)).hasFieldOrPropertyWithValue("type", "some_new_update");
+    }
+
+    @Test
+    void requestAsksFromTheAcknowledgedOffsetForEveryType() throws Exception {
+        String body = Json.MAPPER.writeValueAsString(new PollRequest(43, 50, batch -> { }));
+
+        assertThat(Json.MAPPER.readTree(body)).isEqualTo(Json.MAPPER.readTree(
+                "{\"method\":\"getupdates\",\"offset\":43,\"limit\":100,\"timeout\":50,\"allowed_updates\":[]}"));
+        assertThat(Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(new PollRequest(null, 50, batch -> { })))
+                .has("offset")).as("no offset before the first acknowledgement").isFalse();
+    }
+
+    @Test
+    void errorAnswerKeepsTelegramsCodeAndParameters() {
+        assertThatThrownBy(() -> new PollRequest(1, 50, batch -> { }).deserializeResponse(
+                "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests: retry after 3\","
+                        + "\"parameters\":{\"retry_after\":3}}"))
+                .isInstanceOfSatisfying(TelegramApiRequestException.class, e -> {
+                    assertThat(e.getErrorCode()).isEqualTo(429);
+                    assertThat(e.getParameters().getRetryAfter()).isEqualTo(3);
+                });
+    }
+
+    @Test
+    void commandForAnotherBotIsNotOurs() {
+        var mapper = new UpdateMapper(Clock.systemUTC(), "my_bot");
+        assertThat(mapper.command("/help@other_bot")).isNull();
+        assertThat(mapper.command("/help@My_Bot now")).isEqualTo(
+                new com.smartchat.channel.spi.InboundEvent.Command("help", "now"));
+    }
+}

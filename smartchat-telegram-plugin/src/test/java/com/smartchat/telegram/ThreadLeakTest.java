@@ -1,0 +1,108 @@
+package com.smartchat.telegram;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.smartchat.channel.spi.Channel;
+import com.smartchat.channel.tck.TestChannelContext;
+import com.smartchat.telegram.emulator.BotApiEmulator;
+import com.smartchat.telegram.emulator.EmulatedBot;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Start and stop release everything they create: threads (platform and virtual) and the shared HTTP client. */
+class ThreadLeakTest {
+
+    private static BotApiEmulator telegram;
+
+    @BeforeAll
+    static void startTelegram() {
+        telegram = TelegramTests.emulator();
+    }
+
+    @AfterAll
+    static void stopTelegram() {
+        telegram.close();
+    }
+
+    @Test
+    void hundredStartStopCyclesLeaveNoThreadBehind() throws Exception {
+        EmulatedBot bot = TelegramTests.bot(telegram);
+        TestChannelContext context = new TestChannelContext(TelegramTests.settings(telegram, bot.token()));
+        try {
+            Channel channel = new TelegramChannelProvider().open(context);
+            cycle(channel); // loads classes and starts the JDK's and OkHttp's own lazily created helpers once
+            TelegramTests.await("the warm-up's threads to end", Duration.ofSeconds(10),
+                    () -> census().plugin() == 0);
+            ThreadCensus before = census();
+
+            for (int i = 0; i < 100; i++) {
+                cycle(channel);
+            }
+
+            TelegramTests.await("the plugin's threads to end", Duration.ofSeconds(10),
+                    () -> census().plugin() == 0 && SharedHttp.users() == 0);
+            ThreadCensus after = census();
+            System.out.println("Threads before 100 start/stop cycles: " + before + "; after: " + after);
+            assertThat(after.plugin()).as("the plugin's own threads, virtual and platform").isZero();
+            assertThat(after.okHttpHelpers()).as("OkHttp's shared helpers stay few").isLessThanOrEqualTo(4);
+            assertThat(after.platform() - after.okHttpHelpers()).as("platform threads")
+                    .isLessThanOrEqualTo(before.platform() - before.okHttpHelpers());
+            assertThat(after.total() - after.okHttpHelpers()).as("all threads, virtual included")
+                    .isLessThanOrEqualTo(before.total() - before.okHttpHelpers());
+            assertThat(SharedHttp.users()).as("users of the shared HTTP client").isZero();
+        } finally {
+            context.close();
+        }
+    }
+
+    private static ThreadCensus census() {
+        try {
+            return ThreadCensus.take();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aRunningChannelCostsNoPlatformThread() throws Exception {
+        List<EmulatedBot> bots = java.util.stream.IntStream.range(0, 20).mapToObj(i -> TelegramTests.bot(telegram)).toList();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        TestChannelContext warm = new TestChannelContext(TelegramTests.settings(telegram, bots.getFirst().token()));
+        Channel warmChannel = new TelegramChannelProvider().open(warm);
+        warmChannel.start(); // the shared client and the JDK's helpers exist from here on
+        try {
+            int platformWithOne = threads.getThreadCount();
+            List<TestChannelContext> contexts = bots.subList(1, bots.size()).stream()
+                    .map(bot -> new TestChannelContext(TelegramTests.settings(telegram, bot.token()))).toList();
+            List<Channel> channels = contexts.stream().map(c -> new TelegramChannelProvider().open(c)).toList();
+            for (Channel channel : channels) {
+                channel.start();
+            }
+            Thread.sleep(500); // every channel is in a long poll now
+            int platformWithTwenty = threads.getThreadCount();
+            channels.forEach(Channel::stop);
+            for (TestChannelContext c : contexts) {
+                c.close();
+            }
+            System.out.printf("Platform threads with 1 running channel: %d; with 20: %d%n", platformWithOne,
+                    platformWithTwenty);
+            // each test context brings one platform scheduler thread of its own; the channels themselves none
+            assertThat(platformWithTwenty).isLessThanOrEqualTo(platformWithOne + contexts.size() + 2);
+        } finally {
+            warmChannel.stop();
+            warm.close();
+        }
+    }
+
+    private static void cycle(Channel channel) throws Exception {
+        channel.start();
+        channel.stop();
+    }
+}
