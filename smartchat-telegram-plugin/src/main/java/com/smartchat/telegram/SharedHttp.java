@@ -41,7 +41,7 @@ final class SharedHttp {
     private static int users;
 
     private static final ThreadLocal<Outcome> LAST_POLL = new ThreadLocal<>();
-    private static final ThreadLocal<BooleanSupplier> POLL_STOPPING = new ThreadLocal<>();
+    private static final ThreadLocal<PollThread> POLL_THREAD = new ThreadLocal<>();
     private static final MediaType JSON = MediaType.get("application/json");
 
     private final OkHttpClient client;
@@ -148,8 +148,12 @@ final class SharedHttp {
      * Marks the current thread as a poller that is told to stop when {@code stopping} says so: a poll cut short by
      * stopping then ends as an empty answer, not as an error that TelegramBots would log with its stack trace.
      */
-    static void pollingThread(BooleanSupplier stopping) {
-        POLL_STOPPING.set(stopping);
+    static void pollingThread(BooleanSupplier stopping, Duration pollTimeout) {
+        POLL_THREAD.set(new PollThread(stopping, pollTimeout));
+    }
+
+    /** What the interceptor knows of the poller on its thread. */
+    private record PollThread(BooleanSupplier stopping, Duration pollTimeout) {
     }
 
     private static Response recordPollOutcome(Interceptor.Chain chain) throws IOException {
@@ -159,12 +163,24 @@ final class SharedHttp {
             return chain.proceed(request);
         }
         LAST_POLL.remove();
+        PollThread poller = POLL_THREAD.get();
+        Interceptor.Chain bounded = chain;
+        if (path.endsWith("/deletewebhook")) {
+            // TelegramBots calls it inside registerBot, on the host's thread: keep start() short
+            int millis = (int) PROBE_TIMEOUT.toMillis();
+            bounded = chain.withConnectTimeout(millis, TimeUnit.MILLISECONDS)
+                    .withReadTimeout(millis, TimeUnit.MILLISECONDS)
+                    .withWriteTimeout(millis, TimeUnit.MILLISECONDS);
+        } else if (poller != null) {
+            // a poll answers within its timeout: a silent connection is found dead soon after, not minutes later
+            int millis = (int) Math.min(READ_TIMEOUT.toMillis(), poller.pollTimeout().toMillis() + 15_000);
+            bounded = chain.withReadTimeout(millis, TimeUnit.MILLISECONDS);
+        }
         Response response;
         try {
-            response = chain.proceed(request);
+            response = bounded.proceed(request);
         } catch (IOException e) {
-            BooleanSupplier stopping = POLL_STOPPING.get();
-            if (stopping != null && stopping.getAsBoolean() && path.endsWith("/getupdates")) {
+            if (poller != null && poller.stopping().getAsBoolean() && path.endsWith("/getupdates")) {
                 return new Response.Builder()
                         .request(request)
                         .protocol(Protocol.HTTP_1_1)

@@ -182,7 +182,9 @@ final class TelegramChannel implements Channel {
             context.executor().execute(() -> {
                 try {
                     result.complete(current.sender.send(message));
+                    metric("sends", "outcome", "sent");
                 } catch (ChannelException e) {
+                    metric("sends", "outcome", e.kind().name().toLowerCase(java.util.Locale.ROOT));
                     result.completeExceptionally(e);
                 } catch (RuntimeException | Error e) {
                     result.completeExceptionally(new ChannelException(FailureKind.TRANSIENT,
@@ -319,7 +321,15 @@ final class TelegramChannel implements Channel {
                     // it was not recorded
                 }
                 ChannelException typed = typed(outcome);
-                throw typed != null ? typed : Failures.of(e, token(), config.baseUrl());
+                if (typed != null) {
+                    throw typed;
+                }
+                if (outcome != null) {
+                    throw new ChannelException(FailureKind.TRANSIENT, "Starting to poll failed: "
+                            + describe(outcome, "deleteWebhook") + ".", null, outcome.retryAfter() == null ? null
+                            : Duration.ofSeconds(outcome.retryAfter()), null);
+                }
+                throw Failures.of(e, token(), config.baseUrl());
             }
             long period = WATCHDOG_PERIOD.toMillis();
             watchdog = context.scheduler().scheduleWithFixedDelay(this::watch, period, period, TimeUnit.MILLISECONDS);
@@ -379,7 +389,7 @@ final class TelegramChannel implements Channel {
 
         /** The next getUpdates: from the last acknowledged update, whatever TelegramBots counted. */
         private GetUpdates nextRequest(Integer ignoredLibraryOffset) {
-            SharedHttp.pollingThread(() -> closed || halted);
+            SharedHttp.pollingThread(() -> closed || halted, config.pollTimeout());
             return new PollRequest(nextOffset, (int) config.pollTimeout().toSeconds(), this::batchRead);
         }
 
@@ -405,6 +415,7 @@ final class TelegramChannel implements Channel {
                     if (!deliverUntilStored(event)) {
                         return;
                     }
+                    metric("updates.received", "event", event.getClass().getSimpleName());
                     nextOffset = update.getUpdateId() + 1;
                     if (readable && update.getCallbackQuery() != null && update.getCallbackQuery().getId() != null) {
                         answerButton(update.getCallbackQuery().getId());
@@ -431,6 +442,7 @@ final class TelegramChannel implements Channel {
                     return true;
                 } catch (DeliveryException | RuntimeException e) {
                     deliveryFailures++;
+                    metric("deliveries.failed");
                     Duration wait = Backoff.DEFAULT.next(deliveryFailures, null);
                     String reason = "SmartChat could not store received Telegram messages ("
                             + Redactor.redact(e.getMessage(), token())
@@ -483,13 +495,15 @@ final class TelegramChannel implements Channel {
                 return 10;
             }
             pollFailures++;
+            metric("polls.failed", "status", outcome == null ? "unreadable"
+                    : outcome.failure() != null ? "network" : String.valueOf(outcome.code()));
             ChannelException typed = typed(outcome);
             if (typed != null && (typed.kind() == FailureKind.UNAUTHORIZED || typed.kind() == FailureKind.CONFLICT)) {
                 halt(typed);
                 return 10;
             }
             Duration wait = Backoff.DEFAULT.next(pollFailures, outcome == null ? null : outcome.retryAfter());
-            String reason = describe(outcome) + "; retrying in " + seconds(wait);
+            String reason = describe(outcome, "getUpdates") + "; retrying in " + seconds(wait);
             if (pollFailures == 1 || pollFailures % 10 == 0) {
                 log.log(Level.WARNING, "Polling Telegram failed (attempt {0}): {1}", pollFailures, reason);
             }
@@ -515,9 +529,9 @@ final class TelegramChannel implements Channel {
             };
         }
 
-        private String describe(SharedHttp.Outcome outcome) {
+        private String describe(SharedHttp.Outcome outcome, String method) {
             if (outcome == null) {
-                return "Telegram's answer to getUpdates could not be read";
+                return "Telegram's answer to " + method + " could not be read";
             }
             if (outcome.failure() != null) {
                 return "Could not reach Telegram at " + config.baseUrl() + ": "
@@ -528,7 +542,7 @@ final class TelegramChannel implements Channel {
                 return "Telegram asks to wait " + (outcome.retryAfter() == null ? "" : outcome.retryAfter() + " s ")
                         + "before polling again" + said;
             }
-            return "Telegram answered getUpdates with " + outcome.code() + said;
+            return "Telegram answered " + method + " with " + outcome.code() + said;
         }
 
         /** Stops polling for good and tells the host an admin is needed. Runs on the poller's thread. */
@@ -571,6 +585,15 @@ final class TelegramChannel implements Channel {
             if (pollerDied()) {
                 reportPollerDeath();
             }
+        }
+    }
+
+    /** Counts something; a metrics failure never disturbs the channel. */
+    private void metric(String name, String... tags) {
+        try {
+            context.metrics().increment(name, tags);
+        } catch (RuntimeException e) {
+            // the host's metrics are not the channel's business
         }
     }
 

@@ -164,6 +164,30 @@ class PollingFailuresTest {
     }
 
     @Test
+    void startThatFailsInsideTelegramBotsCanSimplyBeTriedAgain() throws Exception {
+        EmulatedBot bot = TelegramTests.bot(telegram);
+        EmulatedUser alice = telegram.createUser("Alice");
+        try (TestChannelContext context = new TestChannelContext(TelegramTests.settings(telegram, bot.token()))) {
+            Channel channel = provider.open(context);
+            telegram.faults().failNext("deleteWebhook", 1, 500); // TelegramBots' registerBot calls it
+
+            assertThatThrownBy(channel::start).isInstanceOfSatisfying(ChannelException.class, e -> {
+                assertThat(e.kind()).isEqualTo(FailureKind.TRANSIENT);
+                assertThat(e.getMessage()).isEqualTo("Starting to poll failed: Telegram answered deleteWebhook with "
+                        + "500 (Internal Server Error).");
+            });
+
+            channel.start(); // registerBot had recorded the token: it was unregistered, so this works
+            try {
+                alice.send(bot, "second time lucky");
+                context.awaitEvents(1, WAIT);
+            } finally {
+                channel.stop();
+            }
+        }
+    }
+
+    @Test
     void failingPollsDegradeTheChannelUntilTheyPassAndNothingIsLost() throws Exception {
         EmulatedBot bot = TelegramTests.bot(telegram);
         EmulatedUser alice = telegram.createUser("Alice");
@@ -177,6 +201,7 @@ class PollingFailuresTest {
                 ChannelStatus degraded = TelegramTests.awaitReport(context, WAIT,
                         status -> status.state() == ChannelState.DEGRADED);
                 assertThat(degraded.reason()).contains("502");
+                assertThat(context.count("polls.failed", "status", "502")).isGreaterThanOrEqualTo(1);
                 context.awaitEvents(1, WAIT);
                 TelegramTests.awaitReport(context, WAIT, status -> status.state() == ChannelState.RUNNING);
                 assertThat(channel.status().state()).isEqualTo(ChannelState.RUNNING);

@@ -58,6 +58,7 @@ class ReceivingTest {
                         () -> telegram.pendingUpdateCount(bot) == 0);
                 Thread.sleep(300); // a few more polls: nothing comes twice
                 assertThat(context.deliveryAttempts()).isEqualTo(1);
+                assertThat(context.count("updates.received", "event", "MessageReceived")).isEqualTo(1);
                 assertThat(channel.status().state()).isEqualTo(ChannelState.RUNNING);
             } finally {
                 channel.stop();
@@ -97,6 +98,7 @@ class ReceivingTest {
                         () -> telegram.pendingUpdateCount(bot) == 0);
                 TelegramTests.awaitReport(context, WAIT, status -> status.state() == ChannelState.RUNNING);
                 assertThat(context.events()).hasSize(1);
+                assertThat(context.count("deliveries.failed")).isGreaterThanOrEqualTo(2);
             } finally {
                 channel.stop();
             }

@@ -304,6 +304,16 @@ class SendingTest {
     }
 
     @Test
+    void droppedConnectionFailsTransient() throws Exception {
+        telegram.faults().dropNextConnections("sendMessage", 3); // OkHttp retries a dropped pooled connection once
+
+        ChannelException failure = failure(OutboundMessage.text(aliceChat(), "hello"));
+
+        assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
+        assertThat(failure.getMessage()).startsWith("Could not reach Telegram at " + telegram.baseUrl());
+    }
+
+    @Test
     void messageToAGroupThatBecameASupergroupGoesToItsNewIdOnceAndTheMoveIsReported() throws Exception {
         EmulatedGroup group = telegram.createGroup("Team", bot, alice);
         long oldId = group.id();

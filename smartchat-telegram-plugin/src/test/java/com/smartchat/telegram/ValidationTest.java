@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.smartchat.channel.spi.ChannelSettings;
 import com.smartchat.channel.spi.FormSchema;
 import com.smartchat.channel.spi.IdentityPreview;
+import com.smartchat.channel.spi.RateLimit;
 import com.smartchat.channel.spi.Secret;
 import com.smartchat.channel.spi.ValidationResult;
 import com.smartchat.telegram.emulator.BotApiEmulator;
 import com.smartchat.telegram.emulator.EmulatedBot;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +101,23 @@ class ValidationTest {
     }
 
     @Test
+    void telegramThatDoesNotAnswerIsGivenUpOnWithinSeconds() {
+        EmulatedBot bot = TelegramTests.bot(telegram);
+        telegram.faults().latency("getMe", Duration.ofSeconds(10));
+        try {
+            long started = System.nanoTime();
+
+            ValidationResult result = provider.validate(TelegramTests.settings(telegram, bot.token()));
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(6));
+            assertThat(result.fieldErrors().get("token")).singleElement().asString()
+                    .contains("it did not answer in time").contains("The token was not checked");
+        } finally {
+            telegram.faults().clear();
+        }
+    }
+
+    @Test
     void unknownHostIsReportedAsUnreachable() {
         EmulatedBot bot = TelegramTests.bot(telegram);
 
@@ -172,5 +191,9 @@ class ValidationTest {
         assertThat(provider.schema().fields()).hasSize(2);
         assertThat(List.of(provider.id(), provider.displayName(), provider.spiVersion()))
                 .containsExactly("telegram", "Telegram", "1.0");
+        assertThat(provider.rateLimits()).containsExactly(
+                new RateLimit(RateLimit.Scope.CONVERSATION, 1, Duration.ofSeconds(1), 3),
+                new RateLimit(RateLimit.Scope.GROUP_CONVERSATION, 20, Duration.ofMinutes(1), 3),
+                new RateLimit(RateLimit.Scope.CHANNEL, 30, Duration.ofSeconds(1), 30));
     }
 }
