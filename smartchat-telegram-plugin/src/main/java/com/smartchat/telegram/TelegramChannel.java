@@ -110,8 +110,7 @@ final class TelegramChannel implements Channel {
                         ? new ChannelException(FailureKind.UNAUTHORIZED, e.getMessage(), Failures.UNAUTHORIZED_FIX, null, null)
                         : new ChannelException(FailureKind.INVALID_REQUEST, e.getMessage(),
                                 "Correct the Bot API server address", null, null);
-                setStatus(failure.kind() == FailureKind.UNAUTHORIZED ? ChannelState.NEEDS_ATTENTION : ChannelState.FAILED,
-                        e.getMessage(), failure.fixHint().orElse(null), false);
+                setStatus(ChannelState.NEEDS_ATTENTION, e.getMessage(), failure.fixHint().orElse(null), false);
                 throw failure;
             }
             setStatus(ChannelState.STARTING, null, null, false);

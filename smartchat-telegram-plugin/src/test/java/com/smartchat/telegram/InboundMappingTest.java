@@ -30,6 +30,7 @@ class InboundMappingTest {
     private EmulatedUser alice;
     private TestChannelContext context;
     private Channel channel;
+    private int consumed;
 
     @BeforeAll
     static void startTelegram() {
@@ -57,9 +58,9 @@ class InboundMappingTest {
         context.close();
     }
 
+    /** The event after the last one this test looked at. */
     private InboundEvent next() throws InterruptedException {
-        int seen = context.events().size();
-        return context.awaitEvents(seen + 1, WAIT).getLast();
+        return context.awaitEvents(++consumed, WAIT).getLast();
     }
 
     private <T extends InboundEvent> T nextAs(Class<T> type) throws InterruptedException {
