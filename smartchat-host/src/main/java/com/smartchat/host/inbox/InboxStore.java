@@ -7,7 +7,10 @@ import com.smartchat.channel.spi.DeliveryException;
 import com.smartchat.channel.spi.FormSchema;
 import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.host.channels.InboundEventStore;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -19,6 +22,8 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,6 +42,10 @@ public class InboxStore implements InboundEventStore {
     private final Clock clock;
     private final MeterRegistry meters;
     private final ApplicationEventPublisher events;
+    /** Members already greeted, as stored: their events need no upsert. Filled after commits only. */
+    private final Cache<String, KnownMember> greetedMembers;
+    /** Conversation ids by channel and network id. Filled after commits only. */
+    private final Cache<String, UUID> conversations;
 
     public InboxStore(JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json, Clock clock,
                       MeterRegistry meters, ApplicationEventPublisher events) {
@@ -46,6 +55,10 @@ public class InboxStore implements InboundEventStore {
         this.clock = clock;
         this.meters = meters;
         this.events = events;
+        this.greetedMembers = Caffeine.newBuilder().maximumSize(100_000).recordStats().build();
+        this.conversations = Caffeine.newBuilder().maximumSize(100_000).recordStats().build();
+        CaffeineCacheMetrics.monitor(meters, greetedMembers, "inbox.members");
+        CaffeineCacheMetrics.monitor(meters, conversations, "inbox.conversations");
     }
 
     @Override
@@ -112,6 +125,11 @@ public class InboxStore implements InboundEventStore {
     }
 
     private Member upsertMember(UUID channelId, AudienceMember member, OffsetDateTime now) {
+        String key = channelId + "/" + member.externalId();
+        KnownMember known = greetedMembers.getIfPresent(key);
+        if (known != null && known.member().equals(member)) {
+            return new Member(known.id(), false);
+        }
         int inserted = jdbc.sql("""
                 insert into audience_member (id, channel_id, external_id, display_name, username, language,
                     first_contact_at, greeted, blocked)
@@ -135,10 +153,26 @@ public class InboxStore implements InboundEventStore {
                 select id, greeted from audience_member where channel_id = :channel and external_id = :external""")
                 .param("channel", channelId).param("external", member.externalId())
                 .query().singleRow();
-        return new Member((UUID) row.get("id"), !(Boolean) row.get("greeted"));
+        UUID id = (UUID) row.get("id");
+        if ((Boolean) row.get("greeted")) {
+            afterCommit(() -> greetedMembers.put(key, new KnownMember(id, member)));
+        }
+        return new Member(id, !(Boolean) row.get("greeted"));
+    }
+
+    /** A greeted member's id and the facts stored about them. */
+    private record KnownMember(UUID id, AudienceMember member) {
     }
 
     private UUID upsertConversation(UUID channelId, Conversation conversation, Member member, OffsetDateTime now) {
+        String key = channelId + "/" + conversation.externalId();
+        UUID known = conversations.getIfPresent(key);
+        if (known != null) {
+            jdbc.sql("update conversation set last_message_at = :now, unread = unread + 1, title = coalesce(:title, title) where id = :id")
+                    .param("now", now).param("title", conversation.title()).param("id", known)
+                    .update();
+            return known;
+        }
         UUID memberId = conversation.kind() == Conversation.Kind.PRIVATE && member != null ? member.id() : null;
         jdbc.sql("""
                 insert into conversation (id, channel_id, external_id, kind, title, member_id, last_message_at, unread)
@@ -154,15 +188,19 @@ public class InboxStore implements InboundEventStore {
                 .param("now", now).param("title", conversation.title())
                 .param("channel", channelId).param("external", conversation.externalId())
                 .update();
-        return jdbc.sql("select id from conversation where channel_id = :channel and external_id = :external")
+        UUID id = jdbc.sql("select id from conversation where channel_id = :channel and external_id = :external")
                 .param("channel", channelId).param("external", conversation.externalId())
                 .query(UUID.class).single();
+        afterCommit(() -> conversations.put(key, id));
+        return id;
     }
 
     /** A conversation got a new id: keep one conversation under the new id, with all the history of both. */
     private UUID move(UUID channelId, String oldId, String newId, OffsetDateTime now) {
         UUID from = conversationId(channelId, oldId);
         UUID to = conversationId(channelId, newId);
+        conversations.invalidate(channelId + "/" + oldId);
+        afterCommit(() -> conversations.invalidate(channelId + "/" + oldId));
         if (from != null && to != null) {
             jdbc.sql("update message set conversation_id = :to where conversation_id = :from")
                     .param("to", to).param("from", from).update();
@@ -195,6 +233,16 @@ public class InboxStore implements InboundEventStore {
                 .param("attachments", attachments.isEmpty() ? null : json.writeValueAsString(attachments))
                 .param("now", now)
                 .update();
+    }
+
+    /** Runs once the current transaction committed: caches never hold what was rolled back. */
+    private static void afterCommit(Runnable action) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                action.run();
+            }
+        });
     }
 
     private void setBlocked(Member member, boolean blocked) {
