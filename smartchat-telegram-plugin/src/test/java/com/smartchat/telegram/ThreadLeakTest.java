@@ -51,7 +51,9 @@ class ThreadLeakTest {
             ThreadCensus after = census();
             System.out.println("Threads before 100 start/stop cycles: " + before + "; after: " + after);
             assertThat(after.plugin()).as("the plugin's own threads, virtual and platform").isZero();
-            assertThat(after.okHttpHelpers()).as("OkHttp's shared helpers stay few").isLessThanOrEqualTo(4);
+            // OkHttp's task runner keeps a few idle helpers for a minute, however many cycles ran; one per cycle
+            // would be a leak
+            assertThat(after.okHttpHelpers()).as("OkHttp's shared helpers stay few").isLessThanOrEqualTo(10);
             assertThat(after.platform() - after.okHttpHelpers()).as("platform threads")
                     .isLessThanOrEqualTo(before.platform() - before.okHttpHelpers());
             assertThat(after.total() - after.okHttpHelpers()).as("all threads, virtual included")
