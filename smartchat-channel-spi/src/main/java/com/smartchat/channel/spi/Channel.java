@@ -17,8 +17,9 @@ public interface Channel {
      * Connects and begins receiving. Return once receiving has begun (a poller started, a webhook registered): do
      * not block for the life of the channel, use {@link ChannelContext#executor()} for that.
      *
-     * @throws ChannelException when the channel cannot run; {@link FailureKind#UNAUTHORIZED} and
-     *         {@link FailureKind#CONFLICT} make the host wait for the admin, other kinds make it retry later
+     * @throws ChannelException when the channel cannot run; {@link FailureKind#UNAUTHORIZED},
+     *         {@link FailureKind#CONFLICT} and {@link FailureKind#INVALID_REQUEST} (a setting that cannot work, such
+     *         as a wrong server address) make the host wait for the admin, other kinds make it retry later
      */
     void start() throws ChannelException;
 

@@ -192,8 +192,9 @@ public class ChannelSupervisor implements SmartLifecycle {
         }
     }
 
+    /** Failures at start that retrying cannot mend: a wrong credential, a competitor, a wrong setting. */
     private static boolean needsAdmin(FailureKind kind) {
-        return kind == FailureKind.UNAUTHORIZED || kind == FailureKind.CONFLICT;
+        return kind == FailureKind.UNAUTHORIZED || kind == FailureKind.CONFLICT || kind == FailureKind.INVALID_REQUEST;
     }
 
     /** The channel's settings, migrated and saved first when they were written for an older schema. */
