@@ -46,6 +46,18 @@ public interface Channel {
     ChannelStatus status();
 
     /**
+     * Handles a request the network sent to this channel's webhook address, {@link ChannelContext#webhookUrl()}:
+     * verify it comes from the network, deliver its events to {@link ChannelContext#inbound()}, then answer. The
+     * host calls it from many threads at once, only while the channel runs. The default answers 404: the channel
+     * does not receive webhooks.
+     *
+     * @since 1.1
+     */
+    default WebhookResponse handleWebhook(WebhookRequest request) {
+        return WebhookResponse.of(404, "");
+    }
+
+    /**
      * Applies new settings, for example a replaced token, without a restart when the channel can. The default
      * returns {@code false}: the host then stops this channel and opens a new one with the new settings.
      *

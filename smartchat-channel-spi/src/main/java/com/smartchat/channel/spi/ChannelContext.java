@@ -1,6 +1,7 @@
 package com.smartchat.channel.spi;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -31,6 +32,18 @@ public interface ChannelContext {
      * the channel stops. Do not shut it down: the host does.
      */
     ScheduledExecutorService scheduler();
+
+    /**
+     * The public HTTPS address at which the host receives this channel's webhooks and hands them to
+     * {@link Channel#handleWebhook(WebhookRequest)}, such as {@code https://chat.example.com/hooks/Xq3...}; empty when
+     * the host has no public address ({@code smartchat.public-url}), so the channel must poll. It contains no
+     * credential and stays the same for the channel's life.
+     *
+     * @since 1.1
+     */
+    default Optional<String> webhookUrl() {
+        return Optional.empty();
+    }
 
     /** The time; tests may move it. */
     Clock clock();

@@ -28,7 +28,7 @@ public interface ChannelProvider {
      * The version of this SPI, {@code major.minor}. Return this constant from {@link #spiVersion()}: the compiler
      * copies its value into your class, so the host learns which version your plugin was built against.
      */
-    String SPI_VERSION = "1.0";
+    String SPI_VERSION = "1.1";
 
     /**
      * A stable identifier, lower case letters, digits and dashes, such as {@code telegram}. It is stored with every

@@ -1,6 +1,7 @@
 package com.smartchat.host.channels;
 
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -15,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxRestarts automatic restarts in a row before the host gives up and waits for an admin (crash-loop cap)
  * @param stableAfter how long a channel must run before its restart count starts again from zero
  * @param startupConcurrency how many channels start at once when the host boots
+ * @param publicUrl the host's public base address, such as {@code https://chat.example.com}, at which networks
+ *                  deliver webhooks ({@code smartchat.public-url}); without it channels poll
+ * @param webhookBodyLimit the largest webhook body accepted
  */
 @ConfigurationProperties("smartchat.channels")
 public record ChannelProperties(
@@ -25,5 +29,7 @@ public record ChannelProperties(
         @DefaultValue("5m") Duration maxRestartDelay,
         @DefaultValue("8") int maxRestarts,
         @DefaultValue("2m") Duration stableAfter,
-        @DefaultValue("32") int startupConcurrency) {
+        @DefaultValue("32") int startupConcurrency,
+        String publicUrl,
+        @DefaultValue("1MB") DataSize webhookBodyLimit) {
 }

@@ -11,6 +11,7 @@ import java.util.UUID;
  * @param secretsCiphertext the secret form values as an encrypted JSON object
  * @param enabled whether the admin wants it running
  * @param identity the account it connects, as the provider's validation found it, or {@code null}
+ * @param webhookId the opaque last part of the channel's webhook address
  */
 public record ChannelRecord(
         UUID id,
@@ -28,7 +29,8 @@ public record ChannelRecord(
         long generation,
         ChannelIdentity identity,
         OffsetDateTime createdAt,
-        OffsetDateTime updatedAt) {
+        OffsetDateTime updatedAt,
+        String webhookId) {
 
     /**
      * The account a channel connects, kept for its page and for same-account checks when a credential is replaced.

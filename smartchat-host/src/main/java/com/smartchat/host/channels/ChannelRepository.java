@@ -32,9 +32,9 @@ public class ChannelRepository {
         jdbc.sql("""
                 insert into channel (id, space_id, provider, name, settings_version, settings, secrets, enabled, state,
                     state_since, generation, identity_id, identity_name, identity_username, identity_link,
-                    created_at, updated_at)
+                    created_at, updated_at, webhook_id)
                 values (:id, :spaceId, :provider, :name, :settingsVersion, :settings, :secrets, :enabled, :state,
-                    :now, 0, :identityId, :identityName, :identityUsername, :identityLink, :now, :now)""")
+                    :now, 0, :identityId, :identityName, :identityUsername, :identityLink, :now, :now, :webhookId)""")
                 .param("id", channel.id())
                 .param("spaceId", channel.spaceId())
                 .param("provider", channel.provider())
@@ -49,12 +49,25 @@ public class ChannelRepository {
                 .param("identityName", identityPart(channel.identity(), ChannelIdentity::displayName))
                 .param("identityUsername", identityPart(channel.identity(), ChannelIdentity::username))
                 .param("identityLink", identityPart(channel.identity(), ChannelIdentity::link))
+                .param("webhookId", channel.webhookId())
                 .update();
         insertEvent(channel.id(), "STATE", channel.state(), "Created", null, 0L, null, null);
     }
 
     public Optional<ChannelRecord> find(UUID id) {
         return jdbc.sql("select * from channel where id = :id and deleted_at is null").param("id", id).query(ChannelRepository::map).optional();
+    }
+
+    /** The channel whose webhook address ends in this id. */
+    public Optional<ChannelRecord> findByWebhookId(String webhookId) {
+        return jdbc.sql("select * from channel where webhook_id = :webhookId and deleted_at is null")
+                .param("webhookId", webhookId).query(ChannelRepository::map).optional();
+    }
+
+    /** Gives a channel made before webhooks existed its webhook id. */
+    public void assignWebhookId(UUID id, String webhookId) {
+        jdbc.sql("update channel set webhook_id = :webhookId where id = :id and webhook_id is null")
+                .param("webhookId", webhookId).param("id", id).update();
     }
 
     public List<ChannelRecord> findBySpace(UUID spaceId) {
@@ -186,6 +199,7 @@ public class ChannelRepository {
                 identityId == null ? null : new ChannelIdentity(identityId, rs.getString("identity_name"),
                         rs.getString("identity_username"), rs.getString("identity_link")),
                 rs.getObject("created_at", OffsetDateTime.class),
-                rs.getObject("updated_at", OffsetDateTime.class));
+                rs.getObject("updated_at", OffsetDateTime.class),
+                rs.getString("webhook_id"));
     }
 }

@@ -88,7 +88,7 @@ public class ChannelService {
         OffsetDateTime now = OffsetDateTime.now(); // the repository stamps its own times
         channels.insert(new ChannelRecord(id, spaceId, provider.id(), nameOf(values), schema.version(),
                 stored.settingsJson(), stored.secretsCiphertext(), true, ChannelState.CREATED, null, null, now, 0,
-                identity(validation.preview()), now, now));
+                identity(validation.preview()), now, now, WebhookIds.next()));
         channels.audit(id, actor, "created", "Connected " + provider.id() + " channel '" + nameOf(values) + "'");
         log.info("{} connected {} channel {}", actor, provider.id(), id);
         supervisor.start(id);

@@ -162,8 +162,8 @@ public class ChannelSupervisor implements SmartLifecycle {
         Channel channel;
         try {
             ChannelSettings settings = settings(record, provider);
-            context = new HostChannelContext(channelId, provider.id(), settings, sink(channelId), clock,
-                    new HostChannelMetrics(meters, provider.id()), this::onReport);
+            context = new HostChannelContext(channelId, provider.id(), settings, sink(channelId),
+                    webhookUrl(record), clock, new HostChannelMetrics(meters, provider.id()), this::onReport);
             channel = provider.call("open channel " + channelId, properties.callTimeout(),
                     () -> provider.provider().open(context));
         } catch (PluginCallException | RuntimeException e) {
@@ -212,6 +212,19 @@ public class ChannelSupervisor implements SmartLifecycle {
                     record.settingsVersion(), current);
         }
         return new ChannelSettings(current, values, providerConfiguration.forProvider(provider.id()));
+    }
+
+    /** Where the network can reach the channel's webhook, when the host has a public address. */
+    private Optional<String> webhookUrl(ChannelRecord record) {
+        if (properties.publicUrl() == null || properties.publicUrl().isBlank()) {
+            return Optional.empty();
+        }
+        String webhookId = record.webhookId();
+        if (webhookId == null) {
+            channels.assignWebhookId(record.id(), WebhookIds.next());
+            webhookId = channels.find(record.id()).orElseThrow().webhookId();
+        }
+        return Optional.of(properties.publicUrl().replaceAll("/+$", "") + "/hooks/" + webhookId);
     }
 
     /** The channel's sink: refuses events while the host shuts down, so the channel does not confirm them. */

@@ -6,6 +6,7 @@ import com.smartchat.channel.spi.ChannelSettings;
 import com.smartchat.channel.spi.ChannelStatus;
 import com.smartchat.channel.spi.InboundSink;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,6 +23,7 @@ final class HostChannelContext implements ChannelContext, AutoCloseable {
     private final UUID channelId;
     private final ChannelSettings settings;
     private final InboundSink inbound;
+    private final Optional<String> webhookUrl;
     private final Clock clock;
     private final ChannelMetrics metrics;
     private final System.Logger logger;
@@ -29,11 +31,13 @@ final class HostChannelContext implements ChannelContext, AutoCloseable {
     private final ExecutorService executor;
     private final ScheduledThreadPoolExecutor scheduler;
 
-    HostChannelContext(UUID channelId, String providerId, ChannelSettings settings, InboundSink inbound, Clock clock,
-                       ChannelMetrics metrics, BiConsumer<HostChannelContext, ChannelStatus> reports) {
+    HostChannelContext(UUID channelId, String providerId, ChannelSettings settings, InboundSink inbound,
+                       Optional<String> webhookUrl, Clock clock, ChannelMetrics metrics,
+                       BiConsumer<HostChannelContext, ChannelStatus> reports) {
         this.channelId = channelId;
         this.settings = settings;
         this.inbound = inbound;
+        this.webhookUrl = webhookUrl;
         this.clock = clock;
         this.metrics = metrics;
         this.reports = reports;
@@ -62,6 +66,11 @@ final class HostChannelContext implements ChannelContext, AutoCloseable {
     @Override
     public ExecutorService executor() {
         return executor;
+    }
+
+    @Override
+    public Optional<String> webhookUrl() {
+        return webhookUrl;
     }
 
     @Override
