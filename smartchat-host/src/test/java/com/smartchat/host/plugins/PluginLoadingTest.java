@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.smartchat.channel.spi.ChannelProvider;
+import com.smartchat.channel.spi.SpiVersion;
 import com.smartchat.host.plugins.PluginReport.State;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
@@ -126,7 +127,7 @@ class PluginLoadingTest {
         load();
 
         assertThat(failure("future.jar"))
-                .isEqualTo("built for SPI 2.0; this host runs SPI 1.0: install a version of the plugin built for SPI 1.x");
+                .isEqualTo("built for SPI 2.0; this host runs SPI " + SpiVersion.CURRENT + ": install a version of the plugin built for SPI 1.x");
     }
 
     @Test
@@ -135,8 +136,8 @@ class PluginLoadingTest {
 
         load();
 
-        assertThat(failure("newer.jar")).isEqualTo("built for SPI 1.9; this host runs SPI 1.0: upgrade the host, or "
-                + "install a version of the plugin built for SPI 1.0 or older");
+        assertThat(failure("newer.jar")).isEqualTo("built for SPI 1.9; this host runs SPI " + SpiVersion.CURRENT + ": upgrade the host, or "
+                + "install a version of the plugin built for SPI " + SpiVersion.CURRENT + " or older");
     }
 
     @Test
@@ -146,7 +147,7 @@ class PluginLoadingTest {
         load();
 
         assertThat(failure("malformed.jar")).isEqualTo("declares the SPI version 'one', which is not major.minor like "
-                + "1.0: the plugin is broken; ask its author for a corrected build");
+                + SpiVersion.CURRENT + ": the plugin is broken; ask its author for a corrected build");
     }
 
     @Test
