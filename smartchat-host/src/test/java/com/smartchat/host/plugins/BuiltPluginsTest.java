@@ -1,0 +1,65 @@
+package com.smartchat.host.plugins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.smartchat.host.ApiClient;
+import com.smartchat.host.ApiClient.Response;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The plugin jars this build makes (Telegram and the example Echo), loaded from the plugins directory as an operator
+ * would install them: each finds its own copy of a library both carry, and the example's form is served with no
+ * host code knowing it.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class BuiltPluginsTest {
+
+    private static final Path BUILT_PLUGINS = Path.of("target/test-plugins");
+
+    @LocalServerPort
+    int port;
+    PluginRegistry registry;
+
+    @AfterEach
+    void close() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @Test
+    void twoPluginsCarryingDifferentVersionsOfJacksonEachUseTheirOwn() throws Exception {
+        registry = new PluginRegistry(new PluginsProperties(BUILT_PLUGINS, Duration.ofSeconds(10)));
+        LoadedProvider telegram = registry.find("telegram").orElseThrow();
+        LoadedProvider echo = registry.find("echo").orElseThrow();
+
+        assertThat(jacksonVersion(echo)).isEqualTo("2.15.4");
+        assertThat(jacksonVersion(telegram)).isNotEqualTo("2.15.4").startsWith("2.");
+        assertThat(telegram.classLoader()).isNotSameAs(echo.classLoader());
+        assertThat(telegram.origin().name()).isEqualTo("smartchat-telegram-plugin.jar");
+    }
+
+    @Test
+    void theExamplePluginsFormIsServedAsJsonSchemaWithEveryFieldType() {
+        Response response = ApiClient.admin(port).get("/api/providers/echo");
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode properties = response.body().at("/schema/properties");
+        assertThat(properties.propertyNames()).startsWith("name", "greeting");
+        assertThat(properties.get("apiKey").get("writeOnly").asBoolean()).isTrue();
+        assertThat(response.body().at("/uiSchema/fields").valueStream().map(field -> field.get("widget").asString()))
+                .contains("text", "textarea", "password", "checkbox", "number", "select", "url");
+    }
+
+    private static String jacksonVersion(LoadedProvider provider) throws Exception {
+        Class<?> packageVersion = provider.classLoader().loadClass("com.fasterxml.jackson.databind.cfg.PackageVersion");
+        assertThat(packageVersion.getClassLoader()).isSameAs(provider.classLoader());
+        return String.valueOf(packageVersion.getField("VERSION").get(null)).replace("com.fasterxml.jackson.core:jackson-databind:", "");
+    }
+}
