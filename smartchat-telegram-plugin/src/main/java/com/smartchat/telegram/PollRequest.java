@@ -32,6 +32,13 @@ final class PollRequest extends GetUpdates {
         void batchRead(List<RawUpdate> batch);
     }
 
+    /**
+     * The update types asked for, by polls and webhooks alike so that switching between them changes nothing: the
+     * empty list is Telegram's default, every type except {@code chat_member} and reactions, whatever was set
+     * before.
+     */
+    static final List<String> ALLOWED_UPDATES = List.of();
+
     @JsonIgnore
     private final transient BatchListener listener;
 
@@ -40,7 +47,7 @@ final class PollRequest extends GetUpdates {
         setOffset(offset);
         setLimit(100);
         setTimeout(timeoutSeconds);
-        setAllowedUpdates(List.of()); // every type except chat_member and reactions, whatever was set before
+        setAllowedUpdates(ALLOWED_UPDATES);
     }
 
     @Override
@@ -57,21 +64,30 @@ final class PollRequest extends GetUpdates {
         ArrayList<Update> updates = new ArrayList<>();
         List<RawUpdate> batch = new ArrayList<>();
         for (JsonNode node : root.path("result")) {
-            RawUpdate update;
-            try {
-                update = Json.MAPPER.treeToValue(node, RawUpdate.class);
-            } catch (IOException | RuntimeException e) {
-                update = new RawUpdate();
-                update.unreadable = true;
-            }
-            if (update.getUpdateId() == null) {
-                update.setUpdateId(node.path("update_id").asInt());
-            }
-            update.json = node;
+            RawUpdate update = read(node);
             updates.add(update);
             batch.add(update);
         }
         listener.batchRead(batch);
         return updates;
+    }
+
+    /**
+     * One update as TelegramBots' model reads it, keeping its JSON; an update the model cannot read keeps only its
+     * id and JSON and is marked unreadable. Used for polled and webhook updates alike.
+     */
+    static RawUpdate read(JsonNode node) {
+        RawUpdate update;
+        try {
+            update = Json.MAPPER.treeToValue(node, RawUpdate.class);
+        } catch (IOException | RuntimeException e) {
+            update = new RawUpdate();
+            update.unreadable = true;
+        }
+        if (update.getUpdateId() == null) {
+            update.setUpdateId(node.path("update_id").asInt());
+        }
+        update.json = node;
+        return update;
     }
 }

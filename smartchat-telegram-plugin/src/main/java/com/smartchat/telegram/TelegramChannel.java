@@ -13,8 +13,13 @@ import com.smartchat.channel.spi.FailureKind;
 import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.channel.spi.OutboundMessage;
 import com.smartchat.channel.spi.SendReceipt;
+import com.smartchat.channel.spi.WebhookRequest;
+import com.smartchat.channel.spi.WebhookResponse;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +30,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.longpolling.BotSession;
 import org.telegram.telegrambots.longpolling.TelegramBotsLongPollingApplication;
@@ -33,16 +41,18 @@ import org.telegram.telegrambots.longpolling.interfaces.BackOff;
 import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
 import org.telegram.telegrambots.meta.api.methods.GetMe;
+import org.telegram.telegrambots.meta.api.methods.updates.DeleteWebhook;
 import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
 import org.telegram.telegrambots.meta.api.methods.updates.GetWebhookInfo;
+import org.telegram.telegrambots.meta.api.methods.updates.SetWebhook;
 import org.telegram.telegrambots.meta.api.objects.Update;
 import org.telegram.telegrambots.meta.api.objects.User;
 import org.telegram.telegrambots.meta.api.objects.WebhookInfo;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
 
 /**
- * One Telegram bot: receives by long polling through TelegramBots' {@link TelegramBotsLongPollingApplication},
- * sends through its {@link OkHttpTelegramClient}.
+ * One Telegram bot: receives by long polling through TelegramBots' {@link TelegramBotsLongPollingApplication} or by
+ * webhook through the host ({@link #handleWebhook}), sends through TelegramBots' {@link OkHttpTelegramClient}.
  *
  * <h2>Nothing confirmed before it is stored</h2>
  * Telegram confirms every update whose id is below the {@code offset} of the next getUpdates. TelegramBots moves its
@@ -70,11 +80,35 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
  * {@link BackOff}, which reads the failed poll's status and body ({@link SharedHttp.Outcome}): 401 and 409 stop the
  * poller and report {@link ChannelState#NEEDS_ATTENTION}; 429 waits exactly {@code retry_after}; anything else waits
  * exponentially, capped near a minute, and shows as {@link ChannelState#DEGRADED} until a poll succeeds.
+ *
+ * <h2>Webhook mode</h2>
+ * With "Receive updates by: Webhook", {@code start()} calls {@code setWebhook} with the host's address for this
+ * channel ({@link ChannelContext#webhookUrl()}, which contains no token), a secret derived from the token
+ * ({@link WebhookSecret}), {@link PollRequest#ALLOWED_UPDATES} and {@code max_connections}. The host hands each
+ * request to {@link #handleWebhook}, which
+ * <ol>
+ *   <li>answers 401 to a request without the right {@code X-Telegram-Bot-Api-Secret-Token} (compared in constant
+ *       time), storing nothing;</li>
+ *   <li>answers 400 to a body that is not a Telegram update;</li>
+ *   <li>maps the update as polling does and delivers it to the host, answering 200 only once the host stored it,
+ *       and 503 when it could not (Telegram then sends it again; a repeated update is the same event, which the
+ *       host drops).</li>
+ * </ol>
+ * {@code stop()} leaves the webhook set: Telegram keeps the updates that arrive meanwhile and delivers them when the
+ * channel runs again. Switching to long polling removes this channel's own webhook without dropping pending
+ * updates; a webhook of another program is a conflict for the admin, in both modes. Every
+ * {@code webhook-check-interval} seconds (a provider setting, default 60) the channel asks {@code getWebhookInfo},
+ * shows its pending count and last error in the status, and shows {@link ChannelState#DEGRADED} with a fix hint
+ * while Telegram fails to deliver. Authentic webhook requests that arrive while the channel polls (sent just before
+ * a switch) are stored as well.
  */
 final class TelegramChannel implements Channel {
 
     private static final Duration WATCHDOG_PERIOD = Duration.ofSeconds(2);
     private static final Duration STOP_WAIT = Duration.ofSeconds(3);
+    static final String WEBHOOK_ERROR_FIX = "Check that the host's public address (smartchat.public-url) reaches this "
+            + "host from the internet: DNS, firewall, a reverse proxy that forwards /hooks/ to the host, a valid TLS "
+            + "certificate. Telegram keeps undelivered updates for 24 hours. Or switch the channel to Long polling.";
 
     private final ChannelContext context;
     private final System.Logger log;
@@ -82,6 +116,11 @@ final class TelegramChannel implements Channel {
 
     /** The current run, or {@code null} when stopped. */
     private volatile Run run;
+    /**
+     * The run that takes webhook requests: set before {@code setWebhook} (Telegram may deliver before
+     * {@code start()} returns), cleared when that run ends.
+     */
+    private volatile Run receiving;
     private volatile ChannelStatus status = ChannelStatus.of(ChannelState.CREATED, null, null);
     /** One past the last update the host acknowledged; {@code null} until the first. Survives restarts. */
     private volatile Integer nextOffset;
@@ -106,12 +145,27 @@ final class TelegramChannel implements Channel {
             try {
                 config = TelegramConfig.from(context.settings());
             } catch (TelegramConfig.InvalidSetting e) {
-                ChannelException failure = e.field().equals(TelegramConfig.TOKEN)
-                        ? new ChannelException(FailureKind.UNAUTHORIZED, e.getMessage(), Failures.UNAUTHORIZED_FIX, null, null)
-                        : new ChannelException(FailureKind.INVALID_REQUEST, e.getMessage(),
-                                "Correct the Bot API server address", null, null);
+                ChannelException failure = switch (e.field()) {
+                    case TelegramConfig.TOKEN -> new ChannelException(FailureKind.UNAUTHORIZED, e.getMessage(),
+                            Failures.UNAUTHORIZED_FIX, null, null);
+                    case TelegramConfig.DELIVERY -> new ChannelException(FailureKind.INVALID_REQUEST, e.getMessage(),
+                            "Choose how the channel receives updates in its settings", null, null);
+                    default -> new ChannelException(FailureKind.INVALID_REQUEST, e.getMessage(),
+                            "Correct the Bot API server address", null, null);
+                };
                 setStatus(ChannelState.NEEDS_ATTENTION, e.getMessage(), failure.fixHint().orElse(null), false);
                 throw failure;
+            }
+            if (config.webhook()) {
+                String address = context.webhookUrl().orElse(null);
+                String problem = address == null ? "This channel receives updates by webhook, but the host has no "
+                        + "public address (smartchat.public-url), so Telegram cannot reach it."
+                        : config.webhookAddressProblem(address);
+                if (problem != null) {
+                    setStatus(ChannelState.NEEDS_ATTENTION, problem, TelegramConfig.NO_PUBLIC_URL_FIX, false);
+                    throw new ChannelException(FailureKind.INVALID_REQUEST, problem, TelegramConfig.NO_PUBLIC_URL_FIX,
+                            null, null);
+                }
             }
             setStatus(ChannelState.STARTING, null, null, false);
             Run next = new Run(config);
@@ -120,7 +174,7 @@ final class TelegramChannel implements Channel {
             } catch (ChannelException e) {
                 stopRun(next);
                 ChannelState state = e.kind() == FailureKind.UNAUTHORIZED || e.kind() == FailureKind.CONFLICT
-                        ? ChannelState.NEEDS_ATTENTION : ChannelState.FAILED;
+                        || e.kind() == FailureKind.INVALID_REQUEST ? ChannelState.NEEDS_ATTENTION : ChannelState.FAILED;
                 setStatus(state, e.getMessage(), e.fixHint().orElse(null), false);
                 throw e;
             } catch (RuntimeException e) {
@@ -130,9 +184,20 @@ final class TelegramChannel implements Channel {
                 throw new ChannelException(FailureKind.TRANSIENT, reason, null, null, Redactor.redact(e, config.rawToken()));
             }
             run = next;
-            setStatus(ChannelState.RUNNING, null, null, false);
-            log.log(Level.INFO, "Telegram channel started: @{0} via {1}, long poll {2} s",
-                    next.botUsername, config.baseUrl(), config.pollTimeout().toSeconds());
+            ChannelStatus sofar = status;
+            if (config.webhook() && sofar.state() == ChannelState.DEGRADED) {
+                // a webhook update that could not be stored while starting: still true
+                setStatus(ChannelState.DEGRADED, sofar.reason(), sofar.fixHint(), false);
+            } else {
+                setStatus(ChannelState.RUNNING, null, null, false);
+            }
+            if (config.webhook()) {
+                log.log(Level.INFO, "Telegram channel started: @{0} via {1}, receiving by webhook",
+                        next.botUsername, config.baseUrl());
+            } else {
+                log.log(Level.INFO, "Telegram channel started: @{0} via {1}, long poll {2} s",
+                        next.botUsername, config.baseUrl(), config.pollTimeout().toSeconds());
+            }
         }
     }
 
@@ -150,6 +215,9 @@ final class TelegramChannel implements Channel {
     }
 
     private void stopRun(Run current) {
+        if (receiving == current) {
+            receiving = null;
+        }
         try {
             current.close();
         } catch (RuntimeException e) {
@@ -164,6 +232,27 @@ final class TelegramChannel implements Channel {
             return current.reportPollerDeath();
         }
         return status;
+    }
+
+    // -------------------------------------------------------------------------------------------------- webhook
+
+    /**
+     * Takes one webhook request from the host: see the class comment. Called from many threads at once; never
+     * throws.
+     */
+    @Override
+    public WebhookResponse handleWebhook(WebhookRequest request) {
+        Run current = receiving;
+        if (current == null) {
+            return WebhookResponse.of(503, "The channel is not running; send again later.");
+        }
+        try {
+            return current.handleWebhook(request);
+        } catch (RuntimeException | Error e) {
+            log.log(Level.ERROR, "Handling a Telegram webhook request failed; Telegram will send it again: "
+                    + Redactor.describe(e, current.token()));
+            return WebhookResponse.of(503, "The update could not be handled; send it again later.");
+        }
     }
 
     // ----------------------------------------------------------------------------------------------------- send
@@ -220,6 +309,18 @@ final class TelegramChannel implements Channel {
             details.put("bot", "@" + current.botUsername);
             details.put("link", "https://t.me/" + current.botUsername);
         }
+        if (current != null) {
+            details.put("delivery", current.config.webhook() ? "webhook" : "long polling");
+            WebhookHealth webhook = current.webhookHealth;
+            if (webhook != null) {
+                details.put("webhookPendingUpdates", String.valueOf(webhook.pending()));
+                if (webhook.lastErrorAt() != null) {
+                    details.put("webhookLastError", Redactor.redact(webhook.lastError(), current.token()));
+                    details.put("webhookLastErrorAt", webhook.lastErrorAt().toString());
+                }
+                details.put("webhookCheckedAt", webhook.checkedAt().toString());
+            }
+        }
         if (nextOffset != null) {
             details.put("confirmedThroughUpdate", String.valueOf(nextOffset - 1));
         }
@@ -237,6 +338,14 @@ final class TelegramChannel implements Channel {
 
     /** Moves between RUNNING and DEGRADED, reporting the change; leaves other states alone. */
     private void condition(Run current, boolean healthy, String reason) {
+        condition(current, healthy, reason, null);
+    }
+
+    /**
+     * Moves between RUNNING and DEGRADED, reporting the change; leaves other states alone. The status is rebuilt
+     * either way, so its details show what the run knows now.
+     */
+    private void condition(Run current, boolean healthy, String reason, String fixHint) {
         synchronized (current) {
             if (run != current && run != null || current.halted || current.closed) {
                 return;
@@ -248,12 +357,25 @@ final class TelegramChannel implements Channel {
             if (healthy) {
                 if (state == ChannelState.DEGRADED) {
                     setStatus(ChannelState.RUNNING, null, null, true);
+                } else {
+                    setStatus(state, status.reason(), status.fixHint(), false);
                 }
             } else {
                 boolean changed = state != ChannelState.DEGRADED;
-                setStatus(ChannelState.DEGRADED, reason, null, changed);
+                setStatus(ChannelState.DEGRADED, reason, fixHint, changed);
             }
         }
+    }
+
+    /**
+     * What {@code getWebhookInfo} said last.
+     *
+     * @param pending {@code pending_update_count}: updates Telegram holds for this bot
+     * @param lastErrorAt {@code last_error_date}, or {@code null} when Telegram reports no error
+     * @param lastError {@code last_error_message}, or {@code null}
+     * @param checkedAt when it was asked
+     */
+    record WebhookHealth(int pending, Instant lastErrorAt, String lastError, Instant checkedAt) {
     }
 
     // ------------------------------------------------------------------------------------------------------ run
@@ -277,9 +399,25 @@ final class TelegramChannel implements Channel {
         private volatile boolean deathReported;
         private int pollFailures;
         private int deliveryFailures;
+        /** Checks made at start: getMe, getWebhookInfo, setWebhook or deleteWebhook, and the periodic checks. */
+        private OkHttpTelegramClient probe;
+        /** What Telegram sends in {@link WebhookSecret#HEADER}. */
+        private final String webhookSecret;
+        /** Where Telegram delivers, in webhook mode; else {@code null}. */
+        private String webhookUrl;
+        private ScheduledFuture<?> webhookCheck;
+        private final AtomicBoolean checking = new AtomicBoolean();
+        private volatile WebhookHealth webhookHealth;
+        /** When a webhook update was last stored and answered 200; {@code null} before the first. */
+        private volatile Instant lastAccepted;
+        /** Why the host could not store the last webhook update, until one is stored again; else {@code null}. */
+        private volatile String storeProblem;
+        private final AtomicInteger storeFailures = new AtomicInteger();
+        private final AtomicInteger rejected = new AtomicInteger();
 
         Run(TelegramConfig config) {
             this.config = config;
+            this.webhookSecret = WebhookSecret.derive(config.rawToken(), context.channelId());
         }
 
         String token() {
@@ -291,7 +429,7 @@ final class TelegramChannel implements Channel {
             TelegramUrl url = config.apiUrl();
             client = new OkHttpTelegramClient(Json.MAPPER, http.requests(), token(), url);
             sender = new Sender(client, token(), config.baseUrl(), context.clock(), TelegramChannel.this::reportMove);
-            OkHttpTelegramClient probe = new OkHttpTelegramClient(Json.MAPPER, http.probe(), token(), url);
+            probe = new OkHttpTelegramClient(Json.MAPPER, http.probe(), token(), url);
             User me;
             WebhookInfo webhook;
             try {
@@ -302,9 +440,27 @@ final class TelegramChannel implements Channel {
             }
             botUsername = me.getUserName();
             mapper = new UpdateMapper(context.clock(), botUsername);
-            if (webhook != null && webhook.getUrl() != null && !webhook.getUrl().isBlank()) {
-                throw new ChannelException(FailureKind.CONFLICT, Failures.CONFLICT_REASON + ": a webhook is set for "
-                        + "this bot, so Telegram does not answer getUpdates.", Failures.CONFLICT_FIX, null, null);
+            boolean webhookSet = webhook != null && webhook.getUrl() != null && !webhook.getUrl().isBlank();
+            if (webhookSet && !isOwnWebhook(webhook.getUrl())) {
+                throw new ChannelException(FailureKind.CONFLICT, Failures.CONFLICT_REASON + ": a webhook of another "
+                        + "program is set for this bot" + (config.webhook()
+                                ? "; setting this channel's would take its updates away."
+                                : ", so Telegram does not answer getUpdates."), Failures.CONFLICT_FIX, null, null);
+            }
+            receiving = this; // from here on, authentic webhook requests can be stored
+            if (config.webhook()) {
+                beginWebhook();
+                return;
+            }
+            if (webhookSet) {
+                // left by this channel in webhook mode: remove it, keeping what Telegram holds for getUpdates
+                log.log(Level.INFO, "Switching to long polling: removing the webhook this channel set; Telegram "
+                        + "keeps the pending updates for getUpdates");
+                try {
+                    probe.execute(DeleteWebhook.builder().dropPendingUpdates(false).build());
+                } catch (TelegramApiException e) {
+                    throw Failures.of(e, token(), config.baseUrl());
+                }
             }
 
             pollThread = Executors.newScheduledThreadPool(1,
@@ -341,6 +497,9 @@ final class TelegramChannel implements Channel {
             stopping.countDown();
             if (watchdog != null) {
                 watchdog.cancel(false);
+            }
+            if (webhookCheck != null) {
+                webhookCheck.cancel(false);
             }
             stopPolling(true);
             if (http != null) {
@@ -552,15 +711,201 @@ final class TelegramChannel implements Channel {
                 }
                 halted = true;
             }
-            log.log(Level.WARNING, "Telegram polling stopped: {0}", why.getMessage());
+            log.log(Level.WARNING, config.webhook() ? "Telegram channel halted: {0}" : "Telegram polling stopped: {0}",
+                    why.getMessage());
             setStatus(ChannelState.NEEDS_ATTENTION, why.getMessage(), why.fixHint().orElse(null), true);
+            if (webhookCheck != null) {
+                webhookCheck.cancel(false);
+            }
             stopPolling(false);
+        }
+
+        // ------------------------------------------------------------------------------------------- webhook
+
+        /** Whether a webhook Telegram reports is this channel's own: its address ends in this channel's id. */
+        private boolean isOwnWebhook(String url) {
+            String own = context.webhookUrl().orElse(null);
+            if (own == null) {
+                return false;
+            }
+            if (own.equals(url)) {
+                return true;
+            }
+            // the host's public address may have changed since; the opaque id is this channel's alone
+            String id = own.substring(own.lastIndexOf('/') + 1);
+            try {
+                String path = URI.create(url).getRawPath();
+                return !id.isEmpty() && path != null && path.endsWith("/hooks/" + id);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+
+        /** Registers this channel's webhook and schedules the checks of its health. */
+        private void beginWebhook() throws ChannelException {
+            webhookUrl = context.webhookUrl().orElseThrow(() -> new ChannelException(FailureKind.INVALID_REQUEST,
+                    TelegramConfig.NO_PUBLIC_URL_MESSAGE, TelegramConfig.NO_PUBLIC_URL_FIX, null, null));
+            SetWebhook request = SetWebhook.builder()
+                    .url(webhookUrl)
+                    .secretToken(webhookSecret)
+                    .maxConnections(config.webhookMaxConnections())
+                    .allowedUpdates(PollRequest.ALLOWED_UPDATES)
+                    .dropPendingUpdates(false)
+                    .build();
+            try {
+                probe.execute(request);
+            } catch (TelegramApiException e) {
+                ChannelException failure = Failures.of(e, token(), config.baseUrl());
+                if (failure.kind() == FailureKind.INVALID_REQUEST) {
+                    throw new ChannelException(FailureKind.INVALID_REQUEST, "Telegram refused this channel's webhook "
+                            + "address: " + failure.getMessage(), TelegramConfig.NO_PUBLIC_URL_FIX, null,
+                            failure.getCause());
+                }
+                throw failure;
+            }
+            long period = config.webhookCheckInterval().toMillis();
+            // the first check soon, so that health shows what Telegram holds; then spread out
+            long first = Math.min(period, 1000 + ThreadLocalRandom.current().nextLong(500));
+            webhookCheck = context.scheduler().scheduleWithFixedDelay(this::scheduleWebhookCheck, first, period,
+                    TimeUnit.MILLISECONDS);
+        }
+
+        /** On the scheduler: hands the check to the executor, one at a time. */
+        private void scheduleWebhookCheck() {
+            if (closed || halted || !checking.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                context.executor().execute(() -> {
+                    try {
+                        checkWebhook();
+                    } catch (RuntimeException e) {
+                        log.log(Level.DEBUG, "Checking the Telegram webhook failed: " + Redactor.describe(e, token()));
+                    } finally {
+                        checking.set(false);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                checking.set(false); // stopping
+            }
+        }
+
+        /** Asks getWebhookInfo: pending updates, Telegram's last delivery error, and whether the webhook is ours. */
+        void checkWebhook() {
+            if (closed || halted) {
+                return;
+            }
+            WebhookInfo info;
+            try {
+                info = probe.execute(new GetWebhookInfo());
+            } catch (TelegramApiException e) {
+                int code = Failures.errorCode(e);
+                if (code == 401 || code == 404) {
+                    halt(new ChannelException(FailureKind.UNAUTHORIZED, Failures.UNAUTHORIZED_REASON,
+                            Failures.UNAUTHORIZED_FIX, null, null));
+                } else {
+                    log.log(Level.DEBUG, "Checking the Telegram webhook failed: " + Redactor.describe(e, token()));
+                }
+                return;
+            }
+            if (closed || halted || info == null) {
+                return;
+            }
+            if (!webhookUrl.equals(info.getUrl())) {
+                halt(new ChannelException(FailureKind.CONFLICT, "The bot's webhook was removed or replaced by another "
+                        + "program: Telegram no longer delivers its updates to SmartChat", "Stop the other program "
+                        + "that uses this bot's token (it called setWebhook, deleteWebhook or getUpdates), then start "
+                        + "this channel again; or give this channel a bot of its own from BotFather", null, null));
+                return;
+            }
+            Integer errorDate = info.getLastErrorDate();
+            webhookHealth = new WebhookHealth(info.getPendingUpdatesCount() == null ? 0 : info.getPendingUpdatesCount(),
+                    errorDate == null || errorDate <= 0 ? null : Instant.ofEpochSecond(errorDate),
+                    info.getLastErrorMessage(), context.clock().instant());
+            webhookCondition();
+        }
+
+        /**
+         * DEGRADED while the host cannot store, or while Telegram's last delivery failed after the last update
+         * stored and updates still wait; RUNNING otherwise.
+         */
+        private void webhookCondition() {
+            String problem = storeProblem;
+            String fixHint = null;
+            if (problem == null) {
+                WebhookHealth health = webhookHealth;
+                Instant accepted = lastAccepted;
+                if (health != null && health.lastErrorAt() != null && health.pending() > 0
+                        && (accepted == null || accepted.getEpochSecond() <= health.lastErrorAt().getEpochSecond())) {
+                    problem = "Telegram cannot deliver updates to this channel's webhook: "
+                            + (health.lastError() == null ? "no reason given"
+                                    : Redactor.redact(health.lastError(), token()));
+                    fixHint = WEBHOOK_ERROR_FIX;
+                }
+            }
+            condition(this, problem == null, problem, fixHint);
+        }
+
+        /** One webhook request: see the class comment. */
+        WebhookResponse handleWebhook(WebhookRequest request) {
+            if (closed || halted) {
+                return WebhookResponse.of(503, "The channel is not running; send again later.");
+            }
+            if (!WebhookSecret.matches(webhookSecret, request.header(WebhookSecret.HEADER))) {
+                metric("webhooks.received", "outcome", "unauthorized");
+                Level level = rejected.getAndIncrement() == 0 ? Level.WARNING : Level.DEBUG;
+                log.log(level, "Refused a webhook request without the secret header of this channel: it did "
+                        + "not come from Telegram (" + request + ")");
+                return WebhookResponse.of(401, "");
+            }
+            JsonNode json;
+            try {
+                json = Json.MAPPER.readTree(request.body());
+            } catch (IOException e) {
+                json = null;
+            }
+            if (json == null || !json.isObject() || !json.path("update_id").isIntegralNumber()) {
+                metric("webhooks.received", "outcome", "malformed");
+                log.log(Level.WARNING, "Refused a webhook request with the right secret whose body is not a Telegram "
+                        + "update (" + request + ")");
+                return WebhookResponse.of(400, "The body is not a Telegram update.");
+            }
+            PollRequest.RawUpdate update = PollRequest.read(json);
+            InboundEvent event = mapper.map(update.unreadable ? null : update, json);
+            try {
+                context.inbound().deliver(event);
+            } catch (DeliveryException | RuntimeException e) {
+                int failures = storeFailures.incrementAndGet();
+                metric("deliveries.failed");
+                metric("webhooks.received", "outcome", "not-stored");
+                if (failures == 1 || failures % 10 == 0) {
+                    log.log(Level.WARNING, "Storing Telegram update {0} from the webhook failed ({1} so far); "
+                            + "Telegram sends it again: {2}", event.eventId(), failures, Redactor.describe(e, token()));
+                }
+                if (config.webhook()) {
+                    storeProblem = "SmartChat could not store received Telegram messages ("
+                            + Redactor.redact(e.getMessage(), token()) + "); Telegram keeps them and sends them again";
+                    webhookCondition();
+                }
+                return WebhookResponse.of(503, "The update could not be stored; send it again later.");
+            }
+            lastAccepted = context.clock().instant();
+            metric("updates.received", "event", event.getClass().getSimpleName());
+            metric("webhooks.received", "outcome", "stored");
+            if (config.webhook() && (storeProblem != null || status.state() == ChannelState.DEGRADED)) {
+                storeProblem = null;
+                webhookCondition();
+            }
+            if (!update.unreadable && update.getCallbackQuery() != null && update.getCallbackQuery().getId() != null) {
+                answerButton(update.getCallbackQuery().getId());
+            }
+            return WebhookResponse.ok();
         }
 
         // --------------------------------------------------------------------------------------------- health
 
         boolean pollerDied() {
-            if (halted || closed) {
+            if (halted || closed || config.webhook()) {
                 return false;
             }
             BotSession current = session;

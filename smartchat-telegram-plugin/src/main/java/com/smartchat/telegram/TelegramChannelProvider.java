@@ -11,27 +11,40 @@ import com.smartchat.channel.spi.RateLimit;
 import com.smartchat.channel.spi.ValidationResult;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.meta.api.methods.GetMe;
 import org.telegram.telegrambots.meta.api.objects.User;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
 
 /**
- * Telegram bots as SmartChat channels, on TelegramBots. An admin pastes the bot's token from BotFather; the channel
- * receives by long polling and sends through the Bot API.
+ * Telegram bots as SmartChat channels, on TelegramBots. An admin pastes the bot's token from BotFather and chooses
+ * how updates arrive: by long polling (the default; works behind NAT) or by webhook (needs the host's public
+ * address); the channel sends through the Bot API.
  *
  * <p>Host settings ({@code smartchat.plugins.telegram.*}): {@code api-url}, the Bot API server (default
- * {@code https://api.telegram.org}; a channel's own "Bot API server" field overrides it), and {@code poll-timeout},
- * the seconds one long poll waits (default 50, at most 90).
+ * {@code https://api.telegram.org}; a channel's own "Bot API server" field overrides it); {@code poll-timeout},
+ * the seconds one long poll waits (default 50, at most 90); {@code webhook-max-connections}, Telegram's
+ * {@code max_connections} for webhooks (default 40, 1-100); {@code webhook-check-interval}, the seconds between two
+ * getWebhookInfo checks of a webhook channel (default 60). The host adds {@code public-url}, its public address,
+ * which validation needs to accept webhook mode.
+ *
+ * <p>Form versions: 1 had no "Receive updates by" field (every channel polled); 2 adds it, and
+ * {@link #migrateSettings} gives version 1 settings {@code delivery=polling}.
  */
 public final class TelegramChannelProvider implements ChannelProvider {
 
     /** This provider's id. */
     public static final String ID = "telegram";
 
+    /** The form's version: 2 added "Receive updates by". */
+    static final int SCHEMA_VERSION = 2;
+
     private static final FormSchema SCHEMA = FormSchema.builder()
-            .version(1)
+            .version(SCHEMA_VERSION)
             .field(FormField.secret(TelegramConfig.TOKEN)
                     .label("Token")
                     .help(TelegramConfig.TOKEN_HELP)
@@ -46,6 +59,15 @@ public final class TelegramChannelProvider implements ChannelProvider {
                             + "empty to use the platform's (normally https://api.telegram.org).")
                     .placeholder(TelegramConfig.DEFAULT_API_URL)
                     .maxLength(200)
+                    .build())
+            .field(FormField.choice(TelegramConfig.DELIVERY)
+                    .label("Receive updates by")
+                    .help("Long polling works anywhere, also behind NAT or a firewall. A webhook lets Telegram push "
+                            + "each message to this platform at once, which scales to large fleets, but it needs the "
+                            + "platform's public https address (set by the operator).")
+                    .choice(TelegramConfig.Delivery.POLLING.value, TelegramConfig.Delivery.POLLING.label)
+                    .choice(TelegramConfig.Delivery.WEBHOOK.value, TelegramConfig.Delivery.WEBHOOK.label)
+                    .defaultValue(TelegramConfig.Delivery.POLLING.value)
                     .build())
             .build();
 
@@ -100,9 +122,20 @@ public final class TelegramChannelProvider implements ChannelProvider {
         return new TelegramChannel(context);
     }
 
+    /** Version 1 settings polled, as there was no choice: they say so now. */
+    @Override
+    public Map<String, Object> migrateSettings(int fromVersion, Map<String, Object> values) {
+        Map<String, Object> migrated = new LinkedHashMap<>(values);
+        if (fromVersion < 2) {
+            migrated.putIfAbsent(TelegramConfig.DELIVERY, TelegramConfig.Delivery.POLLING.value);
+        }
+        return migrated;
+    }
+
     /**
-     * Checks the token's shape and the server address, then asks Telegram ({@code getMe}, within a few seconds)
-     * whose token it is. Telegram being unreachable is told apart from a rejected token.
+     * Checks the token's shape, the server address and whether webhook mode can work on this host, then asks
+     * Telegram ({@code getMe}, within a few seconds) whose token it is. Telegram being unreachable is told apart
+     * from a rejected token.
      */
     @Override
     public ValidationResult validate(ChannelSettings settings) {
@@ -115,13 +148,15 @@ public final class TelegramChannelProvider implements ChannelProvider {
             if (e.field().equals(TelegramConfig.TOKEN)) {
                 // the address may be wrong too: say so now rather than after the next try
                 try {
-                    TelegramConfig.from(settings.withValues(withExampleToken(settings)));
+                    TelegramConfig other = TelegramConfig.from(settings.withValues(withExampleToken(settings)));
+                    webhookProblem(other, settings).ifPresent(problem -> result.error(TelegramConfig.DELIVERY, problem));
                 } catch (TelegramConfig.InvalidSetting other) {
                     result.error(other.field(), other.getMessage());
                 }
             }
             return result.build();
         }
+        webhookProblem(config, settings).ifPresent(problem -> result.error(TelegramConfig.DELIVERY, problem));
         SharedHttp http = SharedHttp.acquire();
         try {
             OkHttpTelegramClient client = new OkHttpTelegramClient(Json.MAPPER, http.probe(), config.rawToken(),
@@ -154,6 +189,19 @@ public final class TelegramChannelProvider implements ChannelProvider {
         } finally {
             http.release();
         }
+    }
+
+    /** Why webhook mode cannot work with these settings on this host; empty for polling or when it can. */
+    private static Optional<String> webhookProblem(TelegramConfig config, ChannelSettings settings) {
+        if (!config.webhook()) {
+            return Optional.empty();
+        }
+        Optional<String> publicUrl = settings.providerSetting(TelegramConfig.PUBLIC_URL_SETTING)
+                .map(String::strip).filter(text -> !text.isEmpty());
+        if (publicUrl.isEmpty()) {
+            return Optional.of(TelegramConfig.NO_PUBLIC_URL_MESSAGE);
+        }
+        return Optional.ofNullable(config.webhookAddressProblem(publicUrl.get()));
     }
 
     private static String validationMessage(TelegramApiException failure, TelegramConfig config) {

@@ -11,14 +11,36 @@ import java.util.regex.Pattern;
 import org.telegram.telegrambots.meta.TelegramUrl;
 
 /**
- * A channel's settings, read: the token, where the Bot API is, how long a poll waits.
+ * A channel's settings, read: the token, where the Bot API is, how updates arrive and how long a poll waits.
  *
  * @param token the bot token
  * @param apiUrl the Bot API server as TelegramBots addresses it
  * @param baseUrl the same, as text for messages ({@code https://api.telegram.org}); never contains a secret
  * @param pollTimeout how long one getUpdates waits for updates
+ * @param delivery how updates arrive: long polling or webhook
+ * @param webhookMaxConnections the most webhook requests Telegram sends at once ({@code max_connections})
+ * @param webhookCheckInterval how often a webhook channel asks Telegram for getWebhookInfo
  */
-record TelegramConfig(Secret token, TelegramUrl apiUrl, String baseUrl, Duration pollTimeout) {
+record TelegramConfig(Secret token, TelegramUrl apiUrl, String baseUrl, Duration pollTimeout, Delivery delivery,
+                      int webhookMaxConnections, Duration webhookCheckInterval) {
+
+    /** How a channel receives its updates. */
+    enum Delivery {
+        /** {@code getUpdates} long polls: works behind NAT, the default. */
+        POLLING("polling", "Long polling (works behind NAT)"),
+        /** Telegram POSTs each update to the host's public address. */
+        WEBHOOK("webhook", "Webhook (needs the host's public address)");
+
+        /** The stored value. */
+        final String value;
+        /** What the admin sees. */
+        final String label;
+
+        Delivery(String value, String label) {
+            this.value = value;
+            this.label = label;
+        }
+    }
 
     /** The token field. */
     static final String TOKEN = "token";
@@ -28,6 +50,28 @@ record TelegramConfig(Secret token, TelegramUrl apiUrl, String baseUrl, Duration
     static final String API_URL_SETTING = "api-url";
     /** Provider setting: the long-poll timeout in seconds ({@code smartchat.plugins.telegram.poll-timeout}). */
     static final String POLL_TIMEOUT_SETTING = "poll-timeout";
+    /** The "Receive updates by" field: {@link Delivery#value}. */
+    static final String DELIVERY = "delivery";
+    /**
+     * Provider setting the host adds for every provider: its public base address ({@code smartchat.public-url}),
+     * absent when it has none. Only validation reads it; a running channel gets its address from the context.
+     */
+    static final String PUBLIC_URL_SETTING = "public-url";
+    /** Provider setting: {@code max_connections} of webhooks, 1-100 (default 40, Telegram's). */
+    static final String WEBHOOK_MAX_CONNECTIONS_SETTING = "webhook-max-connections";
+    /** Provider setting: seconds between two getWebhookInfo checks of a webhook channel (default 60). */
+    static final String WEBHOOK_CHECK_INTERVAL_SETTING = "webhook-check-interval";
+
+    static final int DEFAULT_WEBHOOK_MAX_CONNECTIONS = 40;
+    static final int DEFAULT_WEBHOOK_CHECK_SECONDS = 60;
+    /** The ports Telegram delivers webhooks to. */
+    static final java.util.Set<Integer> TELEGRAM_WEBHOOK_PORTS = java.util.Set.of(443, 80, 88, 8443);
+
+    static final String NO_PUBLIC_URL_MESSAGE = "Webhook delivery needs the host's public address, and this host has "
+            + "none. Ask the operator to set smartchat.public-url (environment variable SMARTCHAT_PUBLIC_URL) to the "
+            + "https address at which Telegram can reach this host, or choose Long polling.";
+    static final String NO_PUBLIC_URL_FIX = "Set smartchat.public-url (SMARTCHAT_PUBLIC_URL) to the host's public "
+            + "https address and restart the host, or switch the channel to Long polling";
 
     static final String DEFAULT_API_URL = "https://api.telegram.org";
     static final int DEFAULT_POLL_TIMEOUT_SECONDS = 50;
@@ -81,7 +125,85 @@ record TelegramConfig(Secret token, TelegramUrl apiUrl, String baseUrl, Duration
             }
         }).orElse(DEFAULT_POLL_TIMEOUT_SECONDS);
         timeout = Math.max(0, Math.min(MAX_POLL_TIMEOUT_SECONDS, timeout));
-        return new TelegramConfig(cleanToken, url, display(url), Duration.ofSeconds(timeout));
+        Delivery delivery = delivery(settings);
+        int maxConnections = Math.max(1, Math.min(100,
+                intSetting(settings, WEBHOOK_MAX_CONNECTIONS_SETTING, DEFAULT_WEBHOOK_MAX_CONNECTIONS)));
+        int checkSeconds = Math.max(1, intSetting(settings, WEBHOOK_CHECK_INTERVAL_SETTING, DEFAULT_WEBHOOK_CHECK_SECONDS));
+        return new TelegramConfig(cleanToken, url, display(url), Duration.ofSeconds(timeout), delivery,
+                maxConnections, Duration.ofSeconds(checkSeconds));
+    }
+
+    /** The delivery the settings choose; absent (settings older than the field) is long polling. */
+    static Delivery delivery(ChannelSettings settings) throws InvalidSetting {
+        String value = settings.text(DELIVERY).map(String::strip).filter(text -> !text.isEmpty()).orElse(null);
+        if (value == null) {
+            return Delivery.POLLING;
+        }
+        for (Delivery delivery : Delivery.values()) {
+            if (delivery.value.equals(value)) {
+                return delivery;
+            }
+        }
+        throw new InvalidSetting(DELIVERY, "Receive updates by must be " + Delivery.POLLING.label + " or "
+                + Delivery.WEBHOOK.label + ".");
+    }
+
+    private static int intSetting(ChannelSettings settings, String key, int fallback) {
+        return settings.providerSetting(key).map(String::strip).map(text -> {
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                return fallback;
+            }
+        }).orElse(fallback);
+    }
+
+    /** Whether the settings receive by webhook. */
+    boolean webhook() {
+        return delivery == Delivery.WEBHOOK;
+    }
+
+    /** Whether the Bot API server is Telegram's own, which delivers webhooks only to https on a few ports. */
+    boolean isTelegramsOwnServer() {
+        return apiUrl.getHost().equalsIgnoreCase("api.telegram.org");
+    }
+
+    /**
+     * Why Telegram could not deliver webhooks to this address, or {@code null} when it can. Telegram's own server
+     * needs https on port 443, 80, 88 or 8443; a self-hosted Bot API server (and the emulator) takes any http(s)
+     * address.
+     *
+     * @param address the host's public base address or a webhook address under it
+     */
+    String webhookAddressProblem(String address) {
+        URI uri;
+        try {
+            uri = new URI(address.strip());
+        } catch (URISyntaxException e) {
+            return "The host's public address (smartchat.public-url) is not an address: " + address + ". Ask the "
+                    + "operator to set it to the host's https address, such as https://chat.example.com, or choose "
+                    + "Long polling.";
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            return "The host's public address (smartchat.public-url) must be an https address such as "
+                    + "https://chat.example.com, not " + address + ". Ask the operator to correct it, or choose Long "
+                    + "polling.";
+        }
+        if (isTelegramsOwnServer()) {
+            int port = uri.getPort() > 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+            if (!scheme.equals("https") || !TELEGRAM_WEBHOOK_PORTS.contains(port)) {
+                return "Telegram delivers webhooks only to https addresses on port 443, 80, 88 or 8443, and this "
+                        + "host's public address (smartchat.public-url) is " + origin(uri) + ". Ask the operator to "
+                        + "publish the host at such an address (for example behind a reverse proxy with a TLS "
+                        + "certificate), or choose Long polling.";
+            }
+        }
+        return null;
+    }
+
+    private static String origin(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
     }
 
     static final String TOKEN_HELP = "BotFather gives it when you create a bot with /newbot; /token issues a new one.";
@@ -127,6 +249,6 @@ record TelegramConfig(Secret token, TelegramUrl apiUrl, String baseUrl, Duration
 
     @Override
     public String toString() {
-        return "TelegramConfig[apiUrl=" + baseUrl + ", pollTimeout=" + pollTimeout + "]";
+        return "TelegramConfig[apiUrl=" + baseUrl + ", pollTimeout=" + pollTimeout + ", delivery=" + delivery + "]";
     }
 }

@@ -10,6 +10,7 @@ import com.smartchat.channel.tck.TestChannelContext;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,17 +18,38 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The kit's {@link TestChannelContext}, seen through a sink that also records every stored delivery, repeats
  * included, in a list several channels can share (to see duplicates across a restart), and that can throw an
- * unchecked exception on command (a host bug the channel must survive).
+ * unchecked exception on command (a host bug the channel must survive). It can also give the channel a webhook
+ * address, as a host with a public address does.
  */
 final class RecordingContext implements ChannelContext {
 
     private final TestChannelContext delegate;
     private final List<InboundEvent> stored;
     private final AtomicInteger uncheckedFailures = new AtomicInteger();
+    private final String webhookUrl;
+    private final ChannelSettings settings;
 
     RecordingContext(TestChannelContext delegate, List<InboundEvent> stored) {
+        this(delegate, stored, null);
+    }
+
+    /** With {@code webhookUrl} as the channel's webhook address, or none when {@code null}. */
+    RecordingContext(TestChannelContext delegate, List<InboundEvent> stored, String webhookUrl) {
+        this(delegate, stored, webhookUrl, null);
+    }
+
+    /** With other settings than the kit's, so that channels of different settings can share one kit's sink. */
+    RecordingContext(TestChannelContext delegate, List<InboundEvent> stored, String webhookUrl,
+                     ChannelSettings settings) {
         this.delegate = delegate;
         this.stored = stored;
+        this.webhookUrl = webhookUrl;
+        this.settings = settings;
+    }
+
+    @Override
+    public Optional<String> webhookUrl() {
+        return Optional.ofNullable(webhookUrl);
     }
 
     /** Makes the next {@code count} deliveries throw {@link IllegalStateException}. */
@@ -61,7 +83,7 @@ final class RecordingContext implements ChannelContext {
 
     @Override
     public ChannelSettings settings() {
-        return delegate.settings();
+        return settings != null ? settings : delegate.settings();
     }
 
     @Override

@@ -53,8 +53,27 @@ final class TelegramTests {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put(FormSchema.NAME, "Support");
         values.put(TelegramConfig.TOKEN, Secret.of(token));
-        return new ChannelSettings(1, values,
+        return new ChannelSettings(TelegramChannelProvider.SCHEMA_VERSION, values,
                 Map.of(TelegramConfig.API_URL_SETTING, apiUrl, TelegramConfig.POLL_TIMEOUT_SETTING, POLL_TIMEOUT_SECONDS));
+    }
+
+    /**
+     * The settings of a channel that receives by webhook, on a host whose public address is {@code publicUrl}
+     * ({@code null}: none), checking the webhook every second.
+     */
+    static ChannelSettings webhookSettings(BotApiEmulator telegram, String token, String publicUrl) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put(FormSchema.NAME, "Support");
+        values.put(TelegramConfig.TOKEN, Secret.of(token));
+        values.put(TelegramConfig.DELIVERY, "webhook");
+        Map<String, String> host = new LinkedHashMap<>();
+        host.put(TelegramConfig.API_URL_SETTING, telegram.baseUrl());
+        host.put(TelegramConfig.POLL_TIMEOUT_SETTING, POLL_TIMEOUT_SECONDS);
+        host.put(TelegramConfig.WEBHOOK_CHECK_INTERVAL_SETTING, "1");
+        if (publicUrl != null) {
+            host.put(TelegramConfig.PUBLIC_URL_SETTING, publicUrl);
+        }
+        return new ChannelSettings(TelegramChannelProvider.SCHEMA_VERSION, values, host);
     }
 
     /** A loopback address where nothing listens. */

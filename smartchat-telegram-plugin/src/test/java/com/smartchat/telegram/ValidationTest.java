@@ -188,9 +188,9 @@ class ValidationTest {
         assertThat(apiUrl.name()).isEqualTo("apiUrl");
         assertThat(apiUrl.label()).isEqualTo("Bot API server");
         assertThat(apiUrl.required()).isFalse();
-        assertThat(provider.schema().fields()).hasSize(2);
+        assertThat(provider.schema().fields()).hasSize(3);
         assertThat(List.of(provider.id(), provider.displayName(), provider.spiVersion()))
-                .containsExactly("telegram", "Telegram", "1.0");
+                .containsExactly("telegram", "Telegram", "1.1");
         assertThat(provider.rateLimits()).containsExactly(
                 new RateLimit(RateLimit.Scope.CONVERSATION, 1, Duration.ofSeconds(1), 3),
                 new RateLimit(RateLimit.Scope.GROUP_CONVERSATION, 20, Duration.ofMinutes(1), 3),
