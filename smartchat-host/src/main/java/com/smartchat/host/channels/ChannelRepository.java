@@ -152,8 +152,16 @@ public class ChannelRepository {
     @Transactional
     public void delete(UUID id, boolean purgeHistory) {
         if (purgeHistory) {
-            jdbc.sql("delete from channel_event where channel_id = :id").param("id", id).update();
-            jdbc.sql("delete from channel where id = :id").param("id", id).update();
+            for (String delete : List.of(
+                    "delete from outbound where channel_id = :id",
+                    "delete from message where conversation_id in (select id from conversation where channel_id = :id)",
+                    "delete from conversation where channel_id = :id",
+                    "delete from audience_member where channel_id = :id",
+                    "delete from inbound_event where channel_id = :id",
+                    "delete from channel_event where channel_id = :id",
+                    "delete from channel where id = :id")) {
+                jdbc.sql(delete).param("id", id).update();
+            }
         } else {
             jdbc.sql("update channel set deleted_at = :now, enabled = false, secrets = :none where id = :id")
                     .param("now", now()).param("none", "").param("id", id).update();

@@ -12,10 +12,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** The channel and inbox API, over HTTP, with a scripted provider standing in for a network. */
@@ -26,6 +29,8 @@ class ChannelApiTest {
 
     @LocalServerPort
     int port;
+    @Autowired
+    JdbcClient jdbc;
     ApiClient api;
     String space;
 
@@ -151,6 +156,45 @@ class ChannelApiTest {
         assertThat(api.post(conversation + "/messages", Map.of("text", " ")).status()).isEqualTo(400);
         Thread.sleep(300);
         assertThat(network.sent).hasSize(2);
+    }
+
+    @Test
+    void deletingAChannelStopsItAndKeepsOrPurgesItsHistoryAsAsked() throws Exception {
+        String kept = connectAndReceive("Kept");
+        String purged = connectAndReceive("Purged");
+
+        assertThat(api.delete(kept).status()).isEqualTo(204);
+        assertThat(api.delete(purged + "?purgeHistory=true").status()).isEqualTo(204);
+
+        assertThat(api.get(kept).status()).isEqualTo(404);
+        assertThat(api.get(purged).status()).isEqualTo(404);
+        assertThat(ScriptedProvider.stops("Kept")).isEqualTo(1);
+        assertThat(conversations(kept)).isEqualTo(1);
+        assertThat(conversations(purged)).isZero();
+        assertThat(jdbc.sql("select secrets from channel where id = :id").param("id", UUID.fromString(id(kept)))
+                .query(String.class).single()).as("a deleted channel keeps no credential").isEmpty();
+        assertThat(jdbc.sql("select action from channel_event where channel_id = :id and kind = 'AUDIT'")
+                .param("id", UUID.fromString(id(kept))).query(String.class).list()).contains("created", "deleted");
+    }
+
+    private String connectAndReceive(String name) throws Exception {
+        Response created = api.post(space + "/channels",
+                Map.of("provider", "scripted", "settings", Map.of("name", name, "key", "k")));
+        String channel = space + "/channels/" + created.body().get("id").asString();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ScriptedProvider.channel(name) != null
+                && api.get(channel).body().get("state").asString().equals("RUNNING"));
+        ScriptedProvider.channel(name).receive(message("1", new Conversation("7", Conversation.Kind.PRIVATE, null),
+                new AudienceMember("70", "Bob", null, null), "hello"));
+        return channel;
+    }
+
+    private long conversations(String channel) {
+        return jdbc.sql("select count(*) from conversation where channel_id = :id")
+                .param("id", UUID.fromString(id(channel))).query(Long.class).single();
+    }
+
+    private static String id(String channelPath) {
+        return channelPath.substring(channelPath.lastIndexOf('/') + 1);
     }
 
     private static InboundEvent message(String id, Conversation chat, AudienceMember member, String text) {
