@@ -72,10 +72,12 @@ public class UserAccounts implements UserDetailsService {
     }
 
     public List<Account> list() {
+        // users first, then their grants: a query inside a row mapper would hold two connections at once
         return jdbc.sql("select username, role from app_user order by username")
-                .query((rs, row) -> new Account(rs.getString("username"), Role.valueOf(rs.getString("role")),
-                        grants(rs.getString("username"))))
-                .list();
+                .query((rs, row) -> new Account(rs.getString("username"), Role.valueOf(rs.getString("role")), Set.of()))
+                .list().stream()
+                .map(account -> new Account(account.username(), account.role(), grants(account.username())))
+                .toList();
     }
 
     public void delete(String username) {
@@ -85,7 +87,7 @@ public class UserAccounts implements UserDetailsService {
     /** The Spaces granted to a user. */
     public Set<UUID> grants(String username) {
         return jdbc.sql("select space_id from space_grant where username = :username").param("username", username)
-                .query(UUID.class).stream().collect(Collectors.toUnmodifiableSet());
+                .query(UUID.class).list().stream().collect(Collectors.toUnmodifiableSet()); // list(): a stream would hold the connection
     }
 
     @Transactional
