@@ -11,17 +11,18 @@ import java.util.Map;
 /**
  * A provider's form, standard fields first, as JSON Schema (draft 2020-12) for validation and form libraries, plus
  * the rendering hints that JSON Schema has no words for (the input widget, the field order, the pattern's message).
- * Together they are all a client needs to render and check the form.
+ * Together they are all a client needs to render and check the form: the API serves them, and the admin pages
+ * render their forms from them.
  */
-final class FormJsonSchema {
+public final class FormJsonSchema {
 
-    static final String DIALECT = "https://json-schema.org/draft/2020-12/schema";
+    public static final String DIALECT = "https://json-schema.org/draft/2020-12/schema";
 
     private FormJsonSchema() {
     }
 
     /** The form as a JSON Schema document; secrets are {@code writeOnly}, and have no default. */
-    static Map<String, Object> schema(String title, FormSchema form) {
+    public static Map<String, Object> schema(String title, FormSchema form) {
         Map<String, Object> properties = new LinkedHashMap<>();
         List<String> required = new ArrayList<>();
         for (FormField field : form.allFields()) {
@@ -41,7 +42,7 @@ final class FormJsonSchema {
     }
 
     /** How to render the form: {@code order}, the field names in form order, and {@code fields}, hints by name. */
-    static Map<String, Object> uiSchema(FormSchema form) {
+    public static Map<String, Object> uiSchema(FormSchema form) {
         Map<String, Object> fields = new LinkedHashMap<>();
         for (FormField field : form.allFields()) {
             Map<String, Object> hints = new LinkedHashMap<>();

@@ -1,5 +1,9 @@
 package com.smartchat.host.security;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.context.annotation.Bean;
@@ -10,14 +14,23 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
  * Who may call what. The API and the actuator take HTTP Basic, without sessions (so without cookies, and CSRF
  * cannot apply); health answers everyone, with details only for admins; webhooks are verified by their channel.
+ * The admin pages take form login with a session cookie, and so need CSRF tokens on every form; their headers
+ * allow no inline script, no framing and no form posts to other sites.
  */
 @Configuration
 public class SecurityConfiguration {
+
+    /** The pages' Content-Security-Policy: only the host's own scripts, styles and images (logos are data: URIs). */
+    public static final String PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     @Bean
     @Order(1)
@@ -34,6 +47,40 @@ public class SecurityConfiguration {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 .build();
+    }
+
+    /**
+     * The admin pages: everything the API chain does not match. Form login at {@code /login}, logout by POST to
+     * {@code /logout}; the users page is for platform admins only, and anyone else is told it does not exist.
+     */
+    @Bean
+    @Order(2)
+    SecurityFilterChain pageSecurity(HttpSecurity http) throws Exception {
+        return http
+                .authorizeHttpRequests(requests -> requests
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                        .requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/favicon.svg", "/error").permitAll()
+                        .requestMatchers("/users", "/users/**").hasRole(Role.PLATFORM_ADMIN.name())
+                        .anyRequest().authenticated())
+                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/spaces").permitAll())
+                .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout")
+                        .deleteCookies("JSESSIONID"))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(PAGE_CSP))
+                        .frameOptions(frame -> frame.deny())
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))
+                .exceptionHandling(exceptions -> exceptions.accessDeniedHandler(SecurityConfiguration::denied))
+                .build();
+    }
+
+    /**
+     * A form without a valid CSRF token is refused (403, "the form expired"); a page the user's role may not open
+     * does not exist for them (404), as another Space's pages do not.
+     */
+    private static void denied(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denied)
+            throws IOException {
+        response.sendError(denied instanceof CsrfException ? HttpServletResponse.SC_FORBIDDEN
+                : HttpServletResponse.SC_NOT_FOUND);
     }
 
     /** Hashes with bcrypt, and reads any hash format Spring Security knows by its prefix. */

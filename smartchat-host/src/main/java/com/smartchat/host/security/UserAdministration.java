@@ -1,0 +1,125 @@
+package com.smartchat.host.security;
+
+import com.smartchat.host.spaces.SpaceRepository;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * What a platform admin does on the users page: create Space admins, set passwords, grant and revoke Spaces, and
+ * delete users. Refusals name the field to correct; passwords are hashed here and never logged.
+ */
+@Service
+public class UserAdministration {
+
+    private static final Logger log = LoggerFactory.getLogger(UserAdministration.class);
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{2,99}");
+
+    /** The shortest password accepted. */
+    public static final int MIN_PASSWORD_LENGTH = 12;
+    private static final int MAX_PASSWORD_BYTES = 72; // bcrypt reads no further
+
+    private final UserAccounts accounts;
+    private final PasswordEncoder passwords;
+    private final SpaceRepository spaces;
+
+    public UserAdministration(UserAccounts accounts, PasswordEncoder passwords, SpaceRepository spaces) {
+        this.accounts = accounts;
+        this.passwords = passwords;
+        this.spaces = spaces;
+    }
+
+    /** A request the users page refuses, with the field to correct ({@code username}, {@code password}, ...). */
+    public static final class Refused extends RuntimeException {
+        private final String field;
+
+        public Refused(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
+    /** Creates a Space admin, who sees no Space until one is granted. */
+    @Transactional
+    public void createSpaceAdmin(String username, String password, String actor) {
+        String name = username == null ? "" : username.strip();
+        if (!USERNAME.matcher(name).matches()) {
+            throw new Refused("username", "A user name is 3 to 100 letters, digits, dots, dashes, underscores or @, "
+                    + "starting with a letter or digit.");
+        }
+        if (accounts.find(name).isPresent()) {
+            throw new Refused("username", "There is already a user named " + name + ".");
+        }
+        checkPassword(password);
+        accounts.save(name, passwords.encode(password), Role.SPACE_ADMIN);
+        log.info("{} created the Space admin {}", actor, name);
+    }
+
+    /** Sets a user's password. */
+    @Transactional
+    public void setPassword(String username, String password, String actor) {
+        UserAccounts.Account account = existing(username);
+        checkPassword(password);
+        accounts.save(account.username(), passwords.encode(password), account.role());
+        log.info("{} set the password of {}", actor, account.username());
+    }
+
+    /** Lets a Space admin administer a Space. */
+    @Transactional
+    public void grant(String username, UUID spaceId, String actor) {
+        UserAccounts.Account account = existing(username);
+        if (account.role() != Role.SPACE_ADMIN) {
+            throw new Refused("space", account.username() + " is a platform admin and sees every Space already.");
+        }
+        if (spaceId == null || spaces.find(spaceId).isEmpty()) {
+            throw new Refused("space", "Choose a Space to grant.");
+        }
+        accounts.grant(account.username(), spaceId);
+        log.info("{} granted Space {} to {}", actor, spaceId, account.username());
+    }
+
+    /** Takes a Space away from a Space admin. */
+    public void revoke(String username, UUID spaceId, String actor) {
+        UserAccounts.Account account = existing(username);
+        accounts.revoke(account.username(), spaceId);
+        log.info("{} revoked Space {} from {}", actor, spaceId, account.username());
+    }
+
+    /** Deletes a user; never the acting user, so that a platform admin always remains. */
+    @Transactional
+    public void delete(String username, String actor) {
+        UserAccounts.Account account = existing(username);
+        if (account.username().equals(actor)) {
+            throw new Refused("username", "You cannot delete yourself.");
+        }
+        accounts.delete(account.username());
+        log.info("{} deleted the user {}", actor, account.username());
+    }
+
+    private UserAccounts.Account existing(String username) {
+        return accounts.find(username == null ? "" : username)
+                .orElseThrow(() -> new Refused("username", "There is no user named " + username + "."));
+    }
+
+    private static void checkPassword(String password) {
+        if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
+            throw new Refused("password", "A password has at least " + MIN_PASSWORD_LENGTH + " characters.");
+        }
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            throw new Refused("password", "A password has at most " + MAX_PASSWORD_BYTES + " characters (fewer with "
+                    + "accented letters or symbols).");
+        }
+        if (password.isBlank()) {
+            throw new Refused("password", "A password cannot be only spaces.");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package com.smartchat.host.web.ui;
+
+import com.smartchat.channel.spi.IdentityPreview;
+import jakarta.servlet.http.HttpSession;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.springframework.web.util.WebUtils;
+
+/**
+ * Settings an admin is working on, kept in their HTTP session between the pages of a flow: a checked form waiting
+ * for "Done", a token that was accepted while another field was not, a replacement token waiting for the admin to
+ * confirm a different account. Secrets stay here, on the server: the pages only carry the draft's random id.
+ */
+@Component
+public class ChannelDrafts {
+
+    private static final String ATTRIBUTE = ChannelDrafts.class.getName();
+    private static final int MAX_DRAFTS = 5;
+    private static final Duration LIFETIME = Duration.ofMinutes(30);
+    private final SecureRandom random = new SecureRandom();
+
+    /**
+     * A draft.
+     *
+     * @param channelId the channel being changed, or {@code null} for a new one
+     * @param values typed form values, secrets as {@link com.smartchat.channel.spi.Secret}
+     * @param preview the account the values lead to, once checked
+     * @param checked whether the provider accepted the values as they are
+     */
+    public record Draft(String id, UUID spaceId, String providerId, UUID channelId, Map<String, Object> values,
+                        IdentityPreview preview, boolean checked, Instant createdAt) {
+
+        @Override
+        public String toString() {
+            return "Draft[" + id + ", " + providerId + "]"; // never the values
+        }
+    }
+
+    /** Keeps a draft and returns it with its new id. */
+    public Draft save(HttpSession session, UUID spaceId, String providerId, UUID channelId, Map<String, Object> values,
+                      IdentityPreview preview, boolean checked) {
+        Draft draft = new Draft(HexFormat.of().formatHex(randomBytes()), spaceId, providerId, channelId,
+                Map.copyOf(values), preview, checked, Instant.now());
+        synchronized (WebUtils.getSessionMutex(session)) {
+            Map<String, Draft> drafts = drafts(session);
+            drafts.values().removeIf(old -> old.createdAt().plus(LIFETIME).isBefore(Instant.now()));
+            while (drafts.size() >= MAX_DRAFTS) {
+                drafts.remove(drafts.keySet().iterator().next());
+            }
+            drafts.put(draft.id(), draft);
+            session.setAttribute(ATTRIBUTE, drafts);
+        }
+        return draft;
+    }
+
+    /** The draft, if it is this session's, not expired, and for this Space, provider and channel. */
+    public Optional<Draft> find(HttpSession session, String id, UUID spaceId, String providerId, UUID channelId) {
+        if (id == null || id.isBlank()) {
+            return Optional.empty();
+        }
+        synchronized (WebUtils.getSessionMutex(session)) {
+            return Optional.ofNullable(drafts(session).get(id))
+                    .filter(draft -> draft.createdAt().plus(LIFETIME).isAfter(Instant.now()))
+                    .filter(draft -> draft.spaceId().equals(spaceId) && draft.providerId().equals(providerId)
+                            && java.util.Objects.equals(draft.channelId(), channelId));
+        }
+    }
+
+    /** Forgets a draft. */
+    public void remove(HttpSession session, String id) {
+        if (id == null) {
+            return;
+        }
+        synchronized (WebUtils.getSessionMutex(session)) {
+            Map<String, Draft> drafts = drafts(session);
+            drafts.remove(id);
+            session.setAttribute(ATTRIBUTE, drafts);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Draft> drafts(HttpSession session) {
+        Object drafts = session.getAttribute(ATTRIBUTE);
+        return drafts instanceof Map<?, ?> map ? (Map<String, Draft>) map : new LinkedHashMap<>();
+    }
+
+    private byte[] randomBytes() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,234 @@
+package com.smartchat.host.web.ui;
+
+import com.smartchat.host.inbox.InboxChanged;
+import com.smartchat.host.inbox.InboxRepository;
+import com.smartchat.host.inbox.InboxRepository.ConversationView;
+import com.smartchat.host.inbox.InboxRepository.MessageView;
+import com.smartchat.host.outbound.OutboundQueue;
+import com.smartchat.host.spaces.Space;
+import com.smartchat.host.spaces.SpaceController;
+import com.smartchat.host.spaces.SpaceRepository;
+import com.smartchat.host.web.ui.ConversationLookup.Place;
+import java.security.Principal;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A Space's inbox: its conversations across its channels, newest first with unread counts; a conversation's
+ * transcript with the delivery status of each outgoing message; a reply box. The page listens to
+ * {@code /events} and fetches the list and the transcript again when they change.
+ */
+@Controller
+@RequestMapping("/spaces/{space}/inbox")
+class InboxPages {
+
+    private static final String CONVERSATION = "/{conversation:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}}";
+    private static final int MAX_REPLY = 20_000;
+
+    private final SpaceRepository spaces;
+    private final InboxRepository inbox;
+    private final ConversationLookup lookup;
+    private final OutboundQueue outbound;
+    private final ApplicationEventPublisher events;
+    private final InboxLive live;
+    private final JsonMapper json;
+
+    InboxPages(SpaceRepository spaces, InboxRepository inbox, ConversationLookup lookup, OutboundQueue outbound,
+               ApplicationEventPublisher events, InboxLive live, JsonMapper json) {
+        this.spaces = spaces;
+        this.inbox = inbox;
+        this.lookup = lookup;
+        this.outbound = outbound;
+        this.events = events;
+        this.live = live;
+        this.json = json;
+    }
+
+    /** A conversation in the list. */
+    record ConversationRow(UUID id, String name, String handle, String channelName, String lastText,
+                           OffsetDateTime lastMessageAt, int unread, boolean blocked, boolean selected) {
+    }
+
+    /**
+     * One entry of a transcript.
+     *
+     * @param who who wrote it: the member, an agent, or "Greeting"
+     * @param note what kind of entry it is when not a plain message ("edited", "blocked the channel", ...)
+     * @param status for outgoing messages: QUEUED, SENT or FAILED
+     * @param failure why it was not sent
+     */
+    record MessageLine(UUID id, boolean outgoing, String who, String note, String text, List<String> attachments,
+                       OffsetDateTime at, String status, String statusWords, String failure) {
+    }
+
+    @GetMapping
+    String inbox(@PathVariable("space") UUID spaceId, Model model) {
+        model.addAttribute("space", space(spaceId));
+        model.addAttribute("conversations", rows(spaceId, null));
+        return "inbox";
+    }
+
+    @GetMapping(CONVERSATION)
+    String conversation(@PathVariable("space") UUID spaceId, @PathVariable("conversation") UUID conversationId,
+                        Model model) {
+        Space space = space(spaceId);
+        Place place = place(spaceId, conversationId);
+        inbox.markRead(conversationId);
+        model.addAttribute("space", space);
+        model.addAttribute("conversations", rows(spaceId, conversationId));
+        model.addAttribute("conversation", inbox.conversation(conversationId).map(view -> row(view, true)).orElseThrow());
+        model.addAttribute("messages", transcript(conversationId));
+        model.addAttribute("canReply", !place.channelDeleted());
+        return "inbox";
+    }
+
+    /** The conversation list alone, for the live page. */
+    @GetMapping("/list")
+    String list(@PathVariable("space") UUID spaceId, @RequestParam(name = "selected", required = false) UUID selected,
+                Model model) {
+        space(spaceId);
+        model.addAttribute("space", space(spaceId));
+        model.addAttribute("conversations", rows(spaceId, selected));
+        return "inbox :: conversation-list";
+    }
+
+    /** A transcript alone, for the live page; reading it marks the conversation read. */
+    @GetMapping(CONVERSATION + "/transcript")
+    String transcript(@PathVariable("space") UUID spaceId, @PathVariable("conversation") UUID conversationId,
+                      Model model) {
+        space(spaceId);
+        place(spaceId, conversationId);
+        inbox.markRead(conversationId);
+        model.addAttribute("messages", transcript(conversationId));
+        return "inbox :: transcript";
+    }
+
+    @PostMapping(CONVERSATION + "/reply")
+    String reply(@PathVariable("space") UUID spaceId, @PathVariable("conversation") UUID conversationId,
+                 @RequestParam(name = "text", defaultValue = "") String text, Principal principal,
+                 RedirectAttributes redirect) {
+        space(spaceId);
+        Place place = place(spaceId, conversationId);
+        String target = "redirect:/spaces/" + spaceId + "/inbox/" + conversationId;
+        if (place.channelDeleted()) {
+            redirect.addFlashAttribute("error", "This conversation's channel was deleted: replies cannot be sent.");
+            return target;
+        }
+        if (text.isBlank()) {
+            redirect.addFlashAttribute("replyError", "Write a reply first.");
+            return target;
+        }
+        if (text.length() > MAX_REPLY) {
+            redirect.addFlashAttribute("replyError", "A reply can be at most " + MAX_REPLY
+                    + " characters long (it has " + text.length() + ").");
+            redirect.addFlashAttribute("replyText", text);
+            return target;
+        }
+        outbound.enqueueReply(conversationId, text, Pages.actor(principal));
+        events.publishEvent(new InboxChanged(place.channelId(), conversationId));
+        return target + "#reply";
+    }
+
+    /** Server-sent events: "inbox", with the changed conversation's id, whenever the Space's inbox changes. */
+    @GetMapping("/events")
+    @ResponseBody
+    SseEmitter events(@PathVariable("space") UUID spaceId) {
+        space(spaceId);
+        return live.listen(spaceId);
+    }
+
+    private List<ConversationRow> rows(UUID spaceId, UUID selected) {
+        return inbox.conversationsOfSpace(spaceId, 200).stream()
+                .map(view -> row(view, view.id().equals(selected))).toList();
+    }
+
+    private static ConversationRow row(ConversationView view, boolean selected) {
+        String name = view.memberName() != null ? view.memberName()
+                : view.title() != null ? view.title() : "Conversation " + view.externalId();
+        String handle = view.memberUsername() != null ? "@" + view.memberUsername()
+                : "PRIVATE".equals(view.kind()) ? null : view.kind().toLowerCase(Locale.ROOT);
+        return new ConversationRow(view.id(), name, handle, view.channelName(), view.lastText(), view.lastMessageAt(),
+                view.unread(), Boolean.TRUE.equals(view.memberBlocked()), selected);
+    }
+
+    private List<MessageLine> transcript(UUID conversationId) {
+        return inbox.transcript(conversationId, 200).stream().map(this::line).toList();
+    }
+
+    private MessageLine line(MessageView message) {
+        boolean outgoing = "OUT".equals(message.direction());
+        String who = outgoing ? ("greeting".equals(message.author()) ? "Greeting" : message.author())
+                : message.memberName();
+        String note = switch (message.kind() == null ? "" : message.kind()) {
+            case "EDIT" -> "edited a message";
+            case "BUTTON" -> "pressed a button";
+            case "BLOCKED" -> "blocked the channel: replies will not reach them";
+            case "UNBLOCKED" -> "unblocked the channel";
+            case "OTHER" -> "sent something the channel does not show";
+            case "GREETING" -> "sent automatically on first contact";
+            default -> null;
+        };
+        String statusWords = !outgoing ? null : switch (message.status()) {
+            case "QUEUED" -> "Queued";
+            case "SENT" -> "Sent";
+            case "FAILED" -> "Not sent";
+            default -> message.status();
+        };
+        String failure = "FAILED".equals(message.status())
+                ? (message.failureReason() != null ? message.failureReason() : "The network refused it.")
+                + (message.failureKind() != null ? " (" + message.failureKind().toLowerCase(Locale.ROOT).replace('_', ' ') + ")" : "")
+                : null;
+        return new MessageLine(message.id(), outgoing, who == null ? "Someone" : who, note, message.text(),
+                attachments(message.attachments()), outgoing && message.sentAt() != null ? message.sentAt()
+                : message.createdAt(), outgoing ? message.status() : null, statusWords, failure);
+    }
+
+    /** Attachments in words: "Photo: caption", "Document report.pdf". */
+    private List<String> attachments(String stored) {
+        if (stored == null || stored.isBlank()) {
+            return List.of();
+        }
+        List<String> described = new ArrayList<>();
+        try {
+            for (JsonNode attachment : json.readTree(stored)) {
+                String kind = attachment.path("kind").asString("OTHER").toLowerCase(Locale.ROOT);
+                StringBuilder text = new StringBuilder(Character.toUpperCase(kind.charAt(0)) + kind.substring(1));
+                if (attachment.hasNonNull("fileName")) {
+                    text.append(' ').append(attachment.get("fileName").asString());
+                }
+                if (attachment.hasNonNull("caption")) {
+                    text.append(": ").append(attachment.get("caption").asString());
+                }
+                described.add(text.toString());
+            }
+        } catch (RuntimeException e) {
+            described.add("An attachment");
+        }
+        return described;
+    }
+
+    private Place place(UUID spaceId, UUID conversationId) {
+        return lookup.find(conversationId).filter(place -> place.spaceId().equals(spaceId))
+                .orElseThrow(Pages::notFound);
+    }
+
+    private Space space(UUID spaceId) {
+        return spaces.find(spaceId).orElseThrow(() -> SpaceController.notFound(spaceId));
+    }
+}
