@@ -12,14 +12,22 @@ import org.springframework.stereotype.Component;
  * properties (so also environment variables such as {@code SMARTCHAT_PLUGINS_TELEGRAM_API_URL}), keys without the
  * prefix. Keys are flat: an environment variable's underscores and a property's dashes both become dashes, so
  * {@code api-url} reaches the provider whichever way it was set.
+ *
+ * <p>Every provider also gets {@code public-url}, the host's public address ({@code smartchat.public-url}) when it has
+ * one: {@code ChannelProvider.validate} gets no context, and needs it to tell whether webhooks can work.
  */
 @Component
 public class ProviderConfiguration {
 
-    private final Binder binder;
+    /** The key under which every provider finds the host's public address. */
+    public static final String PUBLIC_URL = "public-url";
 
-    public ProviderConfiguration(Environment environment) {
+    private final Binder binder;
+    private final ChannelProperties channels;
+
+    public ProviderConfiguration(Environment environment, ChannelProperties channels) {
         this.binder = Binder.get(environment);
+        this.channels = channels;
     }
 
     public Map<String, String> forProvider(String providerId) {
@@ -27,6 +35,9 @@ public class ProviderConfiguration {
         binder.bind("smartchat.plugins." + providerId, Bindable.mapOf(String.class, String.class))
                 .orElse(Map.of())
                 .forEach((key, value) -> config.put(key.replace('.', '-'), value));
+        if (channels.publicUrl() != null && !channels.publicUrl().isBlank()) {
+            config.put(PUBLIC_URL, channels.publicUrl().strip());
+        }
         return config;
     }
 }
