@@ -95,8 +95,9 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
  *       host drops).</li>
  * </ol>
  * {@code stop()} leaves the webhook set: Telegram keeps the updates that arrive meanwhile and delivers them when the
- * channel runs again. Switching to long polling removes this channel's own webhook without dropping pending
- * updates; a webhook of another program is a conflict for the admin, in both modes. Every
+ * channel runs again. Switching to long polling removes this channel's own webhook (or one this host set for a
+ * channel since deleted) without dropping pending updates; a webhook of another program is a conflict for the
+ * admin, in both modes. Every
  * {@code webhook-check-interval} seconds (a provider setting, default 60) the channel asks {@code getWebhookInfo},
  * shows its pending count and last error in the status, and shows {@link ChannelState#DEGRADED} with a fix hint
  * while Telegram fails to deliver. Authentic webhook requests that arrive while the channel polls (sent just before
@@ -441,7 +442,7 @@ final class TelegramChannel implements Channel {
             botUsername = me.getUserName();
             mapper = new UpdateMapper(context.clock(), botUsername);
             boolean webhookSet = webhook != null && webhook.getUrl() != null && !webhook.getUrl().isBlank();
-            if (webhookSet && !isOwnWebhook(webhook.getUrl())) {
+            if (webhookSet && !isThisHostsWebhook(webhook.getUrl())) {
                 throw new ChannelException(FailureKind.CONFLICT, Failures.CONFLICT_REASON + ": a webhook of another "
                         + "program is set for this bot" + (config.webhook()
                                 ? "; setting this channel's would take its updates away."
@@ -454,7 +455,7 @@ final class TelegramChannel implements Channel {
             }
             if (webhookSet) {
                 // left by this channel in webhook mode: remove it, keeping what Telegram holds for getUpdates
-                log.log(Level.INFO, "Switching to long polling: removing the webhook this channel set; Telegram "
+                log.log(Level.INFO, "Switching to long polling: removing the webhook this host set; Telegram "
                         + "keeps the pending updates for getUpdates");
                 try {
                     probe.execute(DeleteWebhook.builder().dropPendingUpdates(false).build());
@@ -722,8 +723,14 @@ final class TelegramChannel implements Channel {
 
         // ------------------------------------------------------------------------------------------- webhook
 
-        /** Whether a webhook Telegram reports is this channel's own: its address ends in this channel's id. */
-        private boolean isOwnWebhook(String url) {
+        /**
+         * Whether a webhook Telegram reports was set by this host, so that this channel may replace or remove it:
+         * this channel's own (its opaque id, under any public address: the address may have changed since), or
+         * one under this host's webhook address, left by a channel of this host that was deleted (or that uses
+         * the same bot, which then finds its webhook gone and asks its admin). Anything else belongs to another
+         * program.
+         */
+        private boolean isThisHostsWebhook(String url) {
             String own = context.webhookUrl().orElse(null);
             if (own == null) {
                 return false;
@@ -731,8 +738,12 @@ final class TelegramChannel implements Channel {
             if (own.equals(url)) {
                 return true;
             }
-            // the host's public address may have changed since; the opaque id is this channel's alone
-            String id = own.substring(own.lastIndexOf('/') + 1);
+            int slash = own.lastIndexOf('/');
+            String id = own.substring(slash + 1);
+            if (url.startsWith(own.substring(0, slash + 1))) {
+                log.log(Level.INFO, "Replacing a webhook this host set for another channel of the same bot");
+                return true;
+            }
             try {
                 String path = URI.create(url).getRawPath();
                 return !id.isEmpty() && path != null && path.endsWith("/hooks/" + id);

@@ -359,6 +359,27 @@ class WebhookTest {
         }
     }
 
+    @Test
+    void webhookThisHostSetForADeletedChannelIsTakenOverInBothModes() throws Exception {
+        EmulatedBot bot = TelegramTests.bot(telegram);
+        TelegramTests.callBotApi(telegram, bot.token(), "setWebhook", "url=" + receiver.url("deleted-channel"));
+        try (TestChannelContext kit = new TestChannelContext(TelegramTests.settings(telegram, bot.token()))) {
+            Channel polling = provider.open(new RecordingContext(kit, new ArrayList<>(), receiver.url("new-channel")));
+            polling.start();
+            polling.stop();
+            assertThat(TelegramTests.callBotApi(telegram, bot.token(), "getWebhookInfo", "")).contains("\"url\":\"\"");
+        }
+        TelegramTests.callBotApi(telegram, bot.token(), "setWebhook", "url=" + receiver.url("deleted-channel"));
+        try (TestChannelContext kit = new TestChannelContext(TelegramTests.webhookSettings(telegram, bot.token(),
+                receiver.url("")))) {
+            Channel webhook = provider.open(new RecordingContext(kit, new ArrayList<>(), receiver.url("new-channel")));
+            webhook.start();
+            webhook.stop();
+            assertThat(TelegramTests.callBotApi(telegram, bot.token(), "getWebhookInfo", ""))
+                    .contains(receiver.url("new-channel"));
+        }
+    }
+
     // ----------------------------------------------------------------------------------------------- health
 
     @Test
