@@ -85,7 +85,8 @@ class IdentityRulesTest {
         });
 
         assertThat(run.failures()).containsOnlyKeys("spiVersionIsOneThisSpiCanRun");
-        assertThat(run.message("spiVersionIsOneThisSpiCanRun")).contains("spiVersion() is 2.0 but this SPI is 1.0");
+        assertThat(run.message("spiVersionIsOneThisSpiCanRun")).contains("spiVersion() is 2.0 but this SPI is "
+                + com.smartchat.channel.spi.ChannelProvider.SPI_VERSION);
     }
 
     @Test
@@ -98,7 +99,8 @@ class IdentityRulesTest {
         });
 
         assertThat(run.failures()).containsOnlyKeys("spiVersionIsOneThisSpiCanRun");
-        assertThat(run.message("spiVersionIsOneThisSpiCanRun")).contains("1.0 to 1.0 only");
+        assertThat(run.message("spiVersionIsOneThisSpiCanRun")).contains("1.0 to "
+                + com.smartchat.channel.spi.ChannelProvider.SPI_VERSION + " only");
     }
 
     @Test
