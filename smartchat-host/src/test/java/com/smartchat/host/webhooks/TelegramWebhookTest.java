@@ -84,7 +84,6 @@ class TelegramWebhookTest {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + port,
                 "--smartchat.public-url=" + hostUrl,
-                "--smartchat.channels.public-url=" + hostUrl,
                 "--smartchat.data-dir=" + dataDir,
                 "--smartchat.plugins.dir=target/test-plugins",
                 "--smartchat.plugins.telegram.api-url=" + telegram.baseUrl(),
