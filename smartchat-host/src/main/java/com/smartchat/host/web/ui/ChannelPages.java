@@ -1,7 +1,6 @@
 package com.smartchat.host.web.ui;
 
 import com.smartchat.channel.spi.ChannelState;
-import com.smartchat.channel.spi.Secret;
 import com.smartchat.host.channels.ChannelRecord;
 import com.smartchat.host.channels.ChannelRepository;
 import com.smartchat.host.channels.ChannelRequestException;
@@ -48,9 +47,11 @@ class ChannelPages {
     private final ChannelRepository channels;
     private final ProviderCatalog catalog;
     private final ChannelDrafts drafts;
+    private final Views views;
 
     ChannelPages(SpaceRepository spaces, ChannelService service, ChannelRepository channels, ProviderCatalog catalog,
-                 ChannelDrafts drafts) {
+                 ChannelDrafts drafts, Views views) {
+        this.views = views;
         this.spaces = spaces;
         this.service = service;
         this.channels = channels;
@@ -89,6 +90,7 @@ class ChannelPages {
         ChannelRecord channel = service.channelInSpace(spaceId, channelId);
         model.addAttribute("space", space);
         model.addAttribute("row", row(channel));
+        model.addAttribute("identityLink", channel.identity() == null ? null : views.safeLink(channel.identity().link()));
         model.addAttribute("settings", visibleSettings(channel));
         model.addAttribute("history", channels.history(channelId, 20).stream()
                 .filter(event -> event.kind().equals("STATE") || event.action() != null).toList());
@@ -256,17 +258,16 @@ class ChannelPages {
         return label;
     }
 
-    /** The channel's settings by label, secrets as "set". */
+    /** The channel's settings by label in form order, secrets only as set. */
     private Map<String, String> visibleSettings(ChannelRecord channel) {
-        Map<String, String> shown = new LinkedHashMap<>();
-        Form form = catalog.find(channel.provider()).map(card -> catalog.form(channel.provider())).orElse(null);
-        service.visibleSettings(channel).forEach((name, value) -> {
-            String label = form == null ? name : GeneratedForm.label(form.schema(), name);
-            String text = value instanceof Map<?, ?> ? "Set (hidden)" : value instanceof Secret ? "Set (hidden)"
-                    : value instanceof Boolean bool ? (bool ? "Yes" : "No") : String.valueOf(value);
-            shown.put(label, text);
-        });
-        return shown;
+        Map<String, Object> visible = service.visibleSettings(channel);
+        if (catalog.find(channel.provider()).isEmpty()) {
+            Map<String, String> raw = new LinkedHashMap<>();
+            visible.forEach((name, value) -> raw.put(name, value instanceof Map<?, ?> ? "Set, kept hidden" : String.valueOf(value)));
+            return raw;
+        }
+        Form form = catalog.form(channel.provider());
+        return GeneratedForm.describe(form.schema(), form.uiSchema(), visible, visible::containsKey);
     }
 
     private Space space(UUID spaceId) {

@@ -45,8 +45,11 @@ class ConnectChannelPages {
     private final ProviderCatalog catalog;
     private final ChannelService channels;
     private final ChannelDrafts drafts;
+    private final Views views;
 
-    ConnectChannelPages(SpaceRepository spaces, ProviderCatalog catalog, ChannelService channels, ChannelDrafts drafts) {
+    ConnectChannelPages(SpaceRepository spaces, ProviderCatalog catalog, ChannelService channels, ChannelDrafts drafts,
+                        Views views) {
+        this.views = views;
         this.spaces = spaces;
         this.catalog = catalog;
         this.channels = channels;
@@ -118,6 +121,7 @@ class ConnectChannelPages {
         model.addAttribute("provider", form.provider());
         model.addAttribute("draft", draft);
         model.addAttribute("preview", draft.preview());
+        model.addAttribute("previewLink", draft.preview() == null ? null : views.safeLink(draft.preview().link()));
         model.addAttribute("summary", summary(form, draft.values()));
         return "channel-review";
     }
@@ -193,26 +197,9 @@ class ConnectChannelPages {
         return kept;
     }
 
-    /** The checked values as the review shows them: secrets only as "set". */
+    /** The checked values as the review shows them: secrets only as set. */
     private static Map<String, String> summary(Form form, Map<String, Object> values) {
-        Set<String> secrets = GeneratedForm.secretFields(form.schema());
-        Map<String, String> summary = new LinkedHashMap<>();
-        GeneratedForm.render(form.schema(), form.uiSchema(), values, Map.of(), Set.of(), name -> true).fields()
-                .forEach(field -> {
-                    Object value = values.get(field.name());
-                    if (secrets.contains(field.name())) {
-                        summary.put(field.label(), value == null ? "Not set" : "Checked, kept hidden");
-                    } else if (value instanceof Boolean bool) {
-                        summary.put(field.label(), bool ? "Yes" : "No");
-                    } else if (!field.options().isEmpty()) {
-                        summary.put(field.label(), field.options().stream().filter(GeneratedForm.Option::selected)
-                                .filter(option -> !option.value().isEmpty()).map(GeneratedForm.Option::label)
-                                .findFirst().orElse("Not set"));
-                    } else {
-                        summary.put(field.label(), value == null ? "Not set" : String.valueOf(value));
-                    }
-                });
-        return summary;
+        return GeneratedForm.describe(form.schema(), form.uiSchema(), values, name -> values.get(name) instanceof Secret);
     }
 
     private Space space(UUID spaceId) {

@@ -63,6 +63,11 @@ public record GeneratedForm(List<Field> fields, List<String> generalErrors) {
             return widget.equals("password");
         }
 
+        /** An error as the form's summary lists it: with the field's label, unless the message begins with it. */
+        public String summary(String message) {
+            return message.startsWith(label) ? message : label + ": " + message;
+        }
+
         /** The ids of the texts that describe the input: its errors first, then its help. */
         public String describedBy() {
             List<String> ids = new ArrayList<>();
@@ -168,6 +173,35 @@ public record GeneratedForm(List<Field> fields, List<String> generalErrors) {
             }
         });
         return values;
+    }
+
+    /**
+     * Values in words, by label in form order, for pages that show settings: a secret only as set or not, a check
+     * box as yes or no, a choice by its label.
+     *
+     * @param secretSet whether a secret field has a value
+     */
+    public static Map<String, String> describe(Map<String, Object> schema, Map<String, Object> uiSchema,
+                                               Map<String, Object> values, Predicate<String> secretSet) {
+        Map<String, String> described = new LinkedHashMap<>();
+        for (Field field : render(schema, uiSchema, values, Map.of(), Set.of(), name -> true).fields()) {
+            Object value = values.get(field.name());
+            String text;
+            if (field.secret()) {
+                text = secretSet.test(field.name()) ? "Set, kept hidden" : "Not set";
+            } else if (value instanceof Boolean bool) {
+                text = bool ? "Yes" : "No";
+            } else if (value == null) {
+                text = "Not set";
+            } else if (!field.options().isEmpty()) {
+                text = field.options().stream().filter(option -> option.value().equals(String.valueOf(value)))
+                        .map(Option::label).findFirst().orElse(String.valueOf(value));
+            } else {
+                text = String.valueOf(value);
+            }
+            described.put(field.label(), text);
+        }
+        return described;
     }
 
     /** The names of the schema's secret ({@code writeOnly}) fields. */

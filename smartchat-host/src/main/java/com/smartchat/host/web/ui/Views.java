@@ -1,6 +1,7 @@
 package com.smartchat.host.web.ui;
 
 import com.smartchat.channel.spi.ChannelState;
+import com.smartchat.host.channels.ChannelEvent;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.OffsetDateTime;
@@ -59,6 +60,26 @@ public class Views {
             case DEGRADED, FAILED -> "badge badge-warn";
             case NEEDS_ATTENTION -> "badge badge-bad";
         };
+    }
+
+    /** An entry of a channel's history in words: a state change with its reason, or who did what. */
+    public String history(ChannelEvent event) {
+        if ("STATE".equals(event.kind())) {
+            String reason = event.reason();
+            boolean sameAsState = reason == null || event.state() != null && reason.equalsIgnoreCase(event.state().name());
+            return state(event.state()) + (sameAsState ? "" : ": " + reason);
+        }
+        String action = event.action() == null ? "acted" : switch (event.action()) {
+            case "created" -> "connected the channel";
+            case "updated" -> "changed the settings";
+            case "token-replaced" -> "replaced the credentials";
+            case "started" -> "started the channel";
+            case "stopped" -> "stopped the channel";
+            case "restarted" -> "restarted the channel";
+            case "deleted" -> "deleted the channel";
+            default -> event.action();
+        };
+        return (event.actor() == null ? "Someone" : event.actor()) + " " + action;
     }
 
     /** A point in time for people, in UTC. */

@@ -1,0 +1,279 @@
+package com.smartchat.host.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.smartchat.host.ApiClient;
+import com.smartchat.telegram.emulator.BotApiEmulator;
+import com.smartchat.telegram.emulator.EmulatedBot;
+import com.smartchat.telegram.emulator.EmulatedUser;
+import com.smartchat.telegram.emulator.SentMessage;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The platform's own flow in a real browser (headless Chromium), against the host with the Telegram plugin jar and
+ * the Bot API emulator: sign in, create a Space, Settings, Manage Channels, Add Channel, Telegram, the generated
+ * form with its errors, the identity preview, Done; the channel runs; a Telegram user writes and is greeted, the
+ * message appears in the open inbox without a reload, the agent's reply reaches them; the token is replaced, the
+ * channel stopped and started. Each step leaves a screenshot in {@code target/screenshots/}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class AdminFlowBrowserTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String GREETING = "Hi! Thanks for writing. An agent will answer shortly.";
+    private static final String BLUE = "rgba(31, 95, 208, 1)";
+
+    static BotApiEmulator telegram;
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void telegramEmulator(DynamicPropertyRegistry registry) {
+        if (telegram == null) {
+            telegram = BotApiEmulator.start();
+        }
+        registry.add("smartchat.plugins.telegram.api-url", telegram::baseUrl);
+        registry.add("smartchat.plugins.telegram.poll-timeout", () -> "1");
+    }
+
+    @BeforeAll
+    static void theBrowserIsInstalled() {
+        assertThat(Browser.available()).as("Headless browser tests need Debian's chromium and chromium-driver "
+                + "(apt-get install -y chromium chromium-driver), at " + Browser.CHROMIUM + " and " + Browser.CHROMEDRIVER)
+                .isTrue();
+    }
+
+    @AfterAll
+    static void stopTelegram() {
+        if (telegram != null) {
+            telegram.close();
+            telegram = null;
+        }
+    }
+
+    @Test
+    void anAdminConnectsTelegramAndServesTheAudienceFromTheInbox() {
+        EmulatedBot bot = telegram.createBot("Acme Support", "acme_support_bot");
+        EmulatedBot otherBot = telegram.createBot("Acme Sales", "acme_sales_bot");
+        EmulatedUser alice = telegram.createUser("Alice", "alice", "en");
+        try (Browser browser = new Browser(port)) {
+            try {
+                flow(browser, bot, otherBot, alice);
+            } catch (RuntimeException | AssertionError failure) {
+                browser.screenshot("FAILED-" + browser.path().replaceAll("[^A-Za-z0-9]+", "-"));
+                throw failure;
+            }
+        }
+    }
+
+    private void flow(Browser browser, EmulatedBot bot, EmulatedBot otherBot, EmulatedUser alice) {
+        {
+            // sign in
+            browser.open("/spaces");
+            assertThat(browser.path()).startsWith("/login");
+            browser.screenshot("sign-in");
+            browser.byId("username").sendKeys(ApiClient.ADMIN);
+            browser.byId("password").sendKeys(ApiClient.ADMIN_PASSWORD);
+            browser.find(By.cssSelector("button[type=submit].primary")).click();
+            browser.await(WAIT, driver -> browser.path().startsWith("/spaces"));
+
+            // create a Space
+            browser.byId("space-name").sendKeys("Acme");
+            browser.find(By.xpath("//button[normalize-space()='Create Space']")).click();
+            browser.await(WAIT, driver -> driver.findElement(By.tagName("h1")).getText().equals("Acme"));
+            browser.screenshot("space");
+
+            // Settings -> Manage Channels -> the blue "Add Channel" -> the Channel Connection menu
+            browser.find(By.linkText("Settings")).click();
+            browser.find(By.linkText("Manage Channels")).click();
+            WebElement addChannel = browser.byId("add-channel");
+            assertThat(addChannel.getText()).isEqualTo("Add Channel");
+            assertThat(addChannel.getCssValue("background-color")).isEqualTo(BLUE);
+            browser.screenshot("manage-channels-empty");
+            addChannel.click();
+            assertThat(browser.find(By.tagName("h1")).getText()).isEqualTo("Channel Connection");
+            WebElement telegramCard = browser.find(By.cssSelector("a[data-provider=telegram]"));
+            assertThat(telegramCard.getText()).contains("Telegram");
+            assertThat(telegramCard.findElement(By.tagName("img")).getAttribute("alt")).isEqualTo("Telegram logo");
+            assertThat(telegramCard.findElement(By.tagName("img")).getAttribute("src")).startsWith("data:image/svg+xml;base64,");
+            assertThat(browser.present(By.cssSelector("a[data-provider=echo]"))).isTrue();
+            browser.screenshot("add-channel-menu");
+            telegramCard.click();
+
+            // the generated form: Channel Name, Greeting Message, Token
+            assertThat(browser.find(By.cssSelector("label[for=field-name]")).getText()).contains("Channel Name");
+            assertThat(browser.byId("field-name-help").getText()).contains("Private to the platform");
+            assertThat(browser.byId("field-greeting").getTagName()).isEqualTo("textarea");
+            assertThat(browser.byId("field-greeting-help").getText()).contains("Optional", "first contacts you");
+            WebElement token = browser.byId("field-token");
+            assertThat(token.getAttribute("type")).isEqualTo("password");
+            assertThat(token.getAttribute("placeholder")).matches("\\d+:[A-Za-z0-9_-]{30,}");
+            assertThat(browser.byId("field-token-help").getText()).contains("BotFather", "/token");
+            browser.screenshot("telegram-form");
+
+            // submitted empty: errors beside Channel Name and Token, none beside Greeting Message
+            browser.byId("check").click();
+            assertThat(fieldError(browser, "name")).isEqualTo("Channel Name is required.");
+            assertThat(fieldError(browser, "token")).startsWith("Token is required.");
+            assertThat(browser.present(By.cssSelector("[data-field-error=greeting]"))).isFalse();
+            assertThat(browser.driver.switchTo().activeElement().getAttribute("data-error-summary")).isNotNull();
+            browser.screenshot("form-errors-empty");
+
+            // a malformed token: its error; the typed values survive, the secret does not come back
+            browser.byId("field-name").sendKeys("Acme Support");
+            browser.byId("field-greeting").sendKeys(GREETING);
+            browser.byId("field-token").sendKeys("12345:short");
+            browser.byId("check").click();
+            assertThat(fieldError(browser, "token")).contains("does not look like a bot token");
+            assertThat(browser.present(By.cssSelector("[data-field-error=name]"))).isFalse();
+            assertThat(browser.byId("field-name").getAttribute("value")).isEqualTo("Acme Support");
+            assertThat(browser.byId("field-greeting").getAttribute("value")).isEqualTo(GREETING);
+            assertThat(browser.byId("field-token").getAttribute("value")).isEmpty();
+            assertThat(browser.driver.getPageSource()).doesNotContain("12345:short");
+            browser.screenshot("form-error-malformed-token");
+
+            // a token Telegram refuses: its error
+            String refused = "999999:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+            browser.byId("field-token").sendKeys(refused);
+            browser.byId("check").click();
+            assertThat(fieldError(browser, "token")).contains("rejected");
+            assertThat(browser.driver.getPageSource()).doesNotContain(refused);
+            browser.screenshot("form-error-refused-token");
+
+            // the bot's token: the identity preview, then the blue "Done"
+            browser.byId("field-token").sendKeys(bot.token());
+            browser.byId("check").click();
+            browser.await(WAIT, driver -> browser.present(By.cssSelector("[data-preview]")));
+            assertThat(browser.find(By.cssSelector("[data-preview-name]")).getText()).isEqualTo("Acme Support");
+            WebElement username = browser.find(By.cssSelector("a[data-preview-username]"));
+            assertThat(username.getText()).isEqualTo("@acme_support_bot");
+            assertThat(username.getAttribute("href")).isEqualTo("https://t.me/acme_support_bot");
+            assertThat(browser.driver.getPageSource()).doesNotContain(bot.token());
+            WebElement done = browser.byId("done");
+            assertThat(done.getText()).isEqualTo("Done");
+            assertThat(done.getCssValue("background-color")).isEqualTo(BLUE);
+            browser.screenshot("identity-preview");
+            done.click();
+
+            // the channel's page: RUNNING, and the @username link
+            awaitState(browser, "RUNNING");
+            assertThat(browser.find(By.tagName("h1")).getText()).isEqualTo("Acme Support");
+            WebElement link = browser.byId("identity-link");
+            assertThat(link.getText()).isEqualTo("@acme_support_bot");
+            assertThat(link.getAttribute("href")).isEqualTo("https://t.me/acme_support_bot");
+            assertThat(browser.driver.getPageSource()).doesNotContain(bot.token());
+            browser.screenshot("channel-running");
+            String channelPage = browser.path();
+
+            // the inbox, open while an audience member writes: the greeting reaches them, the message appears
+            browser.find(By.linkText("Open the inbox")).click();
+            browser.await(WAIT, driver -> "on".equals(driver.findElement(By.cssSelector("[data-inbox]")).getAttribute("data-live")));
+            browser.script("window.__sameDocument = true;");
+            alice.send(bot, "Hello, is anyone there?");
+            List<SentMessage> greeted = telegram.awaitSent(alice, bot, 1, WAIT);
+            assertThat(greeted.getFirst().text()).isEqualTo(GREETING);
+            browser.await(WAIT, driver -> driver.findElement(By.id("conversation-list")).getText().contains("Alice"));
+            assertThat(browser.find(By.cssSelector("#conversation-list [data-unread]")).getText()).isEqualTo("1 unread");
+            assertThat(browser.script("return window.__sameDocument === true;")).isEqualTo(true);
+            browser.screenshot("inbox-new-conversation");
+
+            browser.find(By.cssSelector("#conversation-list a.conversation")).click();
+            browser.await(WAIT, driver -> driver.findElement(By.id("transcript")).getText().contains("Hello, is anyone there?"));
+            browser.await(WAIT, driver -> driver.findElement(By.id("transcript")).getText().contains(GREETING));
+            browser.await(WAIT, driver -> !driver.findElements(By.cssSelector("#transcript [data-status=SENT]")).isEmpty());
+            browser.await(WAIT, driver -> "on".equals(driver.findElement(By.cssSelector("[data-inbox]")).getAttribute("data-live")));
+            browser.script("window.__sameDocument = true;");
+            alice.send(bot, "I cannot log in to my account.");
+            browser.await(WAIT, driver -> driver.findElement(By.id("transcript")).getText().contains("I cannot log in to my account."));
+            assertThat(browser.script("return window.__sameDocument === true;")).isEqualTo(true);
+            browser.screenshot("inbox-transcript-live");
+
+            // the agent replies: queued, then sent, and it reaches Alice
+            browser.byId("reply-text").sendKeys("Sorry to hear that! Which e-mail address do you sign in with?");
+            browser.byId("send").click();
+            List<SentMessage> toAlice = telegram.awaitSent(alice, bot, 2, WAIT);
+            assertThat(toAlice.get(1).text()).isEqualTo("Sorry to hear that! Which e-mail address do you sign in with?");
+            browser.await(WAIT, driver -> driver.findElements(By.cssSelector("#transcript [data-status=QUEUED]")).isEmpty()
+                    && driver.findElements(By.cssSelector("#transcript [data-status=SENT]")).size() == 2);
+            browser.screenshot("inbox-reply-sent");
+            browser.size(390, 844);
+            browser.screenshot("inbox-phone-width");
+            browser.size(1280, 1000);
+
+            // Telegram issues a new token: the channel needs attention; the admin replaces the token
+            String newToken = telegram.rotateToken(bot);
+            browser.open(channelPage);
+            awaitState(browser, "NEEDS_ATTENTION");
+            assertThat(browser.present(By.cssSelector("[data-fix-hint]"))).isTrue();
+            browser.screenshot("channel-needs-attention");
+            browser.byId("replace-token").click();
+            browser.byId("field-token").sendKeys(otherBot.token());
+            browser.byId("replace").click();
+            assertThat(browser.find(By.cssSelector("[data-different-account]")).getText())
+                    .contains("@acme_sales_bot", "@acme_support_bot");
+            browser.screenshot("replace-token-other-bot");
+            browser.find(By.linkText("Keep the current account")).click();
+            browser.byId("replace-token").click();
+            browser.byId("field-token").sendKeys(newToken);
+            browser.byId("replace").click();
+            assertThat(browser.find(By.cssSelector(".notice-ok")).getText()).contains("still @acme_support_bot");
+            awaitState(browser, "RUNNING");
+            assertThat(browser.driver.getPageSource()).doesNotContain(newToken);
+            browser.screenshot("token-replaced");
+            alice.send(bot, "Still there?");
+            browser.open(browser.path().replaceFirst("/channels/.*", "/inbox"));
+            browser.await(WAIT, driver -> driver.findElement(By.id("conversation-list")).getText().contains("Still there?"));
+
+            // stop and start
+            browser.open(channelPage);
+            browser.byId("stop").click();
+            awaitState(browser, "STOPPED");
+            browser.screenshot("channel-stopped");
+            browser.byId("start").click();
+            awaitState(browser, "RUNNING");
+            browser.screenshot("channel-started");
+
+            // delete, keeping the history
+            browser.byId("delete").click();
+            assertThat(browser.find(By.tagName("main")).getText()).contains("Keep them", "Delete them too");
+            browser.screenshot("delete-confirmation");
+            browser.byId("confirm-delete").click();
+            assertThat(browser.find(By.cssSelector(".notice-ok")).getText()).contains("stay in the inbox");
+        }
+    }
+
+    private static String fieldError(Browser browser, String field) {
+        return browser.find(By.cssSelector("[data-field-error=" + field + "]")).getText();
+    }
+
+    private static void awaitState(Browser browser, String state) {
+        browser.await(WAIT, driver -> state.equals(driver.findElement(By.id("channel-state")).getAttribute("data-state"))
+                ? Boolean.TRUE : reloadIfSettled(browser));
+    }
+
+    /** The page reloads itself while the channel starts; once settled in another state, read it again. */
+    private static Boolean reloadIfSettled(Browser browser) {
+        if (browser.driver.findElements(By.cssSelector("[data-reload-while-settling]")).isEmpty()) {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            browser.driver.navigate().refresh();
+        }
+        return null;
+    }
+}
