@@ -1,0 +1,101 @@
+package com.smartchat.benchmarks;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.Executors;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The host's HTTP API as a client uses it: JSON, HTTP Basic. */
+final class HostApi {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
+    private final String baseUrl;
+    private final String authorization;
+
+    HostApi(int port, String user, String password) {
+        this.baseUrl = "http://127.0.0.1:" + port;
+        this.authorization = "Basic " + Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A failed call: the status and what the host said. */
+    static final class CallFailed extends RuntimeException {
+        final int status;
+
+        CallFailed(String message, int status) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    JsonNode get(String path) {
+        return send("GET", path, null, 200);
+    }
+
+    JsonNode post(String path, Object body, int expected) {
+        return send("POST", path, body, expected);
+    }
+
+    /** The status and body, without checking. */
+    HttpResponse<String> raw(String method, String path, Duration timeout) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
+                .header("Authorization", authorization).method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode send(String method, String path, Object body, int expected) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(120))
+                .header("Authorization", authorization);
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(method + " " + path + " interrupted", e);
+        }
+        if (response.statusCode() != expected) {
+            throw new CallFailed(method + " " + path + " answered " + response.statusCode() + ": "
+                    + response.body(), response.statusCode());
+        }
+        return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+    }
+
+    /** A metric's first measurement from /actuator/metrics, or NaN when it is not there. */
+    double metric(String name, String... tags) {
+        StringBuilder path = new StringBuilder("/actuator/metrics/").append(name);
+        for (int i = 0; i < tags.length; i++) {
+            path.append(i == 0 ? '?' : '&').append("tag=").append(tags[i]);
+        }
+        try {
+            JsonNode body = get(path.toString());
+            return body.get("measurements").get(0).get("value").asDouble();
+        } catch (CallFailed e) {
+            if (e.status == 404) {
+                return Double.NaN;
+            }
+            throw e;
+        }
+    }
+}
