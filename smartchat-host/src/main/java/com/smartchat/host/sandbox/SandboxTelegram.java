@@ -1,0 +1,343 @@
+package com.smartchat.host.sandbox;
+
+import com.smartchat.telegram.emulator.BotApiEmulator;
+import com.smartchat.telegram.emulator.EmulatedBot;
+import com.smartchat.telegram.emulator.EmulatedUser;
+import com.smartchat.telegram.emulator.SentMessage;
+import com.smartchat.telegram.emulator.UserMessage;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The sandbox's Telegram: the bots its BotFather made, the audience members the admins invented, and every private
+ * chat between them as the members' Telegram apps would show it. Everything lives in memory, as long as the host
+ * process: the emulator behind it keeps nothing either.
+ *
+ * <p>A chat is the member's own lines (recorded as they are sent through the emulator) and the bot's (observed with
+ * the emulator's {@link BotApiEmulator#onBotMessage}), so that replies from the host show up as they are sent.
+ * Tokens are never logged, and {@link SandboxBot#toString()} leaves them out.
+ */
+public class SandboxTelegram implements AutoCloseable {
+
+    /** The most lines kept per chat. */
+    static final int CHAT_LIMIT = 500;
+
+    private final BotApiEmulator telegram;
+    private final Clock clock;
+    private final Map<String, SandboxBot> bots = new ConcurrentHashMap<>();
+    private final Map<Long, EmulatedUser> members = new ConcurrentHashMap<>();
+    private final Map<ChatKey, Chat> chats = new ConcurrentHashMap<>();
+    private final List<ChatListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final BotApiEmulator.Subscription subscription;
+
+    /** A private chat: one member, one bot. */
+    public record ChatKey(long userId, long botId) {
+    }
+
+    /** Told when a chat changed; gets no content, only which chat. */
+    @FunctionalInterface
+    public interface ChatListener {
+        void changed(ChatKey chat);
+    }
+
+    /**
+     * A chat as its member sees it.
+     *
+     * @param entries the lines, oldest first
+     * @param blocked whether the member blocked the bot
+     */
+    public record ChatView(List<ChatEntry> entries, boolean blocked) {
+
+        public boolean isEmpty() {
+            return entries.isEmpty();
+        }
+    }
+
+    private static final class Chat {
+        final List<ChatEntry> entries = new ArrayList<>();
+        boolean blocked;
+    }
+
+    public SandboxTelegram(BotApiEmulator telegram, Clock clock) {
+        this.telegram = telegram;
+        this.clock = clock;
+        this.subscription = telegram.onBotMessage(this::botDid);
+    }
+
+    /** The Bot API address of the sandbox, for the pages (never with a token). */
+    public String baseUrl() {
+        return telegram.baseUrl();
+    }
+
+    // ---- Bots, for BotFather ----
+
+    /** Whether a bot has this username, in any case. */
+    public boolean usernameTaken(String username) {
+        return bots.containsKey(username.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Makes a bot, once BotFather accepted its name and username.
+     *
+     * @throws IllegalArgumentException when the username is taken after all (two admins at once)
+     */
+    public SandboxBot createBot(String owner, String name, String username) {
+        String key = username.toLowerCase(Locale.ROOT);
+        synchronized (bots) {
+            if (bots.containsKey(key)) {
+                throw new IllegalArgumentException("taken");
+            }
+            SandboxBot bot = new SandboxBot(telegram.createBot(name, username), owner, clock.instant());
+            bots.put(key, bot);
+            return bot;
+        }
+    }
+
+    /** Every bot, oldest first. */
+    public List<SandboxBot> bots() {
+        return bots.values().stream().sorted(Comparator.comparing(SandboxBot::created)
+                .thenComparing(SandboxBot::username)).toList();
+    }
+
+    /** The bots one admin made, oldest first. */
+    public List<SandboxBot> botsOf(String owner) {
+        return bots().stream().filter(bot -> bot.owner().equals(owner)).toList();
+    }
+
+    /** The bot with this username, in any case, without "@". */
+    public Optional<SandboxBot> bot(String username) {
+        return username == null ? Optional.empty() : Optional.ofNullable(bots.get(username.toLowerCase(Locale.ROOT)));
+    }
+
+    /** Issues a new token; the old one stops working at once, as with Telegram (a running channel gets 401). */
+    public String rotateToken(SandboxBot bot) {
+        return telegram.rotateToken(bot.bot());
+    }
+
+    /** Deletes the bot: its token stops working, its username is free again, its chats are gone. */
+    public void deleteBot(SandboxBot bot) {
+        if (bots.remove(bot.username().toLowerCase(Locale.ROOT), bot)) {
+            telegram.deleteBot(bot.bot());
+            chats.keySet().removeIf(key -> key.botId() == bot.bot().id());
+        }
+    }
+
+    // ---- Audience members ----
+
+    /** Invents a Telegram user. */
+    public EmulatedUser createMember(String firstName, String username, String language) {
+        EmulatedUser user = telegram.createUser(firstName, blankToNull(username), blankToNull(language));
+        members.put(user.id(), user);
+        return user;
+    }
+
+    /** Every member, oldest first. */
+    public List<EmulatedUser> members() {
+        return members.values().stream().sorted(Comparator.comparingLong(EmulatedUser::id)).toList();
+    }
+
+    public Optional<EmulatedUser> member(long id) {
+        return Optional.ofNullable(members.get(id));
+    }
+
+    /** Whether a member has this username, in any case. */
+    public boolean memberUsernameTaken(String username) {
+        return members.values().stream()
+                .anyMatch(member -> member.username() != null && member.username().equalsIgnoreCase(username));
+    }
+
+    /** The bots a member has a chat with, most recent chat first. */
+    public List<SandboxBot> chatsOf(EmulatedUser member) {
+        return bots().stream()
+                .filter(bot -> chats.containsKey(new ChatKey(member.id(), bot.bot().id())))
+                .sorted(Comparator.comparingLong((SandboxBot bot) -> lastSeq(member, bot)).reversed())
+                .toList();
+    }
+
+    // ---- What members do ----
+
+    public ChatView chat(EmulatedUser member, SandboxBot bot) {
+        Chat chat = chats.get(key(member, bot));
+        if (chat == null) {
+            return new ChatView(List.of(), false);
+        }
+        synchronized (chat) {
+            return new ChatView(List.copyOf(chat.entries), chat.blocked);
+        }
+    }
+
+    /** Presses Start: {@code /start}, or {@code /start PAYLOAD} from a deep link. */
+    public void start(EmulatedUser member, SandboxBot bot, String payload) {
+        if (payload == null || payload.isEmpty()) {
+            userDid(member, bot, "text", null, user -> user.start(bot.bot()), "/start");
+        } else {
+            userDid(member, bot, "text", null, user -> user.start(bot.bot(), payload), "/start " + payload);
+        }
+    }
+
+    public void send(EmulatedUser member, SandboxBot bot, String text) {
+        userDid(member, bot, "text", null, user -> user.send(bot.bot(), text), text);
+    }
+
+    public void sendPhoto(EmulatedUser member, SandboxBot bot, String caption) {
+        userDid(member, bot, "photo", "Photo, 1280 × 960", user -> user.sendPhoto(bot.bot(), blankToNull(caption)),
+                blankToNull(caption));
+    }
+
+    public void sendLocation(EmulatedUser member, SandboxBot bot, double latitude, double longitude) {
+        userDid(member, bot, "location", String.format(Locale.ROOT, "Location %.5f, %.5f", latitude, longitude),
+                user -> user.sendLocation(bot.bot(), latitude, longitude), null);
+    }
+
+    public void sendContact(EmulatedUser member, SandboxBot bot, String phone, String firstName) {
+        userDid(member, bot, "contact", "Contact: " + firstName + ", " + phone,
+                user -> user.sendContact(bot.bot(), phone, firstName), null);
+    }
+
+    /**
+     * Presses an inline button of one of the bot's messages.
+     *
+     * @throws IllegalArgumentException when the message has no such button
+     */
+    public void press(EmulatedUser member, SandboxBot bot, int messageId, String callbackData) {
+        member.pressButton(bot.bot(), messageId, callbackData);
+        String label = chat(member, bot).entries().stream()
+                .filter(entry -> entry.fromBot() && entry.messageId() == messageId)
+                .flatMap(entry -> entry.buttons().stream())
+                .filter(button -> callbackData.equals(button.callbackData()))
+                .map(SentMessage.Button::text).findFirst().orElse(callbackData);
+        append(key(member, bot), chat -> serviceLine("You pressed “" + label + "”"));
+    }
+
+    public void block(EmulatedUser member, SandboxBot bot) {
+        member.block(bot.bot());
+        setBlocked(member, bot, true, "You blocked the bot");
+    }
+
+    public void unblock(EmulatedUser member, SandboxBot bot) {
+        member.unblock(bot.bot());
+        setBlocked(member, bot, false, "You unblocked the bot");
+    }
+
+    // ---- Live updates ----
+
+    /** Registers a listener to every chat's changes; the returned action removes it. */
+    public Runnable onChange(ChatListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+    }
+
+    // ---- Inside ----
+
+    private void setBlocked(EmulatedUser member, SandboxBot bot, boolean blocked, String line) {
+        ChatKey key = key(member, bot);
+        Chat chat = chats.computeIfAbsent(key, k -> new Chat());
+        synchronized (chat) {
+            chat.blocked = blocked;
+            add(chat, serviceLine(line));
+        }
+        changed(key);
+    }
+
+    /** Does what the member does in the emulator, then records the line the member sees. */
+    private void userDid(EmulatedUser member, SandboxBot bot, String kind, String detail,
+                         Function<EmulatedUser, UserMessage> action, String text) {
+        ChatKey key = key(member, bot);
+        Chat chat = chats.computeIfAbsent(key, k -> new Chat());
+        // One member's lines in the order the bot receives them.
+        synchronized (chat) {
+            if (chat.blocked) {
+                throw new IllegalStateException("You blocked this bot: unblock it to write to it.");
+            }
+            UserMessage sent = action.apply(member);
+            add(chat, new ChatEntry(seq.incrementAndGet(), ChatEntry.Side.USER, kind, text, detail, List.of(),
+                    sent.messageId(), false, false, clock.instant()));
+        }
+        changed(key);
+    }
+
+    private void botDid(SentMessage message) {
+        if (message.chatId() <= 0 || !members.containsKey(message.chatId())) {
+            return; // a group, or a user the sandbox did not invent
+        }
+        ChatKey key = new ChatKey(message.chatId(), message.botId());
+        Chat chat = chats.computeIfAbsent(key, k -> new Chat());
+        synchronized (chat) {
+            switch (message.action()) {
+                case SENT -> add(chat, new ChatEntry(seq.incrementAndGet(), ChatEntry.Side.BOT,
+                        message.kind().name().toLowerCase(Locale.ROOT), BotText.plain(message.text(), message.parseMode()),
+                        message.kind() == SentMessage.Kind.TEXT ? null : BotText.describe(message.kind()),
+                        message.buttons(), message.messageId(), false, false, clock.instant()));
+                case EDITED -> replace(chat, message.messageId(),
+                        entry -> entry.edit(BotText.plain(message.text(), message.parseMode()),
+                                message.replyMarkupJson() == null ? entry.buttons() : message.buttons()));
+                case DELETED -> replace(chat, message.messageId(), ChatEntry::delete);
+            }
+        }
+        changed(key);
+    }
+
+    private void append(ChatKey key, Function<Chat, ChatEntry> line) {
+        Chat chat = chats.computeIfAbsent(key, k -> new Chat());
+        synchronized (chat) {
+            add(chat, line.apply(chat));
+        }
+        changed(key);
+    }
+
+    private ChatEntry serviceLine(String text) {
+        return new ChatEntry(seq.incrementAndGet(), ChatEntry.Side.SERVICE, "service", text, null, List.of(), 0,
+                false, false, clock.instant());
+    }
+
+    private static void add(Chat chat, ChatEntry entry) {
+        chat.entries.add(entry);
+        if (chat.entries.size() > CHAT_LIMIT) {
+            chat.entries.removeFirst();
+        }
+    }
+
+    private static void replace(Chat chat, int messageId, java.util.function.UnaryOperator<ChatEntry> change) {
+        for (int i = chat.entries.size() - 1; i >= 0; i--) {
+            ChatEntry entry = chat.entries.get(i);
+            if (entry.fromBot() && entry.messageId() == messageId) {
+                chat.entries.set(i, change.apply(entry));
+                return;
+            }
+        }
+    }
+
+    private long lastSeq(EmulatedUser member, SandboxBot bot) {
+        List<ChatEntry> entries = chat(member, bot).entries();
+        return entries.isEmpty() ? 0 : entries.getLast().seq();
+    }
+
+    private void changed(ChatKey key) {
+        for (ChatListener listener : listeners) {
+            listener.changed(key);
+        }
+    }
+
+    private static ChatKey key(EmulatedUser member, SandboxBot bot) {
+        return new ChatKey(member.id(), bot.bot().id());
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+}
