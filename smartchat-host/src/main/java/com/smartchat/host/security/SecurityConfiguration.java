@@ -15,7 +15,10 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
@@ -55,7 +58,7 @@ public class SecurityConfiguration {
      */
     @Bean
     @Order(2)
-    SecurityFilterChain pageSecurity(HttpSecurity http) throws Exception {
+    SecurityFilterChain pageSecurity(HttpSecurity http, SessionRegistry sessions) throws Exception {
         return http
                 .authorizeHttpRequests(requests -> requests
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
@@ -70,7 +73,22 @@ public class SecurityConfiguration {
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))
                 .exceptionHandling(exceptions -> exceptions.accessDeniedHandler(SecurityConfiguration::denied))
+                // known sessions, so that a deleted user or a changed password signs the user out everywhere
+                .sessionManagement(session -> session.maximumSessions(-1).sessionRegistry(sessions)
+                        .expiredUrl("/login?expired"))
                 .build();
+    }
+
+    /** The signed-in sessions of the pages, by user. */
+    @Bean
+    SessionRegistry sessionRegistry() {
+        return new SessionRegistryImpl();
+    }
+
+    /** Tells the session registry when sessions end. */
+    @Bean
+    static HttpSessionEventPublisher httpSessionEventPublisher() {
+        return new HttpSessionEventPublisher();
     }
 
     /**

@@ -6,9 +6,13 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.security.core.session.SessionInformation;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * What a platform admin does on the users page: create Space admins, set passwords, grant and revoke Spaces, and
@@ -27,11 +31,14 @@ public class UserAdministration {
     private final UserAccounts accounts;
     private final PasswordEncoder passwords;
     private final SpaceRepository spaces;
+    private final SessionRegistry sessions;
 
-    public UserAdministration(UserAccounts accounts, PasswordEncoder passwords, SpaceRepository spaces) {
+    public UserAdministration(UserAccounts accounts, PasswordEncoder passwords, SpaceRepository spaces,
+                              SessionRegistry sessions) {
         this.accounts = accounts;
         this.passwords = passwords;
         this.spaces = spaces;
+        this.sessions = sessions;
     }
 
     /** A request the users page refuses, with the field to correct ({@code username}, {@code password}, ...). */
@@ -70,6 +77,7 @@ public class UserAdministration {
         UserAccounts.Account account = existing(username);
         checkPassword(password);
         accounts.save(account.username(), passwords.encode(password), account.role());
+        signOutEverywhere(account.username());
         log.info("{} set the password of {}", actor, account.username());
     }
 
@@ -102,7 +110,24 @@ public class UserAdministration {
             throw new Refused("username", "You cannot delete yourself.");
         }
         accounts.delete(account.username());
+        signOutEverywhere(account.username());
         log.info("{} deleted the user {}", actor, account.username());
+    }
+
+    /**
+     * Ends the user's signed-in page sessions (their next request goes to the sign-in page), except the session
+     * making this request: an admin who changes their own password stays signed in here.
+     */
+    private void signOutEverywhere(String username) {
+        String current = RequestContextHolder.getRequestAttributes() == null ? null
+                : RequestContextHolder.getRequestAttributes().getSessionId();
+        for (Object principal : sessions.getAllPrincipals()) {
+            if (principal instanceof UserDetails user && user.getUsername().equals(username)) {
+                sessions.getAllSessions(principal, false).stream()
+                        .filter(session -> !session.getSessionId().equals(current))
+                        .forEach(SessionInformation::expireNow);
+            }
+        }
     }
 
     private UserAccounts.Account existing(String username) {

@@ -95,6 +95,11 @@ class AdminFlowBrowserTest {
             browser.find(By.xpath("//button[normalize-space()='Create Space']")).click();
             browser.await(WAIT, driver -> driver.findElement(By.tagName("h1")).getText().equals("Acme"));
             browser.screenshot("space");
+            String spacePage = browser.path();
+            browser.find(By.linkText("Users")).click();
+            assertThat(browser.find(By.tagName("h1")).getText()).isEqualTo("Users");
+            browser.screenshot("users");
+            browser.open(spacePage);
 
             // Settings -> Manage Channels -> the blue "Add Channel" -> the Channel Connection menu
             browser.find(By.linkText("Settings")).click();

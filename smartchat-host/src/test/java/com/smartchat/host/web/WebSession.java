@@ -81,6 +81,12 @@ public final class WebSession {
         return postRaw(path, withToken);
     }
 
+    /** Posts a form and, as a browser does, follows its redirect. */
+    public Page submit(String path, Map<String, String> form) {
+        Page posted = post(path, form);
+        return posted.status() == 302 ? get(posted.location().replaceFirst("^https?://[^/]+", "")) : posted;
+    }
+
     /** Posts a form as it is, without adding a CSRF token. */
     public Page postRaw(String path, Map<String, String> form) {
         String body = form.entrySet().stream()
