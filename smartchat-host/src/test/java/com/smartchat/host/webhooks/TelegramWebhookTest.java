@@ -62,7 +62,7 @@ class TelegramWebhookTest {
     private static final AtomicInteger UPDATE_IDS = new AtomicInteger(2_000_000_000);
 
     @TempDir
-    Path dataDir;
+    static Path dataDir; // static: instance fields are not injected yet when @BeforeAll runs
     BotApiEmulator telegram;
     ConfigurableApplicationContext host;
     ApiClient api;
