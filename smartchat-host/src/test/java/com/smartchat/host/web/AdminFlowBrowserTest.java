@@ -247,6 +247,11 @@ class AdminFlowBrowserTest {
             browser.byId("stop").click();
             awaitState(browser, "STOPPED");
             browser.screenshot("channel-stopped");
+            String stoppedChannel = browser.path();
+            browser.open(stoppedChannel.replaceFirst("/channels/.*", "/inbox"));
+            browser.find(By.cssSelector("#conversation-list a.conversation")).click();
+            assertThat(browser.byId("reply-paused").getText()).contains("Stopped", "wait in the queue");
+            browser.open(stoppedChannel);
             browser.byId("start").click();
             awaitState(browser, "RUNNING");
             browser.screenshot("channel-started");

@@ -1,5 +1,8 @@
 package com.smartchat.host.web.ui;
 
+import com.smartchat.channel.spi.ChannelState;
+import com.smartchat.host.channels.ChannelRecord;
+import com.smartchat.host.channels.ChannelRepository;
 import com.smartchat.host.inbox.InboxChanged;
 import com.smartchat.host.inbox.InboxRepository;
 import com.smartchat.host.inbox.InboxRepository.ConversationView;
@@ -48,9 +51,14 @@ class InboxPages {
     private final ApplicationEventPublisher events;
     private final InboxLive live;
     private final JsonMapper json;
+    private final ChannelRepository channels;
+    private final Views views;
 
     InboxPages(SpaceRepository spaces, InboxRepository inbox, ConversationLookup lookup, OutboundQueue outbound,
-               ApplicationEventPublisher events, InboxLive live, JsonMapper json) {
+               ApplicationEventPublisher events, InboxLive live, JsonMapper json, ChannelRepository channels,
+               Views views) {
+        this.channels = channels;
+        this.views = views;
         this.spaces = spaces;
         this.inbox = inbox;
         this.lookup = lookup;
@@ -95,6 +103,10 @@ class InboxPages {
         model.addAttribute("conversation", inbox.conversation(conversationId).map(view -> row(view, true)).orElseThrow());
         model.addAttribute("messages", transcript(conversationId));
         model.addAttribute("canReply", !place.channelDeleted());
+        model.addAttribute("channelPaused", place.channelDeleted() ? null : channels.find(place.channelId())
+                .map(ChannelRecord::state)
+                .filter(state -> state != ChannelState.RUNNING && state != ChannelState.DEGRADED)
+                .map(views::state).orElse(null));
         return "inbox";
     }
 
