@@ -1,0 +1,63 @@
+package com.smartchat.host.sandbox;
+
+import com.smartchat.telegram.emulator.BotApiEmulator;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * The sandbox's parts, only when {@code smartchat.sandbox.enabled} is true: the emulator that
+ * {@link SandboxEnvironment} started (the context now stops it on shutdown, after the channels), the sandbox's
+ * Telegram with its bots and audience, BotFather, and the live updates of the audience's chats.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty(SandboxEnvironment.ENABLED)
+class SandboxConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SandboxConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    BotApiEmulator sandboxBotApi(ConfigurableEnvironment environment) {
+        BotApiEmulator telegram = SandboxEnvironment.claim(environment);
+        if (telegram == null) {
+            throw new IllegalStateException(SandboxEnvironment.ENABLED + " is true but the sandbox's Telegram did "
+                    + "not start: is META-INF/spring.factories of smartchat-host on the class path?");
+        }
+        return telegram;
+    }
+
+    @Bean(destroyMethod = "close")
+    SandboxTelegram sandboxTelegram(BotApiEmulator sandboxBotApi, Clock clock) {
+        return new SandboxTelegram(sandboxBotApi, clock);
+    }
+
+    @Bean
+    BotFather botFather(SandboxTelegram sandboxTelegram, Clock clock) {
+        return new BotFather(sandboxTelegram, clock);
+    }
+
+    @Bean
+    AudienceLive audienceLive(SandboxTelegram sandboxTelegram) {
+        return new AudienceLive(sandboxTelegram);
+    }
+
+    @EventListener
+    void announce(ApplicationReadyEvent ready) {
+        String port = ready.getApplicationContext().getEnvironment().getProperty("local.server.port", "8080");
+        log.warn("""
+
+                ======================================================================================
+                 SANDBOX MODE: Telegram is simulated inside this host. Nothing reaches the real Telegram.
+                 BotFather: http://localhost:{}/sandbox/botfather   Audience: http://localhost:{}/sandbox/audience
+                 Bots and audience members live as long as this process. For the real Telegram, start
+                 the host without smartchat.sandbox.enabled=true.
+                ======================================================================================""",
+                port, port);
+    }
+}
