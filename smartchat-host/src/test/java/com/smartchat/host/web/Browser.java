@@ -25,20 +25,29 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The system's headless Chromium, driven by its chromedriver (Debian's {@code chromium} and {@code chromium-driver}),
  * with nothing downloaded and nothing phoned home: the driver's path is given, so Selenium Manager never runs, and
  * Chromium's background networking is off. Screenshots go to {@code target/screenshots/}.
+ *
+ * <p>Public for the browser tests of other packages (the sandbox's), which name their screenshots with a prefix.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("smartchat.test.chromedriver", "/usr/bin/chromedriver"));
-    static final Path CHROMIUM = Path.of(System.getProperty("smartchat.test.chromium", "/usr/bin/chromium"));
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    public static final Path CHROMEDRIVER = Path.of(System.getProperty("smartchat.test.chromedriver", "/usr/bin/chromedriver"));
+    public static final Path CHROMIUM = Path.of(System.getProperty("smartchat.test.chromium", "/usr/bin/chromium"));
+    public static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-    final ChromeDriver driver;
+    public final ChromeDriver driver;
     private final ChromeDriverService service;
     private final Path profile;
     private final String baseUrl;
+    private final String prefix;
     private int shots;
 
-    Browser(int port) {
+    public Browser(int port) {
+        this(port, "");
+    }
+
+    /** A browser whose screenshots are named {@code <prefix>-NN-name.png}. */
+    public Browser(int port, String screenshotPrefix) {
+        prefix = screenshotPrefix.isEmpty() ? "" : screenshotPrefix + "-";
         System.setProperty("SE_AVOID_STATS", "true");
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         try {
@@ -61,48 +70,48 @@ final class Browser implements AutoCloseable {
     }
 
     /** Whether this machine has the browser and its driver. */
-    static boolean available() {
+    public static boolean available() {
         return Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM);
     }
 
-    void open(String path) {
+    public void open(String path) {
         driver.get(baseUrl + path);
     }
 
-    String path() {
+    public String path() {
         return driver.getCurrentUrl().replaceFirst("^https?://[^/]+", "");
     }
 
-    WebElement find(By by) {
+    public WebElement find(By by) {
         return driver.findElement(by);
     }
 
-    WebElement byId(String id) {
+    public WebElement byId(String id) {
         return driver.findElement(By.id(id));
     }
 
-    boolean present(By by) {
+    public boolean present(By by) {
         return !driver.findElements(by).isEmpty();
     }
 
     /** Waits for a condition, re-reading the page while it reloads itself. */
-    <T> T await(Duration timeout, Function<WebDriver, T> condition) {
+    public <T> T await(Duration timeout, Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class)
                 .ignoring(NoSuchElementException.class).until(condition);
     }
 
-    Object script(String script, Object... arguments) {
+    public Object script(String script, Object... arguments) {
         return ((JavascriptExecutor) driver).executeScript(script, arguments);
     }
 
     /** Resizes the window, for the phone-width views. */
-    void size(int width, int height) {
+    public void size(int width, int height) {
         driver.manage().window().setSize(new Dimension(width, height));
     }
 
     /** Saves a screenshot of the whole page (up to 3000 pixels tall) as {@code target/screenshots/NN-name.png}. */
-    Path screenshot(String name) {
-        Path target = SCREENSHOTS.resolve(String.format("%02d-%s.png", ++shots, name));
+    public Path screenshot(String name) {
+        Path target = SCREENSHOTS.resolve(String.format("%s%02d-%s.png", prefix, ++shots, name));
         try {
             Files.write(target, fullPage());
         } catch (IOException e) {
