@@ -1,8 +1,11 @@
 package com.smartchat.host.outbound;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.smartchat.channel.spi.ChannelException;
 import com.smartchat.channel.spi.FailureKind;
 import com.smartchat.channel.spi.OutboundMessage;
+import com.smartchat.channel.spi.RateLimit;
 import com.smartchat.channel.spi.SendReceipt;
 import com.smartchat.host.channels.ChannelProperties;
 import com.smartchat.host.channels.ChannelSupervisor;
@@ -20,13 +23,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Phaser;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -43,6 +50,11 @@ public class OutboundDispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboundDispatcher.class);
     private static final Duration CHANNEL_DOWN_RETRY = Duration.ofSeconds(2);
+    /**
+     * The longest a claimed message waits in memory for its turn under the rate limits; a later turn puts it back
+     * in the queue, due then, so that claimed messages never outlive their lease.
+     */
+    private static final Duration MAX_HOLD = Duration.ofSeconds(2);
 
     private final OutboundQueue queue;
     private final ChannelSupervisor supervisor;
@@ -54,6 +66,13 @@ public class OutboundDispatcher implements SmartLifecycle {
     private final Set<UUID> busyConversations = ConcurrentHashMap.newKeySet();
     private final Semaphore wakeUp = new Semaphore(0);
     private final Phaser inFlight = new Phaser(1);
+    /** The time each message put back to wait for its turn was booked for (see {@link SendPacer#schedule}). */
+    private final Cache<UUID, Instant> bookings = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofMinutes(30))
+            .maximumSize(1_000_000)
+            .build();
+    /** When messages put back become due, in epoch milliseconds: the dispatcher looks again at each. */
+    private final PriorityBlockingQueue<Long> dueTimes = new PriorityBlockingQueue<>();
     private volatile boolean running;
     private Thread loop;
 
@@ -93,7 +112,16 @@ public class OutboundDispatcher implements SmartLifecycle {
                 }
                 byConversation.forEach(this::dispatchConversation);
                 if (due.size() < properties.batchSize()) {
-                    wakeUp.tryAcquire(properties.idlePoll().toMillis(), TimeUnit.MILLISECONDS);
+                    long now = clock.millis();
+                    Long next;
+                    while ((next = dueTimes.peek()) != null && next <= now) {
+                        dueTimes.poll(); // due now: this round claimed it, or the next one will
+                    }
+                    long wait = properties.idlePoll().toMillis();
+                    if (next != null && next - now < wait) {
+                        wait = next - now;
+                    }
+                    wakeUp.tryAcquire(wait, TimeUnit.MILLISECONDS);
                     wakeUp.drainPermits();
                 }
             } catch (InterruptedException e) {
@@ -119,7 +147,7 @@ public class OutboundDispatcher implements SmartLifecycle {
                     Instant postponeTo = dispatch(messages.get(i));
                     if (postponeTo != null) {
                         messages.subList(i + 1, messages.size()).forEach(later ->
-                                queue.release(later.messageId(), postponeTo, false, null));
+                                release(later.messageId(), postponeTo, false, null));
                         break;
                     }
                 }
@@ -142,37 +170,112 @@ public class OutboundDispatcher implements SmartLifecycle {
         Instant now = clock.instant();
         ChannelRun run = supervisor.run(pending.channelId()).orElse(null);
         if (run == null) {
-            Instant later = now.plus(CHANNEL_DOWN_RETRY);
-            queue.release(pending.messageId(), later, false, null);
-            return later;
+            return putBack(pending, now.plus(CHANNEL_DOWN_RETRY));
         }
-        Instant paused = pacer.pausedUntil(pending.channelId(), pending.conversationExternalId(), now);
-        Instant allowed = paused != null ? paused
-                : pacer.reserve(pending.channelId(), pending.conversationExternalId(), pending.group(), run.provider().rateLimits(), now);
-        if (allowed.isAfter(now)) {
-            queue.release(pending.messageId(), allowed, false, null);
-            return allowed;
+        String conversation = pending.conversationExternalId();
+        List<RateLimit> limits = run.provider().rateLimits();
+        Instant paused = pacer.pausedUntil(pending.channelId(), conversation, now);
+        if (paused != null) {
+            return putBack(pending, paused);
         }
+        Instant at = bookings.getIfPresent(pending.messageId());
+        if (at == null) {
+            at = pacer.schedule(pending.channelId(), conversation, pending.group(), limits, now);
+        }
+        SendPacer.Ticket ticket;
+        while (true) {
+            if (at.isAfter(now.plus(MAX_HOLD)) || !running) {
+                bookings.put(pending.messageId(), at);
+                return putBack(pending, at);
+            }
+            if (at.isAfter(now)) {
+                sleepQuietly(Duration.between(now, at));
+            }
+            now = clock.instant();
+            SendPacer.Admission admission = pacer.admit(pending.channelId(), conversation, pending.group(), limits, now);
+            if (admission.admitted()) {
+                ticket = admission.ticket();
+                break;
+            }
+            at = admission.retryAt();
+        }
+        bookings.invalidate(pending.messageId());
         String provider = run.provider().id();
         try {
             SendReceipt receipt = send(run, pending);
+            pacer.sent(ticket, clock.instant());
             queue.markSent(pending.messageId(), receipt.messageIds(), receipt.sentAt());
             count(provider, "sent");
             Timer.builder("smartchat.outbound.latency").description("From queued to accepted by the network")
                     .tag("provider", provider).register(meters)
                     .record(Duration.between(pending.createdAt().toInstant(), clock.instant()));
             return null;
+        } catch (NotSent notSent) {
+            pacer.sent(ticket, clock.instant());
+            count(provider, "not_started");
+            return putBack(pending, clock.instant());
         } catch (ChannelException failure) {
+            pacer.sent(ticket, clock.instant());
             return handleFailure(pending, run, failure);
         }
     }
 
-    private SendReceipt send(ChannelRun run, OutboundQueue.Pending pending) throws ChannelException {
+    /** Puts a claimed message back in the queue, due at {@code due}, and looks for it then; returns {@code due}. */
+    private Instant putBack(OutboundQueue.Pending pending, Instant due) {
+        release(pending.messageId(), due, false, null);
+        return due;
+    }
+
+    /** Puts a claimed message back in the queue, due at {@code due}, and looks for due messages then. */
+    private void release(UUID messageId, Instant due, boolean attempted, String error) {
+        queue.release(messageId, due, attempted, error);
+        dueTimes.add(due.toEpochMilli());
+        wakeUp(); // to wait for this one, the dispatcher must know of it
+    }
+
+    /** The host gave up on asking the plugin to send before the plugin began: nothing went out. */
+    private static final class NotSent extends Exception {
+        NotSent(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Asks the channel to send and waits for its answer. When asking overruns the call timeout (a host so busy that
+     * the plugin's thread did not even run), a request the plugin never began is put back as not attempted, and one
+     * it began is waited for like any other: neither is sent twice.
+     */
+    private SendReceipt send(ChannelRun run, OutboundQueue.Pending pending) throws ChannelException, NotSent {
         OutboundMessage message = OutboundMessage.text(pending.conversationExternalId(), pending.text());
+        AtomicInteger state = new AtomicInteger(); // 0 not begun, 1 begun, 2 given up
+        AtomicReference<CompletionStage<SendReceipt>> begun = new AtomicReference<>();
+        long deadline = System.nanoTime() + properties.sendTimeout().toNanos();
+        CompletionStage<SendReceipt> stage;
         try {
-            return run.provider().call("send a message through channel " + pending.channelId(),
-                    channelProperties.callTimeout(), () -> run.channel().send(message))
-                    .toCompletableFuture().get(properties.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            stage = run.provider().call("send a message through channel " + pending.channelId(),
+                    channelProperties.callTimeout(), () -> {
+                        if (!state.compareAndSet(0, 1)) {
+                            throw new IllegalStateException("the host gave up on this send before it began");
+                        }
+                        CompletionStage<SendReceipt> sending = run.channel().send(message);
+                        begun.set(sending);
+                        return sending;
+                    });
+        } catch (PluginCallException e) {
+            if (!e.timedOut()) {
+                throw new ChannelException(FailureKind.TRANSIENT, e.getMessage(), null, null, e);
+            }
+            if (state.compareAndSet(0, 2)) {
+                throw new NotSent(e.getMessage());
+            }
+            stage = awaitBegun(begun, deadline);
+            if (stage == null) {
+                throw new ChannelException(FailureKind.TRANSIENT, e.getMessage(), null, null, e);
+            }
+        }
+        try {
+            long left = Math.max(1, deadline - System.nanoTime());
+            return stage.toCompletableFuture().get(left, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ChannelException failure) {
                 throw failure;
@@ -181,12 +284,19 @@ public class OutboundDispatcher implements SmartLifecycle {
         } catch (TimeoutException e) {
             throw new ChannelException(FailureKind.TRANSIENT,
                     "The channel did not confirm the send within " + properties.sendTimeout().toSeconds() + " s");
-        } catch (PluginCallException e) {
-            throw new ChannelException(FailureKind.TRANSIENT, e.getMessage(), null, null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ChannelException(FailureKind.TRANSIENT, "Interrupted while sending");
         }
+    }
+
+    /** The send the plugin began after the host stopped waiting for it to begin, once it is known. */
+    private static CompletionStage<SendReceipt> awaitBegun(AtomicReference<CompletionStage<SendReceipt>> begun,
+                                                           long deadline) {
+        while (begun.get() == null && System.nanoTime() < deadline) {
+            sleepQuietly(Duration.ofMillis(5));
+        }
+        return begun.get();
     }
 
     private Instant handleFailure(OutboundQueue.Pending pending, ChannelRun run, ChannelException failure) {
@@ -197,7 +307,7 @@ public class OutboundDispatcher implements SmartLifecycle {
             case RATE_LIMITED -> {
                 Instant until = now.plus(failure.retryAfter().orElse(Duration.ofSeconds(1)));
                 pacer.pause(pending.channelId(), pending.conversationExternalId(), until);
-                queue.release(pending.messageId(), until, false, failure.getMessage());
+                release(pending.messageId(), until, false, failure.getMessage());
                 return until;
             }
             case RECIPIENT_BLOCKED -> {
@@ -214,7 +324,7 @@ public class OutboundDispatcher implements SmartLifecycle {
             case UNAUTHORIZED, CONFLICT -> {
                 // the channel reports itself as needing attention; the message waits for it to run again
                 Instant later = now.plus(CHANNEL_DOWN_RETRY);
-                queue.release(pending.messageId(), later, false, failure.getMessage());
+                release(pending.messageId(), later, false, failure.getMessage());
                 return later;
             }
             case TRANSIENT -> {
@@ -226,7 +336,7 @@ public class OutboundDispatcher implements SmartLifecycle {
                 }
                 Duration delay = properties.retryDelay().multipliedBy(1L << Math.min(attempts - 1, 20));
                 Instant later = now.plus(delay.compareTo(properties.maxRetryDelay()) > 0 ? properties.maxRetryDelay() : delay);
-                queue.release(pending.messageId(), later, true, failure.getMessage());
+                release(pending.messageId(), later, true, failure.getMessage());
                 return later;
             }
         }

@@ -10,9 +10,21 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Paces sends so that no provider's declared {@link RateLimit} is exceeded, with the generic cell rate algorithm:
- * each limit keeps a "theoretical arrival time" per key (a channel, or a channel's conversation); a send is allowed
- * once that time, less the burst allowance, has come.
+ * Paces sends so that no provider's declared {@link RateLimit} is exceeded, in two steps:
+ * <ol>
+ *   <li>{@link #schedule} books each message a time with the generic cell rate algorithm (the token bucket the SPI
+ *       describes): each limit keeps a "theoretical arrival time" per key (a channel, or a channel's conversation),
+ *       and a message is booked at the first moment every limit allows, after the messages booked before it. Booking
+ *       ahead spreads waiting messages over distinct times, in the order they came, instead of waking them all
+ *       whenever a limit frees up;</li>
+ *   <li>{@link #admit}, at the booked time, checks that no limit has seen more than {@code max(permits, burst)}
+ *       sends in the last {@code period} ("at most permits every period": a bucket of burst 30 alone would let 59
+ *       messages through in one second) and counts the send. Each send counts from the moment the network answered
+ *       it ({@link #sent}), and until then as happening now: the network may have received it later than it left,
+ *       so it is counted as late as it can have arrived, and network jitter never turns into a refusal.</li>
+ * </ol>
+ * A conversation's own buckets likewise count its send from the answer when that is later than the booking (its
+ * sends go one at a time, so this is exact).
  *
  * <p>Its methods are synchronized: sends are decided one at a time, which is cheap next to a network call.
  */
@@ -24,39 +36,125 @@ final class SendPacer {
             .maximumSize(1_000_000)
             .build();
 
+    /** The latest sends per limit and key, for the "at most permits every period" check. */
+    private final Cache<String, Window> windows = Caffeine.newBuilder()
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .maximumSize(1_000_000)
+            .build();
+
     /**
-     * Reserves a send now when every limit allows it.
+     * A send admitted by {@link #admit}: give it back to {@link #sent} once the network answered.
+     */
+    record Ticket(List<String> windowKeys, long[] slots, List<String> sequentialKeys,
+                  List<Duration> sequentialIntervals) {
+    }
+
+    /** Whether a send may go now, or when to ask again. */
+    record Admission(Ticket ticket, Instant retryAt) {
+        boolean admitted() {
+            return ticket != null;
+        }
+    }
+
+    /**
+     * Books the earliest time at which every limit allows one more message of this conversation, after the messages
+     * booked before it, and counts it there.
      *
      * @param group whether the conversation is a group or broadcast one
-     * @return {@code now} when the send was reserved; otherwise the earliest time it will be allowed (nothing
-     *         reserved)
+     * @return the booked time, {@code now} or later
      */
-    synchronized Instant reserve(UUID channelId, String conversationId, boolean group, List<RateLimit> limits, Instant now) {
-        Instant earliest = now;
+    synchronized Instant schedule(UUID channelId, String conversationId, boolean group, List<RateLimit> limits,
+                                  Instant now) {
+        Instant at = now;
         List<String> keys = new ArrayList<>(limits.size());
         for (RateLimit limit : limits) {
             String key = key(channelId, conversationId, group, limit);
             keys.add(key);
-            if (key == null) {
-                continue;
+            if (key != null) {
+                Instant allowedAt = allowedAt(arrivals.getIfPresent(key), limit);
+                if (allowedAt.isAfter(at)) {
+                    at = allowedAt;
+                }
             }
-            Instant allowedAt = allowedAt(arrivals.getIfPresent(key), limit);
-            if (allowedAt.isAfter(earliest)) {
-                earliest = allowedAt;
-            }
-        }
-        if (earliest.isAfter(now)) {
-            return earliest;
         }
         for (int i = 0; i < limits.size(); i++) {
             String key = keys.get(i);
             if (key != null) {
                 Instant arrival = arrivals.getIfPresent(key);
-                Instant base = arrival == null || arrival.isBefore(now) ? now : arrival;
+                Instant base = arrival == null || arrival.isBefore(at) ? at : arrival;
                 arrivals.put(key, base.plus(limits.get(i).interval()));
             }
         }
-        return now;
+        return at;
+    }
+
+    /**
+     * Admits a send now when no limit has seen {@code max(permits, burst)} sends in its last period, counting it.
+     *
+     * @return the ticket to hand to {@link #sent}, or when to ask again
+     */
+    synchronized Admission admit(UUID channelId, String conversationId, boolean group, List<RateLimit> limits,
+                                 Instant now) {
+        long nowNanos = nanos(now);
+        long retryAt = Long.MIN_VALUE;
+        List<String> keys = new ArrayList<>(limits.size());
+        List<Window> found = new ArrayList<>(limits.size());
+        for (RateLimit limit : limits) {
+            String key = key(channelId, conversationId, group, limit);
+            if (key == null) {
+                continue;
+            }
+            Window window = windows.get("window/" + key, k -> new Window(Math.max(limit.permits(), limit.burst())));
+            long freeAt = window.freeAt(limit.period().toNanos(), nowNanos);
+            if (freeAt > nowNanos) {
+                retryAt = Math.max(retryAt, freeAt);
+            }
+            keys.add(key);
+            found.add(window);
+        }
+        if (retryAt != Long.MIN_VALUE) {
+            return new Admission(null, instant(retryAt));
+        }
+        long[] slots = new long[found.size()];
+        for (int i = 0; i < found.size(); i++) {
+            slots[i] = found.get(i).add();
+        }
+        List<String> sequential = new ArrayList<>(2);
+        List<Duration> intervals = new ArrayList<>(2);
+        for (RateLimit limit : limits) {
+            if (limit.scope() != RateLimit.Scope.CHANNEL) {
+                String key = key(channelId, conversationId, group, limit);
+                if (key != null) {
+                    sequential.add(key);
+                    intervals.add(limit.interval());
+                }
+            }
+        }
+        return new Admission(new Ticket(keys, slots, sequential, intervals), null);
+    }
+
+    /**
+     * The network answered an admitted send (or it failed): from now on it counts from {@code answeredAt}, the
+     * latest moment the network can have received it.
+     */
+    synchronized void sent(Ticket ticket, Instant answeredAt) {
+        long answered = nanos(answeredAt);
+        for (int i = 0; i < ticket.windowKeys().size(); i++) {
+            Window window = windows.getIfPresent("window/" + ticket.windowKeys().get(i));
+            if (window != null) {
+                window.complete(ticket.slots()[i], answered);
+            }
+        }
+        // A conversation's sends go one at a time, so its buckets hold exactly what this send's booking put there:
+        // counted as sent when answered, the theoretical arrival time is the later of the booked one and that.
+        for (int i = 0; i < ticket.sequentialKeys().size(); i++) {
+            String key = ticket.sequentialKeys().get(i);
+            Instant arrival = arrivals.getIfPresent(key);
+            Instant fromAnswer = answeredAt.plus(ticket.sequentialIntervals().get(i));
+            if (arrival == null || arrival.isBefore(fromAnswer)) {
+                arrivals.put(key, fromAnswer);
+            }
+        }
     }
 
     /** Holds every send to a conversation until {@code until}, as a network's "retry after" asks. */
@@ -85,5 +183,74 @@ final class SendPacer {
             case CONVERSATION -> channelId + "/" + limit + "/" + conversationId;
             case GROUP_CONVERSATION -> group ? channelId + "/" + limit + "/" + conversationId : null;
         };
+    }
+
+    private static long nanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+
+    private static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    }
+
+    /**
+     * The last {@code capacity} sends under one limit and key, as times in epoch nanoseconds; a send still waiting
+     * for the network's answer counts as {@link Long#MAX_VALUE} (it cannot have left the window yet).
+     */
+    static final class Window {
+        private static final long IN_FLIGHT = Long.MAX_VALUE;
+        private static final long EMPTY = Long.MIN_VALUE;
+        private final long[] times;
+        private final long[] slotIds;
+        private long counter;
+
+        Window(int capacity) {
+            times = new long[capacity];
+            slotIds = new long[capacity];
+            java.util.Arrays.fill(times, EMPTY);
+            java.util.Arrays.fill(slotIds, -1);
+        }
+
+        /** The entry a new send replaces: the earliest one. */
+        private int earliest() {
+            int index = 0;
+            for (int i = 1; i < times.length; i++) {
+                if (times[i] < times[index]) {
+                    index = i;
+                }
+            }
+            return index;
+        }
+
+        /**
+         * When one more send fits: {@code now} when it fits now, else when the earliest of the last {@code capacity}
+         * sends leaves the period (while all of them wait for their answers, a moment later).
+         */
+        long freeAt(long period, long now) {
+            long earliest = times[earliest()];
+            if (earliest == EMPTY || earliest != IN_FLIGHT && earliest + period <= now) {
+                return now;
+            }
+            return earliest == IN_FLIGHT ? now + Math.min(period, 20_000_000L) : earliest + period;
+        }
+
+        /** Counts a send, in flight; returns its slot id for {@link #complete}. */
+        long add() {
+            int index = earliest();
+            long id = counter++;
+            times[index] = IN_FLIGHT;
+            slotIds[index] = id;
+            return id;
+        }
+
+        /** The send was answered: it counts from then on (unless later sends have pushed it out already). */
+        void complete(long slotId, long at) {
+            for (int i = 0; i < slotIds.length; i++) {
+                if (slotIds[i] == slotId) {
+                    times[i] = at;
+                    return;
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,90 @@
+package com.smartchat.host.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.smartchat.channel.spi.RateLimit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The pacer against Telegram's rules as its emulator enforces them: no window ever holds one send too many. */
+class SendPacerTest {
+
+    private static final List<RateLimit> TELEGRAM = List.of(
+            new RateLimit(RateLimit.Scope.CONVERSATION, 1, Duration.ofSeconds(1), 3),
+            new RateLimit(RateLimit.Scope.GROUP_CONVERSATION, 20, Duration.ofMinutes(1), 20),
+            new RateLimit(RateLimit.Scope.CHANNEL, 30, Duration.ofSeconds(1), 30));
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final SendPacer pacer = new SendPacer();
+    private final UUID channel = UUID.randomUUID();
+
+    /** Sends the message as soon as the pacer lets it, answered after {@code rtt}; returns when each went. */
+    private List<Instant> sendAll(List<String> conversations, boolean group, Duration rtt) {
+        List<Instant> sent = new ArrayList<>();
+        Instant clock = T0;
+        for (String conversation : conversations) {
+            Instant at = pacer.schedule(channel, conversation, group, TELEGRAM, clock);
+            while (true) {
+                clock = at.isAfter(clock) ? at : clock;
+                SendPacer.Admission admission = pacer.admit(channel, conversation, group, TELEGRAM, clock);
+                if (admission.admitted()) {
+                    sent.add(clock);
+                    pacer.sent(admission.ticket(), clock.plus(rtt));
+                    break;
+                }
+                at = admission.retryAt();
+            }
+        }
+        return sent;
+    }
+
+    @Test
+    void aBotSendsAtMostThirtyInAnySecondAndKeepsThePace() {
+        List<String> chats = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            chats.add(String.valueOf(1000 + i));
+        }
+        List<Instant> sent = sendAll(chats, false, Duration.ofMillis(3));
+        for (int i = 30; i < sent.size(); i++) {
+            // the 31st send after any send leaves a full second after that one was answered
+            assertThat(Duration.between(sent.get(i - 30), sent.get(i))).isGreaterThanOrEqualTo(Duration.ofMillis(1003));
+        }
+        // 300 messages: ten windows of thirty, plus the answers' delay each time
+        assertThat(Duration.between(T0, sent.getLast())).isLessThan(Duration.ofMillis(9_200));
+    }
+
+    @Test
+    void aGroupGetsTwentyAMinuteInBurstsOfThreeThenOneASecond() {
+        List<String> group = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            group.add("-100");
+        }
+        List<Instant> sent = sendAll(group, true, Duration.ofMillis(3));
+        assertThat(Duration.between(T0, sent.get(2))).isLessThan(Duration.ofMillis(10));
+        assertThat(Duration.between(sent.get(2), sent.get(3))).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        for (int i = 20; i < sent.size(); i++) {
+            assertThat(Duration.between(sent.get(i - 20), sent.get(i))).isGreaterThanOrEqualTo(Duration.ofMillis(60_003));
+        }
+        // three minutes' worth, the third starting at 120 s: close to the 137 s that the rules allow at best
+        assertThat(Duration.between(T0, sent.getLast())).isLessThan(Duration.ofSeconds(140));
+    }
+
+    @Test
+    void aSendStillInFlightCountsUntilItIsAnswered() {
+        List<RateLimit> oneASecond = List.of(new RateLimit(RateLimit.Scope.CHANNEL, 1, Duration.ofSeconds(1), 1));
+        pacer.schedule(channel, "1", false, oneASecond, T0);
+        SendPacer.Admission first = pacer.admit(channel, "1", false, oneASecond, T0);
+        assertThat(first.admitted()).isTrue();
+        Instant later = T0.plusSeconds(5);
+        SendPacer.Admission second = pacer.admit(channel, "2", false, oneASecond, later);
+        assertThat(second.admitted()).isFalse();
+        assertThat(second.retryAt()).isAfter(later);
+        pacer.sent(first.ticket(), later);
+        assertThat(pacer.admit(channel, "2", false, oneASecond, later).admitted()).isFalse();
+        assertThat(pacer.admit(channel, "2", false, oneASecond, later.plusSeconds(1)).admitted()).isTrue();
+    }
+}
