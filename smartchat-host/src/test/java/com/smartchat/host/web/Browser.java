@@ -82,12 +82,13 @@ public final class Browser implements AutoCloseable {
         return driver.getCurrentUrl().replaceFirst("^https?://[^/]+", "");
     }
 
+    /** The element, waiting a little for it: a click that submits a form returns before the next page is there. */
     public WebElement find(By by) {
-        return driver.findElement(by);
+        return new WebDriverWait(driver, Duration.ofSeconds(10)).until(current -> current.findElement(by));
     }
 
     public WebElement byId(String id) {
-        return driver.findElement(By.id(id));
+        return find(By.id(id));
     }
 
     public boolean present(By by) {
