@@ -182,17 +182,20 @@ public class OutboundDispatcher implements SmartLifecycle {
         if (at == null) {
             at = pacer.schedule(pending.channelId(), conversation, pending.group(), limits, now);
         }
+        Instant due = at;
         SendPacer.Ticket ticket;
         while (true) {
             if (at.isAfter(now.plus(MAX_HOLD)) || !running) {
-                bookings.put(pending.messageId(), at);
+                pacer.forget(pending.messageId());
+                bookings.put(pending.messageId(), due);
                 return putBack(pending, at);
             }
             if (at.isAfter(now)) {
                 sleepQuietly(Duration.between(now, at));
             }
             now = clock.instant();
-            SendPacer.Admission admission = pacer.admit(pending.channelId(), conversation, pending.group(), limits, now);
+            SendPacer.Admission admission = pacer.admit(pending.channelId(), conversation, pending.group(), limits,
+                    pending.messageId(), due, now);
             if (admission.admitted()) {
                 ticket = admission.ticket();
                 break;

@@ -24,7 +24,9 @@ import java.util.UUID;
  *       so it is counted as late as it can have arrived, and network jitter never turns into a refusal.</li>
  * </ol>
  * A conversation's own buckets likewise count its send from the answer when that is later than the booking (its
- * sends go one at a time, so this is exact).
+ * sends go one at a time, so this is exact). A group's messages book only their group's limits, not the channel's:
+ * held to 20 a minute by their own limits, they would otherwise wait behind every private reply booked before them
+ * and fall ever further behind the pace their group allows.
  *
  * <p>Its methods are synchronized: sends are decided one at a time, which is cheap next to a network call.
  */
@@ -35,6 +37,12 @@ final class SendPacer {
             .expireAfterAccess(Duration.ofMinutes(10))
             .maximumSize(1_000_000)
             .build();
+
+    /** How long a send with room steps aside for one that has waited longer, which is about to take the room. */
+    private static final long YIELD_NANOS = 5_000_000L;
+
+    /** The channel windows each waiting send waits in. */
+    private final java.util.Map<UUID, List<Window>> waitingIn = new java.util.HashMap<>();
 
     /** The latest sends per limit and key, for the "at most permits every period" check. */
     private final Cache<String, Window> windows = Caffeine.newBuilder()
@@ -68,7 +76,10 @@ final class SendPacer {
         Instant at = now;
         List<String> keys = new ArrayList<>(limits.size());
         for (RateLimit limit : limits) {
-            String key = key(channelId, conversationId, group, limit);
+            // a group's messages are held to its own, slower limits: they do not queue behind the channel's backlog
+            // of private replies, but take the channel's next free moment once their group allows (see admit)
+            String key = group && limit.scope() == RateLimit.Scope.CHANNEL ? null
+                    : key(channelId, conversationId, group, limit);
             keys.add(key);
             if (key != null) {
                 Instant allowedAt = allowedAt(arrivals.getIfPresent(key), limit);
@@ -90,31 +101,56 @@ final class SendPacer {
 
     /**
      * Admits a send now when no limit has seen {@code max(permits, burst)} sends in its last period, counting it.
+     * When several sends wait for room under the channel's limit, the one that has been due longest goes first.
      *
+     * @param sendId identifies the send while it waits
+     * @param due the time {@link #schedule} booked for it
      * @return the ticket to hand to {@link #sent}, or when to ask again
      */
     synchronized Admission admit(UUID channelId, String conversationId, boolean group, List<RateLimit> limits,
-                                 Instant now) {
+                                 UUID sendId, Instant due, Instant now) {
         long nowNanos = nanos(now);
-        long retryAt = Long.MIN_VALUE;
+        long dueNanos = nanos(due);
         List<String> keys = new ArrayList<>(limits.size());
         List<Window> found = new ArrayList<>(limits.size());
+        long retryAt = Long.MIN_VALUE;
+        // the conversation's own limits first: a send they hold back does not queue for the channel
         for (RateLimit limit : limits) {
-            String key = key(channelId, conversationId, group, limit);
-            if (key == null) {
-                continue;
+            String key = limit.scope() == RateLimit.Scope.CHANNEL ? null : key(channelId, conversationId, group, limit);
+            if (key != null) {
+                Window window = window(key, limit);
+                retryAt = Math.max(retryAt, window.freeAt(limit.period().toNanos(), nowNanos));
+                keys.add(key);
+                found.add(window);
             }
-            Window window = windows.get("window/" + key, k -> new Window(Math.max(limit.permits(), limit.burst())));
-            long freeAt = window.freeAt(limit.period().toNanos(), nowNanos);
-            if (freeAt > nowNanos) {
-                retryAt = Math.max(retryAt, freeAt);
-            }
-            keys.add(key);
-            found.add(window);
         }
-        if (retryAt != Long.MIN_VALUE) {
+        if (retryAt > nowNanos) {
+            forget(sendId);
             return new Admission(null, instant(retryAt));
         }
+        List<Window> shared = new ArrayList<>(1);
+        for (RateLimit limit : limits) {
+            if (limit.scope() == RateLimit.Scope.CHANNEL) {
+                String key = key(channelId, conversationId, group, limit);
+                Window window = window(key, limit);
+                long freeAt = window.freeAt(limit.period().toNanos(), nowNanos);
+                if (freeAt <= nowNanos && window.waitedLongerThan(sendId, dueNanos, nowNanos)) {
+                    freeAt = nowNanos + YIELD_NANOS; // room, but for a send that has been waiting longer
+                }
+                retryAt = Math.max(retryAt, freeAt);
+                keys.add(key);
+                found.add(window);
+                shared.add(window);
+            }
+        }
+        if (retryAt > nowNanos) {
+            for (Window window : shared) {
+                window.waiting(sendId, dueNanos, nowNanos);
+            }
+            waitingIn.put(sendId, shared);
+            return new Admission(null, instant(retryAt));
+        }
+        forget(sendId);
         long[] slots = new long[found.size()];
         for (int i = 0; i < found.size(); i++) {
             slots[i] = found.get(i).add();
@@ -131,6 +167,20 @@ final class SendPacer {
             }
         }
         return new Admission(new Ticket(keys, slots, sequential, intervals), null);
+    }
+
+    /** The send no longer waits (it went back to the queue): it holds no other send back any more. */
+    synchronized void forget(UUID sendId) {
+        List<Window> windowsWaitedIn = waitingIn.remove(sendId);
+        if (windowsWaitedIn != null) {
+            for (Window window : windowsWaitedIn) {
+                window.stopWaiting(sendId);
+            }
+        }
+    }
+
+    private Window window(String key, RateLimit limit) {
+        return windows.get("window/" + key, k -> new Window(Math.max(limit.permits(), limit.burst())));
     }
 
     /**
@@ -200,9 +250,50 @@ final class SendPacer {
     static final class Window {
         private static final long IN_FLIGHT = Long.MAX_VALUE;
         private static final long EMPTY = Long.MIN_VALUE;
+        /** A send that found no room since {@code due}, last asking at {@code asked}. */
+        private record Waiter(long due, UUID id) implements Comparable<Waiter> {
+            @Override
+            public int compareTo(Waiter other) {
+                int byDue = Long.compare(due, other.due);
+                return byDue != 0 ? byDue : id.compareTo(other.id);
+            }
+        }
+
+        /** A waiter that has not asked for this long has gone (its thread ended without saying). */
+        private static final long WAITER_GONE_NANOS = 5_000_000_000L;
+
         private final long[] times;
         private final long[] slotIds;
         private long counter;
+        private final java.util.TreeMap<Waiter, Long> waiters = new java.util.TreeMap<>();
+        private final java.util.Map<UUID, Waiter> waiterById = new java.util.HashMap<>();
+
+        /** Whether another send, due before this one, waits for room and is still asking. */
+        boolean waitedLongerThan(UUID id, long due, long now) {
+            while (!waiters.isEmpty()) {
+                java.util.Map.Entry<Waiter, Long> first = waiters.firstEntry();
+                if (first.getValue() < now - WAITER_GONE_NANOS) {
+                    waiters.pollFirstEntry();
+                    waiterById.remove(first.getKey().id());
+                    continue;
+                }
+                Waiter head = first.getKey();
+                return !head.id().equals(id) && head.compareTo(new Waiter(due, id)) < 0;
+            }
+            return false;
+        }
+
+        void waiting(UUID id, long due, long now) {
+            Waiter waiter = waiterById.computeIfAbsent(id, key -> new Waiter(due, key));
+            waiters.put(waiter, now);
+        }
+
+        void stopWaiting(UUID id) {
+            Waiter waiter = waiterById.remove(id);
+            if (waiter != null) {
+                waiters.remove(waiter);
+            }
+        }
 
         Window(int capacity) {
             times = new long[capacity];

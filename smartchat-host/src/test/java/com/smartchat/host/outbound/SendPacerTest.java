@@ -28,9 +28,11 @@ class SendPacerTest {
         Instant clock = T0;
         for (String conversation : conversations) {
             Instant at = pacer.schedule(channel, conversation, group, TELEGRAM, clock);
+            Instant due = at;
+            UUID id = UUID.randomUUID();
             while (true) {
                 clock = at.isAfter(clock) ? at : clock;
-                SendPacer.Admission admission = pacer.admit(channel, conversation, group, TELEGRAM, clock);
+                SendPacer.Admission admission = pacer.admit(channel, conversation, group, TELEGRAM, id, due, clock);
                 if (admission.admitted()) {
                     sent.add(clock);
                     pacer.sent(admission.ticket(), clock.plus(rtt));
@@ -77,14 +79,45 @@ class SendPacerTest {
     void aSendStillInFlightCountsUntilItIsAnswered() {
         List<RateLimit> oneASecond = List.of(new RateLimit(RateLimit.Scope.CHANNEL, 1, Duration.ofSeconds(1), 1));
         pacer.schedule(channel, "1", false, oneASecond, T0);
-        SendPacer.Admission first = pacer.admit(channel, "1", false, oneASecond, T0);
+        SendPacer.Admission first = pacer.admit(channel, "1", false, oneASecond, UUID.randomUUID(), T0, T0);
         assertThat(first.admitted()).isTrue();
         Instant later = T0.plusSeconds(5);
-        SendPacer.Admission second = pacer.admit(channel, "2", false, oneASecond, later);
+        UUID second2 = UUID.randomUUID();
+        SendPacer.Admission second = pacer.admit(channel, "2", false, oneASecond, second2, later, later);
         assertThat(second.admitted()).isFalse();
         assertThat(second.retryAt()).isAfter(later);
         pacer.sent(first.ticket(), later);
-        assertThat(pacer.admit(channel, "2", false, oneASecond, later).admitted()).isFalse();
-        assertThat(pacer.admit(channel, "2", false, oneASecond, later.plusSeconds(1)).admitted()).isTrue();
+        assertThat(pacer.admit(channel, "2", false, oneASecond, second2, later, later).admitted()).isFalse();
+        assertThat(pacer.admit(channel, "2", false, oneASecond, second2, later, later.plusSeconds(1)).admitted()).isTrue();
+    }
+
+    @Test
+    void theSendWaitingLongestForRoomUnderTheChannelLimitGoesFirst() {
+        List<RateLimit> twoASecond = List.of(new RateLimit(RateLimit.Scope.CHANNEL, 2, Duration.ofSeconds(1), 2));
+        for (String chat : List.of("1", "2")) {
+            SendPacer.Admission admission = pacer.admit(channel, chat, false, twoASecond, UUID.randomUUID(), T0, T0);
+            pacer.sent(admission.ticket(), T0);
+        }
+        UUID early = UUID.randomUUID();
+        UUID late = UUID.randomUUID();
+        SendPacer.Admission waiting = pacer.admit(channel, "3", false, twoASecond, early, T0.plusMillis(100), T0.plusMillis(100));
+        assertThat(waiting.admitted()).isFalse();
+        assertThat(waiting.retryAt()).isEqualTo(T0.plusSeconds(1));
+        Instant free = T0.plusSeconds(1);
+        SendPacer.Admission yielding = pacer.admit(channel, "4", false, twoASecond, late, T0.plusMillis(900), free);
+        assertThat(yielding.admitted()).isFalse();
+        assertThat(pacer.admit(channel, "3", false, twoASecond, early, T0.plusMillis(100), free).admitted()).isTrue();
+        assertThat(pacer.admit(channel, "4", false, twoASecond, late, T0.plusMillis(900), free.plusMillis(5)).admitted()).isTrue();
+    }
+
+    @Test
+    void aSendThatGaveUpWaitingHoldsNoOneBack() {
+        List<RateLimit> oneASecond = List.of(new RateLimit(RateLimit.Scope.CHANNEL, 1, Duration.ofSeconds(1), 1));
+        pacer.sent(pacer.admit(channel, "1", false, oneASecond, UUID.randomUUID(), T0, T0).ticket(), T0);
+        UUID gaveUp = UUID.randomUUID();
+        assertThat(pacer.admit(channel, "2", false, oneASecond, gaveUp, T0, T0.plusMillis(10)).admitted()).isFalse();
+        pacer.forget(gaveUp);
+        assertThat(pacer.admit(channel, "3", false, oneASecond, UUID.randomUUID(), T0.plusMillis(20),
+                T0.plusSeconds(1)).admitted()).isTrue();
     }
 }
