@@ -193,7 +193,7 @@ class ValidationTest {
                 .containsExactly("telegram", "Telegram", "1.1");
         assertThat(provider.rateLimits()).containsExactly(
                 new RateLimit(RateLimit.Scope.CONVERSATION, 1, Duration.ofSeconds(1), 3),
-                new RateLimit(RateLimit.Scope.GROUP_CONVERSATION, 20, Duration.ofMinutes(1), 3),
+                new RateLimit(RateLimit.Scope.GROUP_CONVERSATION, 20, Duration.ofMinutes(1), 20),
                 new RateLimit(RateLimit.Scope.CHANNEL, 30, Duration.ofSeconds(1), 30));
     }
 }
