@@ -109,6 +109,7 @@ final class PacingBenchmark {
             AtomicLong lastPrivate = new AtomicLong();
             AtomicLong lastGroup = new AtomicLong();
             ConcurrentHashMap<Long, AtomicInteger> perChatCount = new ConcurrentHashMap<>();
+            java.util.Queue<Long> groupTimes = new java.util.concurrent.ConcurrentLinkedQueue<>();
             long tooMany0 = telegram.tooManyRequestsCount();
             long sendRequests0 = telegram.requestCount("sendMessage");
             int total = chats * perChat + groupReplies;
@@ -120,6 +121,7 @@ final class PacingBenchmark {
                 first.accumulateAndGet(now, Math::min);
                 perChatCount.computeIfAbsent(message.chatId(), id -> new AtomicInteger()).incrementAndGet();
                 if (message.chatId() == groupId) {
+                    groupTimes.add(now);
                     groupSent.incrementAndGet();
                     lastGroup.accumulateAndGet(now, Math::max);
                 } else {
@@ -162,6 +164,10 @@ final class PacingBenchmark {
                     + "host counted %.0f sent, %.0f rate-limited", tooMany, requests, perChat, duplicates,
                     api.metric("smartchat.outbound", "provider:telegram", "outcome:sent"),
                     orZero(api.metric("smartchat.outbound", "provider:telegram", "outcome:rate_limited")));
+            if (options.flag("verbose")) {
+                report.line("group sends (s after the first reply): %s", groupTimes.stream()
+                        .map(t -> String.format("%.2f", (t - first.get()) / 1e9)).toList());
+            }
             report.line("host log %s", host.log());
         } finally {
             if (!options.flag("keep")) {

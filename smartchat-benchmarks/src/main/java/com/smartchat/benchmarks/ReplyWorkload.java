@@ -45,7 +45,9 @@ final class ReplyWorkload implements AutoCloseable {
             }
             Long sent = waiting.remove(new Key(message.botId(), message.chatId()));
             if (sent == null) {
-                unexpected.incrementAndGet();
+                if (unexpected.incrementAndGet() <= 3) {
+                    System.err.println("unexpected answer: " + message);
+                }
                 return;
             }
             stats.add(now - sent);
