@@ -146,15 +146,12 @@
   scrollToEnd();
   schedulePoll();
   if (window.EventSource) {
-    var opened = false;
     var source = new window.EventSource(inbox.getAttribute('data-events'));
     source.addEventListener('inbox', refresh);
     source.addEventListener('open', function () {
       setStatus('Live updates on');
-      if (opened) {
-        refresh(); // catch up with what changed while reconnecting
-      }
-      opened = true;
+      // catch up with what changed between rendering the page (or losing the connection) and listening
+      refresh();
       inbox.setAttribute('data-live', 'on');
     });
     source.addEventListener('error', function () {
