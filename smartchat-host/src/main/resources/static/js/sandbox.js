@@ -87,15 +87,12 @@
       });
   }
 
-  var opened = false;
   var source = new window.EventSource(chat.getAttribute('data-events'));
   source.addEventListener('chat', refresh);
   source.addEventListener('open', function () {
     setStatus('Live');
-    if (opened) {
-      refresh(); // catch up with what happened while reconnecting
-    }
-    opened = true;
+    // catch up with what happened between rendering the page (or losing the connection) and listening
+    refresh();
     chat.setAttribute('data-live', 'on');
   });
   source.addEventListener('error', function () {
