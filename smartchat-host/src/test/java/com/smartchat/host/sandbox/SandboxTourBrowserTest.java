@@ -185,7 +185,7 @@ class SandboxTourBrowserTest {
         browser.driver.switchTo().newWindow(WindowType.TAB);
         browser.open(inboxPage);
         browser.await(WAIT, driver -> driver.findElement(By.id("conversation-list")).getText().contains("Alice"));
-        browser.find(By.cssSelector("#conversation-list a.conversation")).click();
+        browser.click(By.cssSelector("#conversation-list a.conversation"));
         browser.await(WAIT, driver -> driver.findElement(By.id("transcript")).getText().contains("I cannot log in to my account."));
         browser.byId("reply-text").sendKeys(REPLY);
         browser.byId("send").click();

@@ -195,7 +195,7 @@ class AdminFlowBrowserTest {
             assertThat(browser.script("return window.__sameDocument === true;")).isEqualTo(true);
             browser.screenshot("inbox-new-conversation");
 
-            browser.find(By.cssSelector("#conversation-list a.conversation")).click();
+            browser.click(By.cssSelector("#conversation-list a.conversation"));
             browser.await(WAIT, driver -> driver.findElement(By.id("transcript")).getText().contains("Hello, is anyone there?"));
             browser.await(WAIT, driver -> driver.findElement(By.id("transcript")).getText().contains(GREETING));
             browser.await(WAIT, driver -> !driver.findElements(By.cssSelector("#transcript [data-status=SENT]")).isEmpty());
@@ -249,7 +249,7 @@ class AdminFlowBrowserTest {
             browser.screenshot("channel-stopped");
             String stoppedChannel = browser.path();
             browser.open(stoppedChannel.replaceFirst("/channels/.*", "/inbox"));
-            browser.find(By.cssSelector("#conversation-list a.conversation")).click();
+            browser.click(By.cssSelector("#conversation-list a.conversation"));
             assertThat(browser.byId("reply-paused").getText()).contains("Stopped", "wait in the queue");
             browser.open(stoppedChannel);
             browser.byId("start").click();

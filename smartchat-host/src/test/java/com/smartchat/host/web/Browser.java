@@ -87,6 +87,15 @@ public final class Browser implements AutoCloseable {
         return new WebDriverWait(driver, Duration.ofSeconds(10)).until(current -> current.findElement(by));
     }
 
+    /** Clicks an element, finding it again when a live update replaced it between finding and clicking. */
+    public void click(By by) {
+        new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
+                .until(current -> {
+                    current.findElement(by).click();
+                    return true;
+                });
+    }
+
     public WebElement byId(String id) {
         return find(By.id(id));
     }
