@@ -88,8 +88,8 @@
   /* Replaces the conversation list, keeping keyboard focus on the same conversation. */
   function replaceList(fresh) {
     var list = document.getElementById('conversation-list');
-    if (!list || !fresh) {
-      return;
+    if (!list || !fresh || fresh.outerHTML === list.outerHTML) {
+      return; // nothing changed: keep the page as it is
     }
     var focused = document.activeElement && list.contains(document.activeElement)
       ? document.activeElement.closest('[data-conversation]') : null;

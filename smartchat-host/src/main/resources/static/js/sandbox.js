@@ -67,7 +67,7 @@
         template.innerHTML = html;
         var fresh = template.content.firstElementChild;
         var current = document.getElementById('chat-transcript');
-        if (fresh && current) {
+        if (fresh && current && fresh.outerHTML !== current.outerHTML) {
           var nearEnd = current.scrollHeight - current.scrollTop - current.clientHeight < 120;
           current.parentNode.replaceChild(fresh, current);
           if (nearEnd) {
