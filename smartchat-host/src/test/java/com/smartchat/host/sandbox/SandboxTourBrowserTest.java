@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -266,11 +267,14 @@ class SandboxTourBrowserTest {
         return browser.find(By.cssSelector("#last[data-from=botfather] .tg-text")).getText();
     }
 
+    /** The chat's lines of one side, read again when a live update replaced the transcript meanwhile. */
     private static List<String> lines(Browser browser, String side) {
-        return browser.driver.findElements(By.cssSelector("#chat-transcript [data-side=" + side + "]")).stream()
-                .map(line -> line.findElements(By.cssSelector(".tg-text")).stream().map(WebElement::getText)
-                        .findFirst().orElse(line.getText()))
-                .toList();
+        return new WebDriverWait(browser.driver, Duration.ofSeconds(10))
+                .ignoring(StaleElementReferenceException.class)
+                .until(driver -> driver.findElements(By.cssSelector("#chat-transcript [data-side=" + side + "]")).stream()
+                        .map(line -> line.findElements(By.cssSelector(".tg-text")).stream().map(WebElement::getText)
+                                .findFirst().orElse(line.getText()))
+                        .toList());
     }
 
     private static void awaitLine(Browser browser, String side, String text) {
