@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -91,7 +91,7 @@ class SandboxTourBrowserTest {
         // sign in: the sandbox banner is on every page, the sign-in page too
         browser.open("/sandbox/botfather");
         assertThat(browser.path()).startsWith("/login");
-        assertThat(browser.find(By.cssSelector("[data-sandbox-banner]")).getText())
+        assertThat(browser.text(By.cssSelector("[data-sandbox-banner]")))
                 .containsIgnoringCase("sandbox").contains("nothing reaches the real Telegram");
         browser.screenshot("sign-in");
         browser.byId("username").sendKeys(ApiClient.ADMIN);
@@ -111,15 +111,15 @@ class SandboxTourBrowserTest {
         assertThat(lastBotFatherLine(browser)).isEqualTo("Sorry, this username is invalid.");
         say(browser, "acme_support");
         assertThat(lastBotFatherLine(browser)).startsWith("Sorry, the username must end in 'bot'.");
-        assertThat(browser.find(By.cssSelector("#last [data-note]")).getText()).contains("ends in \"bot\"");
+        assertThat(browser.text(By.cssSelector("#last [data-note]"))).contains("ends in \"bot\"");
         browser.screenshot("botfather-username-refused");
         say(browser, "acme_support_bot");
         assertThat(lastBotFatherLine(browser)).startsWith("Done! Congratulations on your new bot. You will find it at "
                 + "t.me/acme_support_bot.").contains("Use this token to access the HTTP API:");
-        String token = browser.find(By.cssSelector("#last [data-token]")).getText();
+        String token = browser.text(By.cssSelector("#last [data-token]"));
         assertThat(token).matches("\\d+:[A-Za-z0-9_-]{30,}");
-        assertThat(browser.find(By.cssSelector("#last button.tg-copy")).getText()).isEqualTo("Copy");
-        assertThat(browser.find(By.cssSelector("[data-bot=acme_support_bot]")).getText()).contains("Acme Support");
+        assertThat(browser.text(By.cssSelector("#last button.tg-copy"))).isEqualTo("Copy");
+        assertThat(browser.text(By.cssSelector("[data-bot=acme_support_bot]"))).contains("Acme Support");
         browser.screenshot("botfather-new-bot");
 
         // 2. the channel in a Space, with the token
@@ -136,7 +136,7 @@ class SandboxTourBrowserTest {
         browser.byId("field-token").sendKeys(token);
         browser.byId("check").click();
         browser.await(WAIT, driver -> browser.present(By.cssSelector("[data-preview]")));
-        assertThat(browser.find(By.cssSelector("a[data-preview-username]")).getText()).isEqualTo("@acme_support_bot");
+        assertThat(browser.text(By.cssSelector("a[data-preview-username]"))).isEqualTo("@acme_support_bot");
         assertThat(browser.find(By.cssSelector("[data-sandbox-banner]")).isDisplayed()).isTrue();
         browser.screenshot("channel-preview");
         browser.byId("done").click();
@@ -151,11 +151,11 @@ class SandboxTourBrowserTest {
         browser.byId("member-name").sendKeys("Alice");
         browser.byId("member-username").sendKeys("alice");
         submit(browser, By.id("create-member"));
-        assertThat(browser.find(By.cssSelector(".tg-member.selected")).getText()).contains("Alice", "@alice", "en");
+        assertThat(browser.text(By.cssSelector(".tg-member.selected"))).contains("Alice", "@alice", "en");
         browser.byId("bot-link").sendKeys("https://t.me/acme_support_bot?start=tour");
         browser.screenshot("audience-open-link");
         submit(browser, By.id("open"));
-        assertThat(browser.find(By.cssSelector(".tg-start")).getText()).contains("/start tour");
+        assertThat(browser.text(By.cssSelector(".tg-start"))).contains("/start tour");
         browser.screenshot("audience-before-start");
         submit(browser, By.id("start"));
         awaitLive(browser);
@@ -174,9 +174,9 @@ class SandboxTourBrowserTest {
         submit(browser, By.id("send-location"));
         submit(browser, By.id("send-contact"));
         assertThat(browser.driver.findElements(By.cssSelector("#chat-transcript [data-side=user]"))).hasSize(5);
-        assertThat(browser.find(By.cssSelector("#chat-transcript [data-kind=photo]")).getText()).contains("Photo", "The error I see");
-        assertThat(browser.find(By.cssSelector("#chat-transcript [data-kind=location]")).getText()).contains("52.52000, 13.40500");
-        assertThat(browser.find(By.cssSelector("#chat-transcript [data-kind=contact]")).getText()).contains("Alice", "+1 555 0100");
+        assertThat(browser.text(By.cssSelector("#chat-transcript [data-kind=photo]"))).contains("Photo", "The error I see");
+        assertThat(browser.text(By.cssSelector("#chat-transcript [data-kind=location]"))).contains("52.52000, 13.40500");
+        assertThat(browser.text(By.cssSelector("#chat-transcript [data-kind=contact]"))).contains("Alice", "+1 555 0100");
         browser.screenshot("audience-media");
         awaitLive(browser);
         browser.script("window.__sameDocument = true;");
@@ -202,13 +202,13 @@ class SandboxTourBrowserTest {
         sendWithButtons(token, chatId(chatPage));
         awaitLine(browser, "bot", "Did this answer help?");
         submit(browser, By.xpath("//button[@data-inline-button and normalize-space()='Yes, thanks']"));
-        assertThat(browser.find(By.cssSelector("#chat-transcript .tg-service")).getText()).isEqualTo("You pressed “Yes, thanks”");
+        assertThat(browser.text(By.cssSelector("#chat-transcript .tg-service"))).isEqualTo("You pressed “Yes, thanks”");
         browser.screenshot("audience-button-pressed");
 
         // block and unblock
         submit(browser, By.id("block"));
         assertThat(browser.present(By.id("message"))).isFalse();
-        assertThat(browser.byId("unblock").isDisplayed()).isTrue();
+        browser.await(WAIT, driver -> driver.findElement(By.id("unblock")).isDisplayed());
         browser.screenshot("audience-blocked");
         submit(browser, By.id("unblock"));
         assertThat(lines(browser, "service")).contains("You blocked the bot", "You unblocked the bot");
@@ -222,7 +222,7 @@ class SandboxTourBrowserTest {
         assertThat(lastBotFatherLine(browser)).startsWith("Choose a bot to generate a new token.");
         submit(browser, By.xpath("//button[@data-key and normalize-space()='@acme_support_bot']"));
         assertThat(lastBotFatherLine(browser)).startsWith("Your token was replaced with a new one.");
-        String newToken = browser.find(By.cssSelector("#last [data-token]")).getText();
+        String newToken = browser.text(By.cssSelector("#last [data-token]"));
         assertThat(newToken).isNotEqualTo(token);
         browser.screenshot("botfather-token");
         browser.open(channelPage);
@@ -234,7 +234,7 @@ class SandboxTourBrowserTest {
         browser.byId("replace-token").click();
         browser.byId("field-token").sendKeys(newToken);
         browser.byId("replace").click();
-        assertThat(browser.find(By.cssSelector(".notice-ok")).getText()).contains("still @acme_support_bot");
+        assertThat(browser.text(By.cssSelector(".notice-ok"))).contains("still @acme_support_bot");
         awaitState(browser, "RUNNING");
         assertThat(browser.driver.getPageSource()).doesNotContain(newToken).doesNotContain(token);
         browser.screenshot("channel-token-replaced");
@@ -255,16 +255,20 @@ class SandboxTourBrowserTest {
         submit(browser, By.id("send"));
     }
 
-    /** Presses a form's button and waits for the page the server answers with (each form post redirects). */
+    /**
+     * Presses a form's button and waits for the page the server answers with (each form post redirects). The old
+     * page is marked with a script variable that a new document does not have: asking Chromium whether an element
+     * went stale fails with "Node ... does not belong to the document" when the question crosses the navigation.
+     */
     private static void submit(Browser browser, By button) {
-        WebElement page = browser.find(By.tagName("html"));
+        browser.script("window.smartchatLeaving = true;");
         browser.find(button).click();
-        new WebDriverWait(browser.driver, WAIT).until(ExpectedConditions.stalenessOf(page));
-        browser.await(WAIT, driver -> "complete".equals(browser.script("return document.readyState;")));
+        new WebDriverWait(browser.driver, WAIT).ignoring(WebDriverException.class).until(driver -> Boolean.TRUE.equals(
+                browser.script("return window.smartchatLeaving === undefined && document.readyState === 'complete';")));
     }
 
     private static String lastBotFatherLine(Browser browser) {
-        return browser.find(By.cssSelector("#last[data-from=botfather] .tg-text")).getText();
+        return browser.text(By.cssSelector("#last[data-from=botfather] .tg-text"));
     }
 
     /** The chat's lines of one side, read again when a live update replaced the transcript meanwhile. */

@@ -96,6 +96,12 @@ public final class Browser implements AutoCloseable {
                 });
     }
 
+    /** An element's text, read again when a live update replaced the element meanwhile. */
+    public String text(By by) {
+        return new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
+                .until(current -> current.findElement(by).getText());
+    }
+
     public WebElement byId(String id) {
         return find(By.id(id));
     }
