@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxRestarts automatic restarts in a row before the host gives up and waits for an admin (crash-loop cap)
  * @param stableAfter how long a channel must run before its restart count starts again from zero
  * @param startupConcurrency how many channels start at once when the host boots
+ * @param startupRate how many channels start per second at most when the host boots, each at a random moment of its
+ *                    slot (0: no limit); 250 starts 10,000 channels in 40 s
  * @param publicUrl the host's public base address, such as {@code https://chat.example.com}, at which networks
  *                  deliver webhooks ({@code smartchat.public-url}); without it channels poll
  * @param webhookBodyLimit the largest webhook body accepted
@@ -30,6 +32,7 @@ public record ChannelProperties(
         @DefaultValue("8") int maxRestarts,
         @DefaultValue("2m") Duration stableAfter,
         @DefaultValue("32") int startupConcurrency,
+        @DefaultValue("250") int startupRate,
         String publicUrl,
         @DefaultValue("1MB") DataSize webhookBodyLimit) {
 }

@@ -22,12 +22,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,6 +149,11 @@ public class ChannelSupervisor implements SmartLifecycle {
     }
 
     private void launch(UUID channelId) {
+        launch(channelId, false);
+    }
+
+    /** @param quietly log the start at debug level (one of many at boot) */
+    private void launch(UUID channelId, boolean quietly) {
         ChannelRecord record = channels.find(channelId).orElse(null);
         if (record == null || !record.enabled() || runs.containsKey(channelId) || !running) {
             return;
@@ -178,7 +186,11 @@ public class ChannelSupervisor implements SmartLifecycle {
                 return null;
             });
             channels.recordState(channelId, ChannelState.RUNNING, null, null);
-            log.info("Channel {} ({}) is running", channelId, provider.id());
+            if (quietly) {
+                log.debug("Channel {} ({}) is running", channelId, provider.id());
+            } else {
+                log.info("Channel {} ({}) is running", channelId, provider.id());
+            }
         } catch (PluginCallException e) {
             halt(channelId);
             if (e.getCause() instanceof ChannelException failure && needsAdmin(failure.kind())) {
@@ -347,7 +359,12 @@ public class ChannelSupervisor implements SmartLifecycle {
         }
     }
 
-    /** Starts every enabled channel, a bounded number at once, without holding up the host's start. */
+    /**
+     * Starts every enabled channel without holding up the host's start: a bounded number at once, and at most
+     * {@code startup-rate} a second, each at a random moment of its slot, so that thousands of channels starting
+     * together never call their network in lock step. One line sums the boot up; each channel's start is logged at
+     * debug level.
+     */
     @Override
     public void start() {
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("channel-restarts").factory());
@@ -358,18 +375,45 @@ public class ChannelSupervisor implements SmartLifecycle {
         if (enabled.isEmpty()) {
             return;
         }
-        log.info("Starting {} channels, {} at a time", enabled.size(), properties.startupConcurrency());
+        int rate = properties.startupRate();
+        log.info("Starting {} channels, {} at a time{}", enabled.size(), properties.startupConcurrency(),
+                rate > 0 ? ", at most " + rate + " a second" : "");
         Semaphore permits = new Semaphore(properties.startupConcurrency());
+        long slot = rate > 0 ? 1_000_000_000L / rate : 0;
+        long begun = System.nanoTime();
+        CountDownLatch done = new CountDownLatch(enabled.size());
         Thread.ofVirtual().name("channel-boot").start(() -> {
+            long slotStart = System.nanoTime();
             for (ChannelRecord channel : enabled) {
+                if (slot > 0) {
+                    long at = slotStart + ThreadLocalRandom.current().nextLong(slot);
+                    slotStart += slot;
+                    long wait = at - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                }
                 permits.acquireUninterruptibly();
+                if (!running) {
+                    permits.release();
+                    return;
+                }
                 Thread.ofVirtual().start(() -> {
                     try {
-                        withLock(channel.id(), () -> launch(channel.id()));
+                        withLock(channel.id(), () -> launch(channel.id(), true));
                     } finally {
                         permits.release();
+                        done.countDown();
                     }
                 });
+            }
+            try {
+                if (done.await(1, TimeUnit.HOURS)) {
+                    log.info("Started {} of {} channels in {} ms", runs.size(), enabled.size(),
+                            (System.nanoTime() - begun) / 1_000_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         });
     }

@@ -20,7 +20,8 @@ import org.springframework.boot.test.context.SpringBootTest;
         "smartchat.channels.max-restarts=3",
         "smartchat.channels.start-timeout=1s",
         "smartchat.channels.stop-timeout=1s",
-        "smartchat.channels.startup-concurrency=2"})
+        "smartchat.channels.startup-concurrency=2",
+        "smartchat.channels.startup-rate=20"})
 class ChannelLifecycleTest {
 
     @Autowired
@@ -144,7 +145,7 @@ class ChannelLifecycleTest {
     }
 
     @Test
-    void atBootEveryEnabledChannelStartsAFewAtATime() {
+    void atBootEveryEnabledChannelStartsAFewAtATimeAndNoFasterThanTheStartupRate() {
         List<UUID> ids = List.of(create("boot-1"), create("boot-2"), create("boot-3"), create("boot-4"),
                 create("boot-5"));
         ids.forEach(id -> awaitState(id, ChannelState.RUNNING));
@@ -152,11 +153,14 @@ class ChannelLifecycleTest {
         assertThat(supervisor.runningCount()).isZero();
         ScriptedProvider.resetConcurrentStarts("boot");
 
+        long begun = System.nanoTime();
         supervisor.start();
 
         ids.forEach(id -> awaitState(id, ChannelState.RUNNING));
         await().until(() -> ids.stream().allMatch(id -> supervisor.run(id).isPresent()));
         assertThat(ScriptedProvider.maxConcurrentStarts("boot")).isBetween(1, 2);
+        // 20 a second: one start in each 50 ms slot, the fifth one in the fifth slot at the earliest
+        assertThat(Duration.ofNanos(System.nanoTime() - begun)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
     }
 
     private UUID create(String name) {
