@@ -1,7 +1,10 @@
 package com.smartchat.host.channels;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
@@ -24,13 +27,23 @@ public class ProviderConfiguration {
 
     private final Binder binder;
     private final ChannelProperties channels;
+    private final ConcurrentMap<String, Map<String, String>> cache =
+            new ConcurrentHashMap<>();
 
     public ProviderConfiguration(Environment environment, ChannelProperties channels) {
         this.binder = Binder.get(environment);
         this.channels = channels;
     }
 
+    /**
+     * The settings of one provider. Read from the environment once per provider: binding walks every property
+     * source, which at boot with thousands of channels cost more than decrypting their tokens.
+     */
     public Map<String, String> forProvider(String providerId) {
+        return cache.computeIfAbsent(providerId, this::bind);
+    }
+
+    private Map<String, String> bind(String providerId) {
         Map<String, String> config = new TreeMap<>();
         binder.bind("smartchat.plugins." + providerId, Bindable.mapOf(String.class, String.class))
                 .orElse(Map.of())
@@ -38,6 +51,6 @@ public class ProviderConfiguration {
         if (channels.publicUrl() != null && !channels.publicUrl().isBlank()) {
             config.put(PUBLIC_URL, channels.publicUrl().strip());
         }
-        return config;
+        return Collections.unmodifiableMap(config);
     }
 }
