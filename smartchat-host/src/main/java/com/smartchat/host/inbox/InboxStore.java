@@ -88,7 +88,12 @@ public class InboxStore implements InboundEventStore {
         if (fresh == 0) {
             return null;
         }
-        Member member = event.member() == null ? null : upsertMember(channelId, event.member(), now);
+        // a member's first contact in a private conversation is greeted (unless it is the member blocking the bot)
+        boolean greetsFirstContact = !(event instanceof InboundEvent.ConversationMoved)
+                && event.conversation().kind() == Conversation.Kind.PRIVATE
+                && !(event instanceof InboundEvent.MemberBlocked);
+        Member member = event.member() == null ? null
+                : upsertMember(channelId, event.member(), now, greetsFirstContact);
         if (event instanceof InboundEvent.ConversationMoved moved) {
             return new InboxChanged(channelId, move(channelId, moved.conversation().externalId(),
                     moved.newConversationId(), now));
@@ -113,32 +118,47 @@ public class InboxStore implements InboundEventStore {
                     other.type() + ": " + other.payload(), List.of(), now);
             case InboundEvent.ConversationMoved moved -> throw new IllegalStateException("handled above");
         }
-        if (member != null && member.firstContact() && event.conversation().kind() == Conversation.Kind.PRIVATE
-                && !(event instanceof InboundEvent.MemberBlocked)) {
+        if (member != null && member.firstContact() && greetsFirstContact) {
             greet(channelId, conversationId, member, now);
         }
         return new InboxChanged(channelId, conversationId);
     }
 
-    /** A stored audience member, and whether this event is their first contact. */
-    private record Member(UUID id, boolean firstContact) {
+    /**
+     * A stored audience member, and whether this event is their first contact.
+     *
+     * @param storedGreeted whether the row already says greeted (a new member about to be greeted)
+     */
+    private record Member(UUID id, boolean firstContact, boolean storedGreeted) {
+        Member(UUID id, boolean firstContact) {
+            this(id, firstContact, false);
+        }
     }
 
-    private Member upsertMember(UUID channelId, AudienceMember member, OffsetDateTime now) {
+    /** @param greetNew whether a new member is greeted in this transaction: their row says so from the start */
+    private Member upsertMember(UUID channelId, AudienceMember member, OffsetDateTime now, boolean greetNew) {
         String key = channelId + "/" + member.externalId();
         KnownMember known = greetedMembers.getIfPresent(key);
         if (known != null && known.member().equals(member)) {
             return new Member(known.id(), false);
         }
+        UUID newId = UUID.randomUUID();
         int inserted = jdbc.sql("""
                 insert into audience_member (id, channel_id, external_id, display_name, username, language,
                     first_contact_at, greeted, blocked)
-                values (:id, :channel, :external, :name, :username, :language, :now, false, false)
+                values (:id, :channel, :external, :name, :username, :language, :now, :greeted, false)
                 on conflict do nothing""")
-                .param("id", UUID.randomUUID()).param("channel", channelId).param("external", member.externalId())
+                .param("id", newId).param("channel", channelId).param("external", member.externalId())
                 .param("name", member.displayName()).param("username", member.username())
-                .param("language", member.languageCode()).param("now", now)
+                .param("language", member.languageCode()).param("now", now).param("greeted", greetNew)
                 .update();
+        if (inserted == 1) {
+            // a first contact: the row holds exactly what was just written, nothing to read back
+            if (greetNew) {
+                afterCommit(() -> greetedMembers.put(key, new KnownMember(newId, member)));
+            }
+            return new Member(newId, true, greetNew);
+        }
         if (inserted == 0) {
             jdbc.sql("""
                     update audience_member set display_name = :name, username = :username,
@@ -174,14 +194,19 @@ public class InboxStore implements InboundEventStore {
             return known;
         }
         UUID memberId = conversation.kind() == Conversation.Kind.PRIVATE && member != null ? member.id() : null;
-        jdbc.sql("""
+        UUID newId = UUID.randomUUID();
+        int inserted = jdbc.sql("""
                 insert into conversation (id, channel_id, external_id, kind, title, member_id, last_message_at, unread)
-                values (:id, :channel, :external, :kind, :title, :member, :now, 0)
+                values (:id, :channel, :external, :kind, :title, :member, :now, 1)
                 on conflict do nothing""")
-                .param("id", UUID.randomUUID()).param("channel", channelId)
+                .param("id", newId).param("channel", channelId)
                 .param("external", conversation.externalId()).param("kind", conversation.kind().name())
                 .param("title", conversation.title()).param("member", memberId).param("now", now)
                 .update();
+        if (inserted == 1) {
+            afterCommit(() -> conversations.put(key, newId)); // new: already unread once, at this message's time
+            return newId;
+        }
         jdbc.sql("""
                 update conversation set last_message_at = :now, unread = unread + 1, title = coalesce(:title, title)
                 where channel_id = :channel and external_id = :external""")
@@ -257,7 +282,9 @@ public class InboxStore implements InboundEventStore {
         String settings = jdbc.sql("select settings from channel where id = :id").param("id", channelId)
                 .query(String.class).single();
         JsonNode greeting = json.readTree(settings).get(FormSchema.GREETING);
-        jdbc.sql("update audience_member set greeted = true where id = :id").param("id", member.id()).update();
+        if (!member.storedGreeted()) {
+            jdbc.sql("update audience_member set greeted = true where id = :id").param("id", member.id()).update();
+        }
         if (greeting != null && greeting.isString() && !greeting.asString().isBlank()) {
             String text = greeting.asString();
             UUID messageId = UUID.randomUUID();

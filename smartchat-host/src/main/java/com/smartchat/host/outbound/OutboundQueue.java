@@ -72,7 +72,9 @@ public class OutboundQueue {
         if (ids.isEmpty()) {
             return List.of();
         }
-        jdbc.sql("update outbound set claimed_until = :until where message_id in (:ids)")
+        // due again when the lease ends: a claimed row leaves the range the next claim scans, and a dispatcher
+        // that died hands its rows on at the same moment as before
+        jdbc.sql("update outbound set claimed_until = :until, due_at = :until where message_id in (:ids)")
                 .param("until", now.plus(lease)).param("ids", ids).update();
         return jdbc.sql("""
                 select o.message_id, o.channel_id, o.attempts, m.conversation_id, m.text, m.created_at,
