@@ -18,6 +18,8 @@ import java.util.Map;
  */
 final class FleetBenchmark {
 
+    /** The pause between start-up and the idle measurements: the JIT compiler works on for a while. */
+    private static final Duration SETTLE = Duration.ofSeconds(30);
     private static final List<String> START_METHODS = List.of("getMe", "getWebhookInfo", "deleteWebhook", "setWebhook");
 
     private FleetBenchmark() {
@@ -51,12 +53,23 @@ final class FleetBenchmark {
                 try {
                     List<EmulatedBot> bots = Fixtures.bots(telegram, "fleet" + round + "x", size);
                     long heap0;
+                    // this first host creates the channels; its long polls are left to time out before the next
                     try (HostProcess host = HostProcess.start(setup, work, telegram.baseUrl(), 0)) {
                         Duration ready = host.awaitReady(Duration.ofSeconds(180));
                         report.line("%,d channels: first start (empty database, migrations) ready in %s", size,
                                 Fixtures.seconds(ready.toNanos()));
                         Thread.sleep(3000);
-                        heap0 = new JvmProbe(host.pid()).heapAfterGc();
+                        JvmProbe empty = new JvmProbe(host.pid());
+                        heap0 = empty.heapAfterGc();
+                        if (round == 1 && !idle.isZero()) {
+                            Thread.sleep(2000);
+                            double cpu0 = empty.cpuSeconds();
+                            long t0 = System.nanoTime();
+                            Thread.sleep(Math.min(idle.toMillis(), 30_000));
+                            double seconds = (System.nanoTime() - t0) / 1e9;
+                            report.line("  host with no channel: heap after GC %d MB, idle CPU %.1f %% of one core over %.0f s",
+                                    heap0 >> 20, (empty.cpuSeconds() - cpu0) / seconds * 100, seconds);
+                        }
                         HostApi api = host.api();
                         long authStart = System.nanoTime();
                         for (int i = 0; i < 20; i++) {
@@ -77,6 +90,12 @@ final class FleetBenchmark {
                         }
                     }
                     for (int restart = 1; restart <= restarts; restart++) {
+                        // the stopped host's last long polls must time out in the emulator first: it cannot tell
+                        // a closed connection from a waiting poller, and would count them as polling
+                        long drained = System.nanoTime() + Duration.ofSeconds(70).toNanos();
+                        while (size > 0 && Fixtures.polling(telegram, bots) > 0 && System.nanoTime() < drained) {
+                            Thread.sleep(100);
+                        }
                         boolean measure = restart == restarts && !startupOnly;
                         figures.add(restartAndMeasure(report, setup, work, telegram, bots, size, heap0,
                                 measure ? idle : Duration.ZERO, runningTimeout, measure));
@@ -133,8 +152,14 @@ final class FleetBenchmark {
             HostApi api = host.api();
             double allRunning = Double.NaN;
             if (size > 0) {
+                JvmProbe probe = new JvmProbe(host.pid());
+                Map<String, Double> threads0 = probe.cpuByThread();
+                long readyAt = System.nanoTime();
                 awaitRunning(api, telegram, bots, size, host.launchedNanos() + runningTimeout.toNanos());
                 allRunning = (System.nanoTime() - host.launchedNanos()) / 1e9;
+                double seconds = (System.nanoTime() - readyAt) / 1e9;
+                report.line("  from ready to all running (%.1f s), CPU by thread: %s", seconds,
+                        JvmProbe.cpuShares(threads0, probe.cpuByThread(), seconds));
             }
             String startRequests = requestDelta(before, requestCounts(telegram), size);
             report.line("  restart: ready %.2f s, all %,d RUNNING and polling %.2f s after JVM start; start-up sent %s",
@@ -143,21 +168,32 @@ final class FleetBenchmark {
                 return new Figures("host", size, ready.toNanos() / 1e9, allRunning, 0, 0, 0, 0, 0, 0, 0, 0,
                         startRequests, "");
             }
-            Thread.sleep(10_000); // let start-up's garbage and JIT settle
+            Thread.sleep(SETTLE.toMillis()); // let start-up's garbage and the JIT compiler settle
             return measureIdle(report, "host", host.pid(), size, heap0, idle, telegram, ready.toNanos() / 1e9,
                     allRunning, startRequests);
         }
     }
 
-    /** Waits until the host stores every channel RUNNING and the emulator sees each bot's long poll. */
+    /**
+     * Waits until the emulator sees each bot's long poll (asked in this JVM, for nothing), then until the host has
+     * stored every channel RUNNING. The host is asked rarely: each authenticated request costs it a bcrypt check.
+     */
     private static void awaitRunning(HostApi api, BotApiEmulator telegram, List<EmulatedBot> bots, int size,
                                      long deadline) throws InterruptedException {
+        long nextTrace = System.nanoTime() + 1_000_000_000L;
+        int polling;
+        while (System.nanoTime() < deadline && (polling = Fixtures.polling(telegram, bots)) < size) {
+            if (System.nanoTime() > nextTrace) {
+                nextTrace += 1_000_000_000L;
+                System.err.printf("    %d polling, %d getMe so far%n", polling, telegram.requestCount("getMe"));
+            }
+            Thread.sleep(size > 2000 ? 50 : 10);
+        }
         while (System.nanoTime() < deadline) {
-            double running = api.metric("smartchat.channels", "state:RUNNING");
-            if (running >= size && Fixtures.polling(telegram, bots) == size) {
+            if (api.metric("smartchat.channels", "state:RUNNING") >= size && Fixtures.polling(telegram, bots) == size) {
                 return;
             }
-            Thread.sleep(size > 2000 ? 100 : 20);
+            Thread.sleep(500);
         }
         throw new IllegalStateException("not all " + size + " channels ran in time: "
                 + api.metric("smartchat.channels", "state:RUNNING") + " RUNNING, "
@@ -180,12 +216,25 @@ final class FleetBenchmark {
         if (!idle.isZero()) {
             Thread.sleep(2000); // the GC's own work is not idle time
             long requests0 = telegram.requestCount();
+            Map<String, Long> byMethod0 = requestCounts(telegram);
+            String jfr = System.getProperty("smartchat.bench.idle-jfr", "");
+            if (!jfr.isEmpty()) {
+                probe.jcmd("JFR.start", "name=idle", "settings=profile", "filename=" + jfr.replace("SYSTEM", system.split(" ")[0]));
+            }
             double cpu0 = probe.cpuSeconds();
+            Map<String, Double> threads0 = probe.cpuByThread();
             long t0 = System.nanoTime();
             Thread.sleep(idle);
             double seconds = (System.nanoTime() - t0) / 1e9;
             cpuPercent = (probe.cpuSeconds() - cpu0) / seconds * 100;
+            report.line("  idle %s with %,d: CPU by thread: %s", system, size,
+                    JvmProbe.cpuShares(threads0, probe.cpuByThread(), seconds));
             requestsPerSecond = (telegram.requestCount() - requests0) / seconds;
+            if (!jfr.isEmpty()) {
+                probe.jcmd("JFR.stop", "name=idle");
+            }
+            report.line("  idle %s with %,d for %.0f s: requests %s", system, size, seconds,
+                    requestDelta(byMethod0, requestCounts(telegram), size));
         }
         report.line("  %s with %,d: %d live platform threads (%d daemon), %d OS threads; heap after GC %d MB "
                         + "(%.1f KB per channel over %d MB empty); RSS %d MB; idle CPU %.1f %% of one core over %.0f s, "
@@ -207,7 +256,7 @@ final class FleetBenchmark {
             String startRequests = requestDelta(before, requestCounts(telegram), size);
             report.line("  baseline: %,d bots registered %.2f s and all polling %.2f s after JVM start; start-up sent %s",
                     size, registered.toNanos() / 1e9, allPolling, startRequests);
-            Thread.sleep(10_000);
+            Thread.sleep(SETTLE.toMillis());
             return measureIdle(report, "TelegramBots defaults", bare.pid(), size, bare.heap0(), idle, telegram,
                     Double.NaN, allPolling, startRequests);
         }

@@ -48,6 +48,38 @@ final class JvmProbe {
         }
     }
 
+    /** CPU seconds so far of each OS thread of the process, by thread name with digits replaced by #. */
+    java.util.Map<String, Double> cpuByThread() {
+        java.util.Map<String, Double> byName = new java.util.TreeMap<>();
+        java.io.File[] tasks = new java.io.File("/proc/" + pid + "/task").listFiles();
+        if (tasks == null) {
+            return byName;
+        }
+        for (java.io.File task : tasks) {
+            try {
+                String stat = Files.readString(task.toPath().resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+                byName.merge(name, seconds, Double::sum);
+            } catch (IOException | RuntimeException e) {
+                // the thread ended meanwhile
+            }
+        }
+        return byName;
+    }
+
+    /** Which threads used the CPU between two {@link #cpuByThread()} readings, busiest first, in % of one core. */
+    static String cpuShares(java.util.Map<String, Double> before, java.util.Map<String, Double> after, double seconds) {
+        return after.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() > 0)
+                .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                .limit(8)
+                .map(e -> String.format("%s %.1f%%", e.getKey(), e.getValue() / seconds * 100))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** Runs a full GC in the process, then returns the heap in use, in bytes. */
     long heapAfterGc() throws IOException, InterruptedException {
         jcmd("GC.run");

@@ -62,7 +62,7 @@ final class PacingBenchmark {
                 user.send(bot, "hello");
                 events++;
                 if (users.size() % 400 == 0 || i == chats - 1) {
-                    InboundBenchmark.awaitStored(api, events, Duration.ofSeconds(120));
+                    InboundBenchmark.awaitStored(api, telegram, bot, events, Duration.ofSeconds(120));
                     collect(api, channel, conversationByChat);
                 }
             }
