@@ -190,9 +190,7 @@ public class OutboundDispatcher implements SmartLifecycle {
                 bookings.put(pending.messageId(), due);
                 return putBack(pending, at);
             }
-            if (at.isAfter(now)) {
-                sleepQuietly(Duration.between(now, at));
-            }
+            SendPacer.await(at, clock);
             now = clock.instant();
             SendPacer.Admission admission = pacer.admit(pending.channelId(), conversation, pending.group(), limits,
                     pending.messageId(), due, now);

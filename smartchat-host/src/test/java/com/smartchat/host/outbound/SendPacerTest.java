@@ -3,11 +3,14 @@ package com.smartchat.host.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.smartchat.channel.spi.RateLimit;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The pacer against Telegram's rules as its emulator enforces them: no window ever holds one send too many. */
@@ -89,6 +92,26 @@ class SendPacerTest {
         pacer.sent(first.ticket(), later);
         assertThat(pacer.admit(channel, "2", false, oneASecond, second2, later, later).admitted()).isFalse();
         assertThat(pacer.admit(channel, "2", false, oneASecond, second2, later, later.plusSeconds(1)).admitted()).isTrue();
+    }
+
+    @Test
+    void aSendWaitingForAnswersIsWokenByTheFirstAnswerInsteadOfAskingAgainAndAgain() throws InterruptedException {
+        List<RateLimit> oneASecond = List.of(new RateLimit(RateLimit.Scope.CHANNEL, 1, Duration.ofSeconds(1), 1));
+        Instant now = Instant.now();
+        SendPacer.Admission inFlight = pacer.admit(channel, "1", false, oneASecond, UUID.randomUUID(), now, now);
+        AtomicBoolean refused = new AtomicBoolean();
+        CountDownLatch waiting = new CountDownLatch(1);
+        Thread next = Thread.ofVirtual().start(() -> {
+            refused.set(!pacer.admit(channel, "2", false, oneASecond, UUID.randomUUID(), now, now).admitted());
+            waiting.countDown();
+            SendPacer.await(Instant.now().plusSeconds(60), Clock.systemUTC());
+        });
+        waiting.await();
+
+        pacer.sent(inFlight.ticket(), Instant.now());
+
+        assertThat(next.join(Duration.ofSeconds(20))).isTrue();
+        assertThat(refused).isTrue();
     }
 
     @Test
