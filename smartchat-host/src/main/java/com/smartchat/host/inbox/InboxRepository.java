@@ -4,6 +4,8 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.core.DataClassRowMapper;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -40,6 +42,11 @@ public class InboxRepository {
                               OffsetDateTime createdAt, OffsetDateTime sentAt) {
     }
 
+    // by the result's column names (created_at to createdAt): JdbcClient's default mapper asks for "createdAt" first,
+    // and H2 answers each miss with an exception written to its trace file
+    private static final RowMapper<ConversationView> CONVERSATION_VIEW = new DataClassRowMapper<>(ConversationView.class);
+    private static final RowMapper<MessageView> MESSAGE_VIEW = new DataClassRowMapper<>(MessageView.class);
+
     private static final String CONVERSATIONS = """
             select c.id, c.channel_id, ch.name as channel_name, c.external_id, c.kind, c.title,
                 m.display_name as member_name, m.username as member_username, m.blocked as member_blocked,
@@ -54,19 +61,19 @@ public class InboxRepository {
     public List<ConversationView> conversationsOfChannel(UUID channelId, int limit) {
         return jdbc.sql(CONVERSATIONS + " where c.channel_id = :channel order by c.last_message_at desc limit :limit")
                 .param("channel", channelId).param("limit", limit)
-                .query(ConversationView.class).list();
+                .query(CONVERSATION_VIEW).list();
     }
 
     /** A Space's conversations across its channels, most recent first. */
     public List<ConversationView> conversationsOfSpace(UUID spaceId, int limit) {
         return jdbc.sql(CONVERSATIONS + " where ch.space_id = :space order by c.last_message_at desc limit :limit")
                 .param("space", spaceId).param("limit", limit)
-                .query(ConversationView.class).list();
+                .query(CONVERSATION_VIEW).list();
     }
 
     public Optional<ConversationView> conversation(UUID conversationId) {
         return jdbc.sql(CONVERSATIONS + " where c.id = :id").param("id", conversationId)
-                .query(ConversationView.class).optional();
+                .query(CONVERSATION_VIEW).optional();
     }
 
     /** The latest messages of a conversation, oldest first. */
@@ -78,7 +85,7 @@ public class InboxRepository {
                 where msg.conversation_id = :id
                 order by msg.seq desc limit :limit""")
                 .param("id", conversationId).param("limit", limit)
-                .query(MessageView.class).list();
+                .query(MESSAGE_VIEW).list();
         return newestFirst.reversed();
     }
 
@@ -88,7 +95,7 @@ public class InboxRepository {
                     msg.failure_reason, msg.author, m.display_name as member_name, msg.created_at, msg.sent_at
                 from message msg left join audience_member m on m.id = msg.member_id
                 where msg.id = :id""")
-                .param("id", messageId).query(MessageView.class).optional();
+                .param("id", messageId).query(MESSAGE_VIEW).optional();
     }
 
     /** An agent read the conversation. */

@@ -6,12 +6,17 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.core.DataClassRowMapper;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /** Stores Spaces. */
 @Repository
 public class SpaceRepository {
+
+    /** By column names: JdbcClient's default mapper asks for "createdAt" first, which H2 answers with an exception. */
+    private static final RowMapper<Space> SPACE = new DataClassRowMapper<>(Space.class);
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -31,10 +36,10 @@ public class SpaceRepository {
 
     public Optional<Space> find(UUID id) {
         return jdbc.sql("select id, name, created_at from space where id = :id").param("id", id)
-                .query(Space.class).optional();
+                .query(SPACE).optional();
     }
 
     public List<Space> findAll() {
-        return jdbc.sql("select id, name, created_at from space order by name, id").query(Space.class).list();
+        return jdbc.sql("select id, name, created_at from space order by name, id").query(SPACE).list();
     }
 }
