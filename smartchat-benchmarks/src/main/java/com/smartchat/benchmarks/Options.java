@@ -47,7 +47,7 @@ final class Options {
 
     List<Integer> integers(String name, String fallback) {
         List<Integer> list = new ArrayList<>();
-        for (String part : string(name, fallback).split("[;:/ ]")) {
+        for (String part : string(name, fallback).split("[,;:/ ]")) {
             if (!part.isBlank()) {
                 list.add(Integer.parseInt(part.strip().replace("_", "")));
             }
