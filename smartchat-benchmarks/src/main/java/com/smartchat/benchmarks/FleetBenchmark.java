@@ -41,6 +41,7 @@ final class FleetBenchmark {
         Duration idle = options.seconds("idle-seconds", startupOnly ? 0 : 60);
         int restarts = options.integer("restarts", startupOnly ? 3 : 1);
         int baselineMax = options.integer("baseline-max", startupOnly ? 0 : 1000);
+        boolean baselineOnly = options.flag("baseline-only"); // only the bare library, to see how far it gets
         Duration runningTimeout = options.seconds("running-timeout", 300);
         HostProcess.Setup setup = HostProcess.Setup.from(options);
         Report report = new Report(startupOnly ? "Start-up" : "Fleet", options);
@@ -51,6 +52,10 @@ final class FleetBenchmark {
                 round++;
                 Path work = Fixtures.tempDir("fleet-" + size);
                 try {
+                    if (baselineOnly) {
+                        figures.add(baseline(report, telegram, work, size, runningTimeout, idle));
+                        continue;
+                    }
                     List<EmulatedBot> bots = Fixtures.bots(telegram, "fleet" + round + "x", size);
                     long heap0;
                     // this first host creates the channels; its long polls are left to time out before the next
