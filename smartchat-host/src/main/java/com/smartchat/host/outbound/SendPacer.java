@@ -111,7 +111,8 @@ final class SendPacer {
 
     /**
      * Admits a send now when no limit has seen {@code max(permits, burst)} sends in its last period, counting it.
-     * When several sends wait for room under the channel's limit, the one that has been due longest goes first.
+     * When several sends wait for room under the channel's limit, a group's goes first, then the one that has been due
+     * longest.
      *
      * @param sendId identifies the send while it waits
      * @param due the time {@link #schedule} booked for it
@@ -138,13 +139,16 @@ final class SendPacer {
             forget(sendId);
             return new Admission(null, instant(retryAt));
         }
+        // A group's sends go first: held to 20 a minute by their own limits, they cannot crowd private ones out, and
+        // each one delayed behind a private backlog delays the same place in every later minute of its group.
+        long rank = group ? Long.MIN_VALUE : dueNanos;
         List<Window> shared = new ArrayList<>(1);
         for (RateLimit limit : limits) {
             if (limit.scope() == RateLimit.Scope.CHANNEL) {
                 String key = key(channelId, conversationId, group, limit);
                 Window window = window(key, limit);
                 long freeAt = window.freeAt(limit.period().toNanos(), nowNanos);
-                if (freeAt <= nowNanos && window.waitedLongerThan(sendId, dueNanos, nowNanos)) {
+                if (freeAt <= nowNanos && window.waitedLongerThan(sendId, rank, nowNanos)) {
                     freeAt = nowNanos + YIELD_NANOS; // room, but for a send that has been waiting longer
                 }
                 retryAt = Math.max(retryAt, freeAt);
@@ -155,7 +159,7 @@ final class SendPacer {
         }
         if (retryAt > nowNanos) {
             for (Window window : shared) {
-                window.waiting(sendId, dueNanos, nowNanos, Thread.currentThread());
+                window.waiting(sendId, rank, nowNanos, Thread.currentThread());
             }
             waitingIn.put(sendId, shared);
             return new Admission(null, instant(retryAt));

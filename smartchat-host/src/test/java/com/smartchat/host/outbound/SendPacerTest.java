@@ -134,6 +134,23 @@ class SendPacerTest {
     }
 
     @Test
+    void aGroupsSendGoesBeforePrivateOnesThatWaitedLonger() {
+        List<RateLimit> twoASecond = List.of(new RateLimit(RateLimit.Scope.CHANNEL, 2, Duration.ofSeconds(1), 2));
+        for (String chat : List.of("1", "2")) {
+            pacer.sent(pacer.admit(channel, chat, false, twoASecond, UUID.randomUUID(), T0, T0).ticket(), T0);
+        }
+        UUID waitingPrivate = UUID.randomUUID();
+        assertThat(pacer.admit(channel, "3", false, twoASecond, waitingPrivate, T0.plusMillis(100), T0.plusMillis(100))
+                .admitted()).isFalse();
+        Instant free = T0.plusSeconds(1);
+
+        assertThat(pacer.admit(channel, "-100", true, twoASecond, UUID.randomUUID(), T0.plusMillis(900), free)
+                .admitted()).isTrue();
+        assertThat(pacer.admit(channel, "3", false, twoASecond, waitingPrivate, T0.plusMillis(100), free).admitted())
+                .isTrue();
+    }
+
+    @Test
     void aSendThatGaveUpWaitingHoldsNoOneBack() {
         List<RateLimit> oneASecond = List.of(new RateLimit(RateLimit.Scope.CHANNEL, 1, Duration.ofSeconds(1), 1));
         pacer.sent(pacer.admit(channel, "1", false, oneASecond, UUID.randomUUID(), T0, T0).ticket(), T0);
