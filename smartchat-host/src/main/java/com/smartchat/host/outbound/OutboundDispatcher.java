@@ -192,6 +192,9 @@ public class OutboundDispatcher implements SmartLifecycle {
             }
             SendPacer.await(at, clock);
             now = clock.instant();
+            if (now.isBefore(due)) {
+                continue; // woken early by room made under a limit: admit checks windows, not this booked time
+            }
             SendPacer.Admission admission = pacer.admit(pending.channelId(), conversation, pending.group(), limits,
                     pending.messageId(), due, now);
             if (admission.admitted()) {

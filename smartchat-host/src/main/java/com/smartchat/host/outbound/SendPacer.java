@@ -236,7 +236,8 @@ final class SendPacer {
 
     /**
      * Waits until {@code until}, or until a window this thread waits in has changed (see {@link #admit}): then ask
-     * {@link #admit} again.
+     * {@link #admit} again. It may return early (a wake-up meant for an earlier wait): a caller waiting for the time
+     * {@link #schedule} booked must check the clock.
      */
     static void await(Instant until, Clock clock) {
         long nanos = Duration.between(clock.instant(), until).toNanos();
