@@ -6,6 +6,7 @@ import com.smartchat.telegram.emulator.EmulatorOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -268,7 +269,7 @@ final class FleetBenchmark {
     }
 
     private static Map<String, Long> requestCounts(BotApiEmulator telegram) {
-        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        Map<String, Long> counts = new LinkedHashMap<>();
         for (String method : START_METHODS) {
             counts.put(method, telegram.requestCount(method));
         }

@@ -1,13 +1,18 @@
 package com.smartchat.benchmarks;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Looks into another JVM the same way for the host and for the baseline: {@code /proc} for OS threads and CPU time,
@@ -49,13 +54,13 @@ final class JvmProbe {
     }
 
     /** CPU seconds so far of each OS thread of the process, by thread name with digits replaced by #. */
-    java.util.Map<String, Double> cpuByThread() {
-        java.util.Map<String, Double> byName = new java.util.TreeMap<>();
-        java.io.File[] tasks = new java.io.File("/proc/" + pid + "/task").listFiles();
+    Map<String, Double> cpuByThread() {
+        Map<String, Double> byName = new TreeMap<>();
+        File[] tasks = new File("/proc/" + pid + "/task").listFiles();
         if (tasks == null) {
             return byName;
         }
-        for (java.io.File task : tasks) {
+        for (File task : tasks) {
             try {
                 String stat = Files.readString(task.toPath().resolve("stat"));
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "#");
@@ -70,14 +75,14 @@ final class JvmProbe {
     }
 
     /** Which threads used the CPU between two {@link #cpuByThread()} readings, busiest first, in % of one core. */
-    static String cpuShares(java.util.Map<String, Double> before, java.util.Map<String, Double> after, double seconds) {
+    static String cpuShares(Map<String, Double> before, Map<String, Double> after, double seconds) {
         return after.entrySet().stream()
-                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
                 .filter(e -> e.getValue() > 0)
                 .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
                 .limit(8)
                 .map(e -> String.format("%s %.1f%%", e.getKey(), e.getValue() / seconds * 100))
-                .collect(java.util.stream.Collectors.joining(", "));
+                .collect(Collectors.joining(", "));
     }
 
     /** Runs a full GC in the process, then returns the heap in use, in bytes. */
@@ -104,7 +109,7 @@ final class JvmProbe {
 
     /** Platform threads by name with the digits removed, most numerous first: who owns the threads. */
     String threadCensus(int top) throws IOException, InterruptedException {
-        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>();
         for (String line : jcmd("Thread.print").split("\n")) {
             if (line.startsWith("\"")) {
                 String name = line.substring(1, line.indexOf('"', 1)).replaceAll("\\d+", "#");
@@ -113,11 +118,11 @@ final class JvmProbe {
         }
         return counts.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(top)
                 .map(entry -> entry.getValue() + " x " + entry.getKey())
-                .collect(java.util.stream.Collectors.joining(", "));
+                .collect(Collectors.joining(", "));
     }
 
     String jcmd(String... command) throws IOException, InterruptedException {
-        List<String> args = new java.util.ArrayList<>();
+        List<String> args = new ArrayList<>();
         args.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
         args.add(String.valueOf(pid));
         args.addAll(List.of(command));

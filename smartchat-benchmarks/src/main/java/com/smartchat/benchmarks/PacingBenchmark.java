@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -109,7 +111,7 @@ final class PacingBenchmark {
             AtomicLong lastPrivate = new AtomicLong();
             AtomicLong lastGroup = new AtomicLong();
             ConcurrentHashMap<Long, AtomicInteger> perChatCount = new ConcurrentHashMap<>();
-            java.util.Queue<Long> groupTimes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            Queue<Long> groupTimes = new ConcurrentLinkedQueue<>();
             long tooMany0 = telegram.tooManyRequestsCount();
             long sendRequests0 = telegram.requestCount("sendMessage");
             int total = chats * perChat + groupReplies;

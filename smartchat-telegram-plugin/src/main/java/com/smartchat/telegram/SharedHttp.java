@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import java.util.function.BooleanSupplier;
@@ -55,7 +56,7 @@ final class SharedHttp {
     private final OkHttpClient requests;
     private final OkHttpClient probe;
     private final OkHttpClient[] pollingClients = new OkHttpClient[POLLING_POOLS];
-    private final java.util.concurrent.atomic.AtomicInteger nextPollingClient = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger nextPollingClient = new AtomicInteger();
     private final ExecutorService callThreads;
 
     private SharedHttp() {

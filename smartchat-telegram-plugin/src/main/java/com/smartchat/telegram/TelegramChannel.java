@@ -492,7 +492,7 @@ final class TelegramChannel implements Channel {
                 throw Failures.of(e, token(), config.baseUrl());
             }
             long period = WATCHDOG_PERIOD.toMillis();
-            long first = period / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(period / 2); // apart
+            long first = period / 2 + ThreadLocalRandom.current().nextLong(period / 2); // channels check apart
             watchdog = context.scheduler().scheduleWithFixedDelay(this::watch, first, period, TimeUnit.MILLISECONDS);
         }
 

@@ -35,4 +35,16 @@ public record ChannelProperties(
         @DefaultValue("250") int startupRate,
         String publicUrl,
         @DefaultValue("1MB") DataSize webhookBodyLimit) {
+
+    /** Refuses what would stall the boot (no channel could start) or silently mean "no limit". */
+    public ChannelProperties {
+        if (startupConcurrency < 1) {
+            throw new IllegalArgumentException("smartchat.channels.startup-concurrency must be at least 1, got "
+                    + startupConcurrency);
+        }
+        if (startupRate < 0) {
+            throw new IllegalArgumentException("smartchat.channels.startup-rate must be 0 (no limit) or more, got "
+                    + startupRate);
+        }
+    }
 }

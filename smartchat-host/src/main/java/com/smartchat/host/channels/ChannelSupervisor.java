@@ -409,7 +409,8 @@ public class ChannelSupervisor implements SmartLifecycle {
             }
             try {
                 if (done.await(1, TimeUnit.HOURS)) {
-                    log.info("Started {} of {} channels in {} ms", runs.size(), enabled.size(),
+                    long started = enabled.stream().filter(channel -> runs.containsKey(channel.id())).count();
+                    log.info("Started {} of {} channels in {} ms", started, enabled.size(),
                             (System.nanoTime() - begun) / 1_000_000);
                 }
             } catch (InterruptedException e) {

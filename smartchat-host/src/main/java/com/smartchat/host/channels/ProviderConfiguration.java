@@ -27,8 +27,7 @@ public class ProviderConfiguration {
 
     private final Binder binder;
     private final ChannelProperties channels;
-    private final ConcurrentMap<String, Map<String, String>> cache =
-            new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Map<String, String>> cache = new ConcurrentHashMap<>();
 
     public ProviderConfiguration(Environment environment, ChannelProperties channels) {
         this.binder = Binder.get(environment);

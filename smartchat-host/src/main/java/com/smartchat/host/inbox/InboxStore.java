@@ -159,16 +159,14 @@ public class InboxStore implements InboundEventStore {
             }
             return new Member(newId, true, greetNew);
         }
-        if (inserted == 0) {
-            jdbc.sql("""
-                    update audience_member set display_name = :name, username = :username,
-                        language = coalesce(:language, language)
-                    where channel_id = :channel and external_id = :external""")
-                    .param("name", member.displayName()).param("username", member.username())
-                    .param("language", member.languageCode())
-                    .param("channel", channelId).param("external", member.externalId())
-                    .update();
-        }
+        jdbc.sql("""
+                update audience_member set display_name = :name, username = :username,
+                    language = coalesce(:language, language)
+                where channel_id = :channel and external_id = :external""")
+                .param("name", member.displayName()).param("username", member.username())
+                .param("language", member.languageCode())
+                .param("channel", channelId).param("external", member.externalId())
+                .update();
         Map<String, Object> row = jdbc.sql("""
                 select id, greeted from audience_member where channel_id = :channel and external_id = :external""")
                 .param("channel", channelId).param("external", member.externalId())

@@ -7,7 +7,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
@@ -51,8 +55,8 @@ final class SendPacer {
     /**
      * Added to the moment the network answered a send, the moment it is counted from: the network counted it
      * earlier, but by its own clock, and this host's wall clock is adjusted against it now and then by a fraction
-     * of a millisecond (measured here: steps of 0.25 ms). Without it, a send answered within such a step could
-     * leave a window a moment before the network sees it leave: one 429 in a few thousand sends.
+     * of a millisecond (measured here: steps of 0.25 ms), so a send answered within such a step could otherwise
+     * leave a window a moment before the network sees it leave.
      */
     static final Duration CLOCK_SLACK = Duration.ofMillis(5);
 
@@ -60,7 +64,7 @@ final class SendPacer {
     private static final long IN_FLIGHT_RECHECK_NANOS = 250_000_000L;
 
     /** The channel windows each waiting send waits in. */
-    private final java.util.Map<UUID, List<Window>> waitingIn = new java.util.HashMap<>();
+    private final Map<UUID, List<Window>> waitingIn = new HashMap<>();
 
     /** The latest sends per limit and key, for the "at most permits every period" check. */
     private final Cache<String, Window> windows = Caffeine.newBuilder()
@@ -304,13 +308,13 @@ final class SendPacer {
         private final long[] times;
         private final long[] slotIds;
         private long counter;
-        private final java.util.TreeMap<Waiter, Long> waiters = new java.util.TreeMap<>();
-        private final java.util.Map<UUID, Waiter> waiterById = new java.util.HashMap<>();
+        private final TreeMap<Waiter, Long> waiters = new TreeMap<>();
+        private final Map<UUID, Waiter> waiterById = new HashMap<>();
 
         /** Whether another send, due before this one, waits for room and is still asking. */
         boolean waitedLongerThan(UUID id, long due, long now) {
             while (!waiters.isEmpty()) {
-                java.util.Map.Entry<Waiter, Long> first = waiters.firstEntry();
+                Map.Entry<Waiter, Long> first = waiters.firstEntry();
                 if (first.getValue() < now - WAITER_GONE_NANOS) {
                     waiters.pollFirstEntry();
                     waiterById.remove(first.getKey().id());
@@ -344,8 +348,8 @@ final class SendPacer {
         Window(int capacity) {
             times = new long[capacity];
             slotIds = new long[capacity];
-            java.util.Arrays.fill(times, EMPTY);
-            java.util.Arrays.fill(slotIds, -1);
+            Arrays.fill(times, EMPTY);
+            Arrays.fill(slotIds, -1);
         }
 
         /** The entry a new send replaces: the earliest one. */
