@@ -18,13 +18,15 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
  * Who may call what. The API and the actuator take HTTP Basic, without sessions (so without cookies, and CSRF
- * cannot apply); health answers everyone, with details only for admins; webhooks are verified by their channel.
+ * cannot apply), and refuse what a browser sends them for another site; health answers everyone, with details and
+ * the other endpoints only for platform admins; webhooks are verified by their channel.
  * The admin pages take form login with a session cookie, and so need CSRF tokens on every form; their headers
  * allow no inline script, no framing and no form posts to other sites.
  */
@@ -62,8 +64,11 @@ public class SecurityConfiguration {
                 .securityMatcher("/api/**", "/actuator/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
+                        // metrics and info span every Space: a Space admin reads channel states in the Space's API
+                        .requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(Role.PLATFORM_ADMIN.name())
                         .requestMatchers("/api/users/**").hasRole(Role.PLATFORM_ADMIN.name())
                         .anyRequest().authenticated())
+                .addFilterBefore(new CrossSiteApiFilter(), BasicAuthenticationFilter.class)
                 .httpBasic(Customizer.withDefaults())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
