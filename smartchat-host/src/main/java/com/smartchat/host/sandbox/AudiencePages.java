@@ -1,6 +1,8 @@
 package com.smartchat.host.sandbox;
 
 import com.smartchat.telegram.emulator.EmulatedUser;
+import java.security.Principal;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +25,9 @@ import org.springframework.web.util.UriComponentsBuilder;
  * The audience page: invent Telegram users, open a chat with any sandbox bot by its link or username, and do what a
  * Telegram user does there: Start (with a deep link's payload), write, send a photo, a location or a contact, press
  * the bot's inline buttons, block and unblock it. The bot's replies appear live.
+ *
+ * <p>Each signed-in admin has an audience of their own: the members they invented, chatting with the bots they made
+ * with BotFather. Another admin's members, bots and chats do not exist for them (404), whatever the route.
  */
 @Controller
 @RequestMapping("/sandbox/audience")
@@ -44,23 +49,24 @@ class AudiencePages {
     // ---- Members and opening chats ----
 
     @GetMapping
-    String audience(@RequestParam(name = "user", required = false) Long userId,
+    String audience(Principal principal, @RequestParam(name = "user", required = false) Long userId,
                     @RequestParam(name = "link", required = false) String link, Model model) {
-        EmulatedUser selected = userId == null ? null : telegram.member(userId).orElse(null);
-        if (selected == null && !telegram.members().isEmpty()) {
-            selected = telegram.members().getLast();
+        List<EmulatedUser> members = telegram.membersOf(principal.getName());
+        EmulatedUser selected = userId == null ? null : telegram.memberOf(principal.getName(), userId).orElse(null);
+        if (selected == null && !members.isEmpty()) {
+            selected = members.getLast();
         }
         model.addAttribute("selected", selected);
         model.addAttribute("link", link == null ? "" : link);
         if (!model.containsAttribute("member")) {
-            model.addAttribute("member", new MemberForm(suggestedName(), "", "en", Map.of()));
+            model.addAttribute("member", new MemberForm(suggestedName(members), "", "en", Map.of()));
         }
-        return page(model);
+        return page(principal, model);
     }
 
     /** A new audience member; then the page again, with them chosen. */
     @PostMapping("/members")
-    String createMember(@RequestParam("firstName") String firstName,
+    String createMember(Principal principal, @RequestParam("firstName") String firstName,
                         @RequestParam(name = "username", defaultValue = "") String username,
                         @RequestParam(name = "language", defaultValue = "") String language,
                         Model model, RedirectAttributes redirect) {
@@ -83,25 +89,28 @@ class AudiencePages {
         }
         if (!errors.isEmpty()) {
             model.addAttribute("member", new MemberForm(form.firstName(), form.username(), form.language(), errors));
-            model.addAttribute("selected", telegram.members().isEmpty() ? null : telegram.members().getLast());
+            List<EmulatedUser> members = telegram.membersOf(principal.getName());
+            model.addAttribute("selected", members.isEmpty() ? null : members.getLast());
             model.addAttribute("link", "");
-            return page(model);
+            return page(principal, model);
         }
-        EmulatedUser member = telegram.createMember(form.firstName(), form.username(), form.language());
+        EmulatedUser member = telegram.createMember(principal.getName(), form.firstName(), form.username(),
+                form.language());
         redirect.addFlashAttribute("notice", "You are " + form.firstName() + " now. Open a chat with a bot.");
         return "redirect:/sandbox/audience?user=" + member.id();
     }
 
     /** Opens a bot's chat from its link or username, as a Telegram app does. */
     @PostMapping("/open")
-    String open(@RequestParam("user") long userId, @RequestParam("link") String link, RedirectAttributes redirect) {
-        EmulatedUser member = member(userId);
+    String open(Principal principal, @RequestParam("user") long userId, @RequestParam("link") String link,
+                RedirectAttributes redirect) {
+        EmulatedUser member = member(principal, userId);
         Optional<TelegramLink> parsed = TelegramLink.parse(link);
-        Optional<SandboxBot> bot = parsed.flatMap(found -> telegram.bot(found.username()));
+        Optional<SandboxBot> bot = parsed.flatMap(found -> telegram.botOf(principal.getName(), found.username()));
         if (bot.isEmpty()) {
             redirect.addFlashAttribute("error", parsed.isEmpty()
                     ? "That is neither a bot's link nor a username. Try https://t.me/<username> or @<username>."
-                    : "No bot of this sandbox has the username @" + parsed.get().username()
+                    : "None of your sandbox bots has the username @" + parsed.get().username()
                             + ". Create it with BotFather first, or check the spelling.");
             redirect.addAttribute("user", member.id());
             redirect.addAttribute("link", link);
@@ -117,10 +126,10 @@ class AudiencePages {
     // ---- A chat ----
 
     @GetMapping("/{user}/{bot}")
-    String chat(@PathVariable("user") long userId, @PathVariable("bot") String username,
+    String chat(Principal principal, @PathVariable("user") long userId, @PathVariable("bot") String username,
                 @RequestParam(name = "start", required = false) String start, Model model) {
-        EmulatedUser member = member(userId);
-        SandboxBot bot = bot(username);
+        EmulatedUser member = member(principal, userId);
+        SandboxBot bot = bot(principal, username);
         SandboxTelegram.ChatView view = telegram.chat(member, bot);
         boolean validStart = TelegramLink.validStart(start);
         model.addAttribute("member", member);
@@ -135,9 +144,10 @@ class AudiencePages {
 
     /** The chat's lines alone, for the page's live updates. */
     @GetMapping("/{user}/{bot}/transcript")
-    String transcript(@PathVariable("user") long userId, @PathVariable("bot") String username, Model model) {
-        EmulatedUser member = member(userId);
-        SandboxBot bot = bot(username);
+    String transcript(Principal principal, @PathVariable("user") long userId, @PathVariable("bot") String username,
+                      Model model) {
+        EmulatedUser member = member(principal, userId);
+        SandboxBot bot = bot(principal, username);
         model.addAttribute("member", member);
         model.addAttribute("bot", bot);
         model.addAttribute("chat", telegram.chat(member, bot));
@@ -145,79 +155,84 @@ class AudiencePages {
     }
 
     @GetMapping(path = "/{user}/{bot}/events", produces = "text/event-stream")
-    SseEmitter events(@PathVariable("user") long userId, @PathVariable("bot") String username) {
-        return live.listen(new SandboxTelegram.ChatKey(member(userId).id(), bot(username).bot().id()));
+    SseEmitter events(Principal principal, @PathVariable("user") long userId, @PathVariable("bot") String username) {
+        return live.listen(principal.getName(), new SandboxTelegram.ChatKey(member(principal, userId).id(),
+                bot(principal, username).bot().id()));
     }
 
     @PostMapping("/{user}/{bot}/start")
-    String start(@PathVariable("user") long userId, @PathVariable("bot") String username,
+    String start(Principal principal, @PathVariable("user") long userId, @PathVariable("bot") String username,
                  @RequestParam(name = "start", required = false) String start, RedirectAttributes redirect) {
-        return act(userId, username, redirect, (member, bot) ->
+        return act(principal, userId, username, redirect, (member, bot) ->
                 telegram.start(member, bot, TelegramLink.validStart(start) ? start : null));
     }
 
     @PostMapping("/{user}/{bot}/messages")
-    String send(@PathVariable("user") long userId, @PathVariable("bot") String username,
+    String send(Principal principal, @PathVariable("user") long userId, @PathVariable("bot") String username,
                 @RequestParam("text") String text, RedirectAttributes redirect) {
-        if (text.isBlank()) {
-            return chatRedirect(userId, username);
-        }
-        if (text.length() > MAX_TEXT) {
-            redirect.addFlashAttribute("error", "Telegram takes at most " + MAX_TEXT + " characters per message.");
-            return chatRedirect(userId, username);
-        }
-        return act(userId, username, redirect, (member, bot) -> telegram.send(member, bot, text));
+        return act(principal, userId, username, redirect, (member, bot) -> {
+            if (text.length() > MAX_TEXT) {
+                throw new IllegalArgumentException("Telegram takes at most " + MAX_TEXT + " characters per message.");
+            }
+            if (!text.isBlank()) {
+                telegram.send(member, bot, text);
+            }
+        });
     }
 
     @PostMapping("/{user}/{bot}/photo")
-    String photo(@PathVariable("user") long userId, @PathVariable("bot") String username,
+    String photo(Principal principal, @PathVariable("user") long userId, @PathVariable("bot") String username,
                  @RequestParam(name = "caption", defaultValue = "") String caption, RedirectAttributes redirect) {
-        if (caption.length() > 1024) {
-            redirect.addFlashAttribute("error", "A caption has at most 1024 characters.");
-            return chatRedirect(userId, username);
-        }
-        return act(userId, username, redirect, (member, bot) -> telegram.sendPhoto(member, bot, caption));
+        return act(principal, userId, username, redirect, (member, bot) -> {
+            if (caption.length() > 1024) {
+                throw new IllegalArgumentException("A caption has at most 1024 characters.");
+            }
+            telegram.sendPhoto(member, bot, caption);
+        });
     }
 
     @PostMapping("/{user}/{bot}/location")
-    String location(@PathVariable("user") long userId, @PathVariable("bot") String username,
+    String location(Principal principal, @PathVariable("user") long userId, @PathVariable("bot") String username,
                     @RequestParam("latitude") double latitude, @RequestParam("longitude") double longitude,
                     RedirectAttributes redirect) {
-        if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) {
-            redirect.addFlashAttribute("error", "A latitude is between -90 and 90, a longitude between -180 and 180.");
-            return chatRedirect(userId, username);
-        }
-        return act(userId, username, redirect, (member, bot) -> telegram.sendLocation(member, bot, latitude, longitude));
+        return act(principal, userId, username, redirect, (member, bot) -> {
+            if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) {
+                throw new IllegalArgumentException(
+                        "A latitude is between -90 and 90, a longitude between -180 and 180.");
+            }
+            telegram.sendLocation(member, bot, latitude, longitude);
+        });
     }
 
     @PostMapping("/{user}/{bot}/contact")
-    String contact(@PathVariable("user") long userId, @PathVariable("bot") String username,
+    String contact(Principal principal, @PathVariable("user") long userId, @PathVariable("bot") String username,
                    @RequestParam("phone") String phone, @RequestParam("name") String name,
                    RedirectAttributes redirect) {
-        if (phone.isBlank() || name.isBlank()) {
-            redirect.addFlashAttribute("error", "A contact needs a phone number and a first name.");
-            return chatRedirect(userId, username);
-        }
-        return act(userId, username, redirect, (member, bot) -> telegram.sendContact(member, bot, phone.strip(),
-                name.strip()));
+        return act(principal, userId, username, redirect, (member, bot) -> {
+            if (phone.isBlank() || name.isBlank()) {
+                throw new IllegalArgumentException("A contact needs a phone number and a first name.");
+            }
+            telegram.sendContact(member, bot, phone.strip(), name.strip());
+        });
     }
 
     @PostMapping("/{user}/{bot}/buttons")
-    String press(@PathVariable("user") long userId, @PathVariable("bot") String username,
+    String press(Principal principal, @PathVariable("user") long userId, @PathVariable("bot") String username,
                  @RequestParam("message") int messageId, @RequestParam("data") String data,
                  RedirectAttributes redirect) {
-        return act(userId, username, redirect, (member, bot) -> telegram.press(member, bot, messageId, data));
+        return act(principal, userId, username, redirect, (member, bot) -> telegram.press(member, bot, messageId, data));
     }
 
     @PostMapping("/{user}/{bot}/block")
-    String block(@PathVariable("user") long userId, @PathVariable("bot") String username, RedirectAttributes redirect) {
-        return act(userId, username, redirect, telegram::block);
+    String block(Principal principal, @PathVariable("user") long userId, @PathVariable("bot") String username,
+                 RedirectAttributes redirect) {
+        return act(principal, userId, username, redirect, telegram::block);
     }
 
     @PostMapping("/{user}/{bot}/unblock")
-    String unblock(@PathVariable("user") long userId, @PathVariable("bot") String username,
+    String unblock(Principal principal, @PathVariable("user") long userId, @PathVariable("bot") String username,
                    RedirectAttributes redirect) {
-        return act(userId, username, redirect, telegram::unblock);
+        return act(principal, userId, username, redirect, telegram::unblock);
     }
 
     // ---- Inside ----
@@ -242,9 +257,11 @@ class AudiencePages {
         void run(EmulatedUser member, SandboxBot bot);
     }
 
-    private String act(long userId, String username, RedirectAttributes redirect, Action action) {
-        EmulatedUser member = member(userId);
-        SandboxBot bot = bot(username);
+    /** A member's action in a chat of the signed-in admin's (404 for anyone else's); a refusal becomes a notice. */
+    private String act(Principal principal, long userId, String username, RedirectAttributes redirect,
+                       Action action) {
+        EmulatedUser member = member(principal, userId);
+        SandboxBot bot = bot(principal, username);
         try {
             action.run(member, bot);
         } catch (IllegalStateException | IllegalArgumentException e) {
@@ -253,17 +270,17 @@ class AudiencePages {
         return chatRedirect(member.id(), bot.username());
     }
 
-    private String page(Model model) {
-        model.addAttribute("members", telegram.members());
-        model.addAttribute("bots", telegram.bots());
+    private String page(Principal principal, Model model) {
+        model.addAttribute("members", telegram.membersOf(principal.getName()));
+        model.addAttribute("bots", telegram.botsOf(principal.getName()));
         EmulatedUser selected = (EmulatedUser) model.getAttribute("selected");
-        model.addAttribute("chats", selected == null ? java.util.List.of() : telegram.chatsOf(selected));
+        model.addAttribute("chats", selected == null ? List.of() : telegram.chatsOf(selected));
         return "sandbox/audience";
     }
 
-    private String suggestedName() {
+    private static String suggestedName(List<EmulatedUser> members) {
         String[] names = {"Alice", "Bob", "Carol", "Dmitri", "Eva", "Farah", "Gustavo", "Hana"};
-        return names[telegram.members().size() % names.length];
+        return names[members.size() % names.length];
     }
 
     private static String chatRedirect(long userId, String username) {
@@ -271,12 +288,14 @@ class AudiencePages {
                 .buildAndExpand(userId, username).encode().toUriString() + "#last";
     }
 
-    private EmulatedUser member(long userId) {
-        return telegram.member(userId).orElseThrow(() -> new ErrorResponseException(HttpStatus.NOT_FOUND));
+    private EmulatedUser member(Principal principal, long userId) {
+        return telegram.memberOf(principal.getName(), userId)
+                .orElseThrow(() -> new ErrorResponseException(HttpStatus.NOT_FOUND));
     }
 
-    private SandboxBot bot(String username) {
-        return telegram.bot(username).orElseThrow(() -> new ErrorResponseException(HttpStatus.NOT_FOUND));
+    private SandboxBot bot(Principal principal, String username) {
+        return telegram.botOf(principal.getName(), username)
+                .orElseThrow(() -> new ErrorResponseException(HttpStatus.NOT_FOUND));
     }
 
     private static String stripAt(String username) {

@@ -1,6 +1,8 @@
 package com.smartchat.host.sandbox;
 
+import com.smartchat.host.web.LiveStreamProperties;
 import com.smartchat.telegram.emulator.BotApiEmulator;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +45,8 @@ class SandboxConfiguration {
     }
 
     @Bean
-    AudienceLive audienceLive(SandboxTelegram sandboxTelegram) {
-        return new AudienceLive(sandboxTelegram);
+    AudienceLive audienceLive(SandboxTelegram sandboxTelegram, LiveStreamProperties liveStreams, MeterRegistry meters) {
+        return new AudienceLive(sandboxTelegram, liveStreams, meters);
     }
 
     @EventListener

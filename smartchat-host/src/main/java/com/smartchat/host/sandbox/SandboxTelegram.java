@@ -34,7 +34,7 @@ public class SandboxTelegram implements AutoCloseable {
     private final BotApiEmulator telegram;
     private final Clock clock;
     private final Map<String, SandboxBot> bots = new ConcurrentHashMap<>();
-    private final Map<Long, EmulatedUser> members = new ConcurrentHashMap<>();
+    private final Map<Long, Member> members = new ConcurrentHashMap<>();
     private final Map<ChatKey, Chat> chats = new ConcurrentHashMap<>();
     private final List<ChatListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong seq = new AtomicLong();
@@ -42,6 +42,10 @@ public class SandboxTelegram implements AutoCloseable {
 
     /** A private chat: one member, one bot. */
     public record ChatKey(long userId, long botId) {
+    }
+
+    /** An audience member and the admin who invented them, the only one who may see and act as them. */
+    private record Member(EmulatedUser user, String owner) {
     }
 
     /** Told when a chat changed; gets no content, only which chat. */
@@ -119,6 +123,11 @@ public class SandboxTelegram implements AutoCloseable {
         return username == null ? Optional.empty() : Optional.ofNullable(bots.get(username.toLowerCase(Locale.ROOT)));
     }
 
+    /** The bot with this username if this admin made it: another admin's bots do not exist for them. */
+    public Optional<SandboxBot> botOf(String owner, String username) {
+        return bot(username).filter(bot -> bot.owner().equals(owner));
+    }
+
     /** Issues a new token; the old one stops working at once, as with Telegram (a running channel gets 401). */
     public String rotateToken(SandboxBot bot) {
         return telegram.rotateToken(bot.bot());
@@ -134,31 +143,37 @@ public class SandboxTelegram implements AutoCloseable {
 
     // ---- Audience members ----
 
-    /** Invents a Telegram user. */
-    public EmulatedUser createMember(String firstName, String username, String language) {
+    /** Invents a Telegram user, whom only the admin who invented them sees and acts as. */
+    public EmulatedUser createMember(String owner, String firstName, String username, String language) {
         EmulatedUser user = telegram.createUser(firstName, blankToNull(username), blankToNull(language));
-        members.put(user.id(), user);
+        members.put(user.id(), new Member(user, owner));
         return user;
     }
 
-    /** Every member, oldest first. */
-    public List<EmulatedUser> members() {
-        return members.values().stream().sorted(Comparator.comparingLong(EmulatedUser::id)).toList();
+    /** The members one admin invented, oldest first. */
+    public List<EmulatedUser> membersOf(String owner) {
+        return members.values().stream().filter(member -> member.owner().equals(owner)).map(Member::user)
+                .sorted(Comparator.comparingLong(EmulatedUser::id)).toList();
     }
 
-    public Optional<EmulatedUser> member(long id) {
-        return Optional.ofNullable(members.get(id));
+    /** The member with this id if this admin invented them: another admin's members do not exist for them. */
+    public Optional<EmulatedUser> memberOf(String owner, long id) {
+        return Optional.ofNullable(members.get(id)).filter(member -> member.owner().equals(owner)).map(Member::user);
     }
 
-    /** Whether a member has this username, in any case. */
+    /** Whether a member has this username, in any case (usernames are unique in the whole sandbox, as in Telegram). */
     public boolean memberUsernameTaken(String username) {
-        return members.values().stream()
+        return members.values().stream().map(Member::user)
                 .anyMatch(member -> member.username() != null && member.username().equalsIgnoreCase(username));
     }
 
-    /** The bots a member has a chat with, most recent chat first. */
+    /** The bots of the member's admin that the member has a chat with, most recent chat first. */
     public List<SandboxBot> chatsOf(EmulatedUser member) {
-        return bots().stream()
+        Member known = members.get(member.id());
+        if (known == null) {
+            return List.of();
+        }
+        return botsOf(known.owner()).stream()
                 .filter(bot -> chats.containsKey(new ChatKey(member.id(), bot.bot().id())))
                 .sorted(Comparator.comparingLong((SandboxBot bot) -> lastSeq(member, bot)).reversed())
                 .toList();

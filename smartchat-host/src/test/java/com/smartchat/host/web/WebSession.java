@@ -67,9 +67,20 @@ public final class WebSession {
     }
 
     public Page get(String path) {
-        Page page = send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().header("Accept", "text/html"));
+        return get(path, "text/html");
+    }
+
+    /** A GET that accepts something else than a page, such as {@code text/event-stream}. */
+    public Page get(String path, String accept) {
+        Page page = send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().header("Accept", accept));
         remember(page);
         return page;
+    }
+
+    /** The session's cookies as a {@code Cookie} header's value, for raw-socket requests as this user. */
+    public String cookieHeader() {
+        return cookies.getCookieStore().getCookies().stream().map(cookie -> cookie.getName() + "=" + cookie.getValue())
+                .collect(Collectors.joining("; "));
     }
 
     /** Posts a form with the CSRF token of this session (fetching the login page first if no page was read yet). */

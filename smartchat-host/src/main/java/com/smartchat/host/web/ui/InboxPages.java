@@ -160,9 +160,9 @@ class InboxPages {
     /** Server-sent events: "inbox", with the changed conversation's id, whenever the Space's inbox changes. */
     @GetMapping("/events")
     @ResponseBody
-    SseEmitter events(@PathVariable("space") UUID spaceId) {
+    SseEmitter events(@PathVariable("space") UUID spaceId, Principal principal) {
         space(spaceId);
-        return live.listen(spaceId);
+        return live.listen(principal.getName(), spaceId);
     }
 
     private List<ConversationRow> rows(UUID spaceId, UUID selected) {
