@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.beans.ConversionNotSupportedException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -52,16 +51,6 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         // An id that is not even well formed names nothing that exists.
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
                 "'" + e.getName() + "' is not a valid id.");
-    }
-
-    /** A value of a kind the parameter cannot hold (a file part where text belongs): the client's mistake. */
-    @Override
-    protected ResponseEntity<Object> handleConversionNotSupported(ConversionNotSupportedException e, HttpHeaders headers,
-                                                                  HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "'" + e.getPropertyName() + "' has a value of a kind it cannot hold.");
-        problem.setTitle("Invalid request");
-        return handleExceptionInternal(e, problem, headers, HttpStatus.BAD_REQUEST, request);
     }
 
     @Override

@@ -40,11 +40,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * reads, which no wrapper of the input stream sees, so this filter reads the form through the deadline first and
  * answers the parameters itself (the container then parses only the query string).
  *
- * <p>A body the application never reads (a 404 to a webhook with an unknown id, a refused sign-in) is not read to
- * its end by the server either: {@code server.tomcat.max-swallow-size=0} makes it close such a connection instead.
+ * <p>A body the application never reads (a 404 to a webhook with an unknown id, a refused sign-in) is read here
+ * once the application answered, through the same deadline, and never by the server itself: {@code server.tomcat.max-swallow-size=0}
+ * makes it close a connection with anything left unread.
  */
 @Component
 public class BodyDeadlineFilter extends OncePerRequestFilter implements Ordered {
+
+    /** The most of an unread body drained before answering, as much as a form may hold by default. */
+    private static final long MAX_DRAINED = DataSize.ofMegabytes(2).toBytes();
 
     private final Duration deadline;
     private final long maxFormBytes;
@@ -78,6 +82,7 @@ public class BodyDeadlineFilter extends OncePerRequestFilter implements Ordered 
         DeadlineRequest bounded = new DeadlineRequest(request, response, System.nanoTime() + deadline.toNanos());
         try {
             chain.doFilter(bounded, response);
+            drainUnread(bounded);
         } catch (IOException | ServletException | RuntimeException e) {
             RejectedBody rejected = rejectedBody(e);
             if (rejected == null) {
@@ -88,6 +93,29 @@ public class BodyDeadlineFilter extends OncePerRequestFilter implements Ordered 
                 response.setHeader(HttpHeaders.CONNECTION, "close");
                 response.sendError(rejected.status, rejected.getMessage());
             }
+        }
+    }
+
+    /**
+     * Reads what the application left of a body (a refused or unknown request's), through the deadline. The server
+     * closes a connection that still holds unread bytes ({@code max-swallow-size=0}), and a close with unread bytes
+     * resets the connection, which can lose the answer on its way to a well-behaved client; draining first keeps
+     * the answer, while a dripping client is still cut off at the deadline and a huge body still closes.
+     */
+    private static void drainUnread(DeadlineRequest request) {
+        try {
+            ServletInputStream body = request.getInputStream();
+            byte[] buffer = new byte[8192];
+            long drained = 0;
+            while (drained < MAX_DRAINED && !body.isFinished()) {
+                int read = body.read(buffer, 0, buffer.length);
+                if (read < 0) {
+                    return;
+                }
+                drained += read;
+            }
+        } catch (IOException | IllegalStateException e) {
+            // past the deadline, gone, or read another way: the server closes the connection
         }
     }
 

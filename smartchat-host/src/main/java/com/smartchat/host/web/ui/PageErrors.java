@@ -1,7 +1,6 @@
 package com.smartchat.host.web.ui;
 
 import com.smartchat.host.channels.ChannelRequestException;
-import org.springframework.beans.ConversionNotSupportedException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -38,13 +37,6 @@ class PageErrors {
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ModelAndView typeMismatch() {
         return notFound();
-    }
-
-    /** A form value of the wrong kind, such as a file where text belongs: the form did not come from our page. */
-    @ExceptionHandler(ConversionNotSupportedException.class)
-    ModelAndView unreadableValue() {
-        return page(HttpStatus.BAD_REQUEST, "That did not work",
-                "The form held something the page does not send. Go back, reload the page and try again.");
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
