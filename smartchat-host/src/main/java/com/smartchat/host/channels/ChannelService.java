@@ -195,8 +195,11 @@ public class ChannelService {
             return stored;
         }
         try {
-            return provider.call("migrate the settings of channel " + channel.id(), properties.callTimeout(),
-                    () -> provider.provider().migrateSettings(channel.settingsVersion(), stored));
+            Map<String, Object> migrated = provider.call("migrate the settings of channel " + channel.id(),
+                    properties.callTimeout(), () -> provider.provider().migrateSettings(channel.settingsVersion(), stored));
+            log.info("Migrated the settings of channel {} from version {} to {} for a change", channel.id(),
+                    channel.settingsVersion(), provider.schema().version());
+            return migrated;
         } catch (PluginCallException e) {
             throw new ChannelRequestException(Reason.PROVIDER_FAILED, "The " + provider.id()
                     + " plugin could not read this channel's stored settings. Try again later.");

@@ -1,6 +1,7 @@
 package com.smartchat.host.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.smartchat.host.ApiClient;
 import com.smartchat.host.ApiClient.Response;
@@ -9,15 +10,19 @@ import com.smartchat.host.web.WebSession.Page;
 import com.smartchat.telegram.emulator.BotApiEmulator;
 import com.smartchat.telegram.emulator.EmulatedBot;
 import com.smartchat.telegram.emulator.RawListener;
+import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Issue 10, finding 2: a stored secret is only ever sent where it was sent when it was entered. A Space admin
@@ -38,7 +43,12 @@ class SecretDestinationTest {
     private static final String PROBER = "pat-prober";
     private static final String PROBER_PASSWORD = "pat-password-12345";
 
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
     static BotApiEmulator telegram;
+
+    @Autowired
+    JdbcClient jdbc;
 
     @LocalServerPort
     int port;
@@ -91,6 +101,39 @@ class SecretDestinationTest {
             assertThat(patched.status()).isEqualTo(422);
             assertThat(attacker.connections()).as("connections to the attacker's server").isZero();
             assertThat(attacker.received()).doesNotContain(bot.token());
+        }
+    }
+
+    /**
+     * The upgrade path: a channel stored with a Bot API server of its own (form version 2) is migrated when it is
+     * next changed or started; it goes on with the operator's server, and the one it named hears nothing.
+     */
+    @Test
+    void aChannelStoredWithABotApiServerOfItsOwnGoesOnWithTheOperators() throws Exception {
+        EmulatedBot bot = telegram.createBot("Old Desk Bot", "old_desk_bot");
+        Response created = admin.post(space + "/channels", Map.of("provider", "telegram",
+                "settings", Map.of("name", "Old desk", "token", bot.token())));
+        String id = created.body().get("id").asString();
+        String channel = space + "/channels/" + id;
+        admin.post(channel + "/stop", null);
+        await().atMost(WAIT).until(() -> admin.get(channel).body().get("state").asString().equals("STOPPED"));
+
+        try (RawListener former = RawListener.answering(RawListener.http("200 OK", "", "{}"))) {
+            String settings = jdbc.sql("select settings from channel where id = :id").param("id", UUID.fromString(id))
+                    .query(String.class).single();
+            jdbc.sql("update channel set settings_version = 2, settings = :settings where id = :id")
+                    .param("settings", settings.replaceFirst("}$", ",\"apiUrl\":\"" + former.baseUrl() + "\"}"))
+                    .param("id", UUID.fromString(id)).update();
+
+            Response renamed = spaceAdmin.patch(channel, Map.of("settings", Map.of("name", "Old desk, renamed")));
+            assertThat(renamed.status()).as(renamed.text()).isEqualTo(200);
+            assertThat(renamed.body().get("settings").has("apiUrl")).isFalse();
+            admin.post(channel + "/start", null);
+            await().atMost(WAIT).until(() -> admin.get(channel).body().get("state").asString().equals("RUNNING"));
+
+            assertThat(former.connections()).as("connections to the channel's former server").isZero();
+            assertThat(jdbc.sql("select settings_version from channel where id = :id").param("id", UUID.fromString(id))
+                    .query(Integer.class).single()).isEqualTo(3);
         }
     }
 
