@@ -253,8 +253,11 @@ public class ChannelService {
                 result = provider.call("validate settings for " + provider.id(), VALIDATE_TIMEOUT,
                         () -> provider.provider().validate(settings));
             } catch (PluginCallException e) {
+                // what failed inside the plugin is for the operator: it may quote whatever a remote server said
+                log.warn("The {} plugin could not check settings: {}", provider.id(), e.getMessage());
                 throw new ChannelRequestException(Reason.PROVIDER_FAILED, "The " + provider.id()
-                        + " plugin could not check these settings: " + e.getMessage());
+                        + " plugin could not check these settings: it failed or did not answer in time. Try again "
+                        + "in a moment; if this goes on, the operator finds the cause in the host's log.");
             }
             result.fieldErrors().forEach((field, messages) ->
                     errors.computeIfAbsent(field, name -> new ArrayList<>()).addAll(messages));
