@@ -176,6 +176,15 @@ class SecretDestinationTest {
         }
     }
 
+    /** A client that renders the form learns which fields need the secrets again. */
+    @Test
+    void theFormSaysWhichFieldsDecideWhereSecretsGo() {
+        var fields = admin.get("/api/providers/relay").body().get("uiSchema").get("fields");
+
+        assertThat(fields.get("server").get("secretDestination").asBoolean()).isTrue();
+        assertThat(fields.get("key").has("secretDestination")).isFalse();
+    }
+
     /** Each check asks a network on the user's behalf: the sixth within the window waits. */
     @Test
     void validationIsRationedPerUser() {
