@@ -254,7 +254,7 @@ public class ChannelService {
                         () -> provider.provider().validate(settings));
             } catch (PluginCallException e) {
                 // what failed inside the plugin is for the operator: it may quote whatever a remote server said
-                log.warn("The {} plugin could not check settings: {}", provider.id(), e.getMessage());
+                log.warn("The {} plugin could not check settings: {}", provider.id(), withoutSecrets(e.getMessage(), values));
                 throw new ChannelRequestException(Reason.PROVIDER_FAILED, "The " + provider.id()
                         + " plugin could not check these settings: it failed or did not answer in time. Try again "
                         + "in a moment; if this goes on, the operator finds the cause in the host's log.");
@@ -264,6 +264,17 @@ public class ChannelService {
             preview = result.preview();
         }
         return new ChannelValidation(errors.isEmpty(), errors, errors.isEmpty() ? preview : null);
+    }
+
+    /** The text with the values of the settings' secrets masked, should a plugin have quoted one. */
+    private static String withoutSecrets(String text, Map<String, Object> values) {
+        String masked = text;
+        for (Object value : values.values()) {
+            if (value instanceof Secret secret && !secret.isBlank()) {
+                masked = masked.replace(secret.reveal(), "<secret>");
+            }
+        }
+        return masked;
     }
 
     private static ChannelValidation requireValid(ChannelValidation validation) {
