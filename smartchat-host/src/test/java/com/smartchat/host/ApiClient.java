@@ -3,6 +3,7 @@ package com.smartchat.host;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +48,14 @@ public final class ApiClient {
      * A response.
      *
      * @param body the body parsed as JSON, or a JSON string node holding the raw text when it is not JSON
+     * @param headers the response's headers
      */
-    public record Response(int status, String contentType, String text, JsonNode body) {
+    public record Response(int status, String contentType, String text, JsonNode body, HttpHeaders headers) {
+
+        /** A header's first value, or "" when there is none. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse("");
+        }
     }
 
     public Response get(String path) {
@@ -95,7 +102,7 @@ public final class ApiClient {
             } catch (RuntimeException notJson) {
                 json = JSON.getNodeFactory().stringNode(response.body());
             }
-            return new Response(response.statusCode(), contentType, response.body(), json);
+            return new Response(response.statusCode(), contentType, response.body(), json, response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " failed", e);
         } catch (InterruptedException e) {

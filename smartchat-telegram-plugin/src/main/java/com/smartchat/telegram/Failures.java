@@ -101,6 +101,21 @@ final class Failures {
         return api == null || api.getErrorCode() == null ? 0 : api.getErrorCode();
     }
 
+    /**
+     * Whether no answer came at all: no address, no connection, or silence until the deadline. A server that
+     * answered something unreadable (another protocol, a closed stream, a failed TLS handshake) did answer.
+     */
+    static boolean noAnswer(Throwable failure) {
+        if (find(failure, UnknownHostException.class) != null || find(failure, ConnectException.class) != null
+                || find(failure, NoRouteToHostException.class) != null
+                || find(failure, SocketTimeoutException.class) != null) {
+            return true;
+        }
+        IOException io = find(failure, IOException.class);
+        return io instanceof InterruptedIOException && io.getMessage() != null
+                && io.getMessage().toLowerCase(Locale.ROOT).contains("timeout");
+    }
+
     /** Why a server could not be reached, in words, e.g. "the connection was refused". */
     static String unreachable(Throwable failure, String token) {
         IOException io = find(failure, IOException.class);

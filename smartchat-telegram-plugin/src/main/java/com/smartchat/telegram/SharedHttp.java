@@ -71,6 +71,9 @@ final class SharedHttp {
                 .writeTimeout(Duration.ofSeconds(30))
                 .readTimeout(READ_TIMEOUT)
                 .retryOnConnectionFailure(true)
+                // a redirect is a destination nobody entered: the token stays with the server it was entered for
+                .followRedirects(false)
+                .followSslRedirects(false)
                 .addInterceptor(SharedHttp::recordPollOutcome)
                 .build();
         requests = client.newBuilder().callTimeout(REQUEST_TIMEOUT).build();

@@ -156,7 +156,7 @@ final class TelegramChannel implements Channel {
                     case TelegramConfig.DELIVERY -> new ChannelException(FailureKind.INVALID_REQUEST, e.getMessage(),
                             "Choose how the channel receives updates in its settings", null, null);
                     default -> new ChannelException(FailureKind.INVALID_REQUEST, e.getMessage(),
-                            "Correct the Bot API server address", null, null);
+                            "Ask the operator to correct smartchat.plugins.telegram.api-url", null, null);
                 };
                 setStatus(ChannelState.NEEDS_ATTENTION, e.getMessage(), failure.fixHint().orElse(null), false);
                 throw failure;

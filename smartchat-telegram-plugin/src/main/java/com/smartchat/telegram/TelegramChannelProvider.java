@@ -25,23 +25,42 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
  * how updates arrive: by long polling (the default; works behind NAT) or by webhook (needs the host's public
  * address); the channel sends through the Bot API.
  *
- * <p>Host settings ({@code smartchat.plugins.telegram.*}): {@code api-url}, the Bot API server (default
- * {@code https://api.telegram.org}; a channel's own "Bot API server" field overrides it); {@code poll-timeout},
+ * <p>Host settings ({@code smartchat.plugins.telegram.*}): {@code api-url}, the Bot API server every channel uses
+ * (default {@code https://api.telegram.org}; a channel cannot choose another, since its token goes there);
+ * {@code poll-timeout},
  * the seconds one long poll waits (default 50, at most 90); {@code webhook-max-connections}, Telegram's
  * {@code max_connections} for webhooks (default 40, 1-100); {@code webhook-check-interval}, the seconds between two
  * getWebhookInfo checks of a webhook channel (default 60). The host adds {@code public-url}, its public address,
  * which validation needs to accept webhook mode.
  *
  * <p>Form versions: 1 had no "Receive updates by" field (every channel polled); 2 adds it, and
- * {@link #migrateSettings} gives version 1 settings {@code delivery=polling}.
+ * {@link #migrateSettings} gives version 1 settings {@code delivery=polling}; 3 drops the channel's own "Bot API
+ * server" field ({@code apiUrl}), and {@link #migrateSettings} drops its stored value.
+ *
+ * <p>Validation messages never repeat what the server answered: they say in Telegram's terms which of a few things
+ * happened (the token was refused, the server could not be reached, the server's answer was not the Bot API's).
  */
 public final class TelegramChannelProvider implements ChannelProvider {
 
     /** This provider's id. */
     public static final String ID = "telegram";
 
-    /** The form's version: 2 added "Receive updates by". */
-    static final int SCHEMA_VERSION = 2;
+    /** The form's version: 2 added "Receive updates by", 3 dropped "Bot API server". */
+    static final int SCHEMA_VERSION = 3;
+
+    static final String TOKEN_REFUSED = "Telegram refused this token: it is wrong or was revoked. Copy it again from "
+            + "@BotFather, or send /token to @BotFather to get a new one, and paste it here.";
+    static final String UNREACHABLE = "The Bot API server could not be reached, so the token was not checked. Try "
+            + "again in a moment; if this goes on, ask the operator to check the platform's connection to Telegram.";
+    static final String NOT_THE_BOT_API = "The Bot API server answered something that is not a Bot API answer, so the "
+            + "token was not checked. Ask the operator to check the platform's Bot API server "
+            + "(smartchat.plugins.telegram.api-url).";
+    static final String ASKS_TO_WAIT = "Telegram asks to wait before checking again, so the token was not checked. "
+            + "Try again in a minute.";
+    static final String CANNOT_CHECK_NOW = "Telegram could not check the token now, so it was not checked. Try again "
+            + "in a moment.";
+
+    private static final System.Logger log = System.getLogger(TelegramChannelProvider.class.getName());
 
     private static final FormSchema SCHEMA = FormSchema.builder()
             .version(SCHEMA_VERSION)
@@ -52,13 +71,6 @@ public final class TelegramChannelProvider implements ChannelProvider {
                     .required()
                     .maxLength(200)
                     .pattern(TelegramConfig.TOKEN_PATTERN.pattern(), TelegramConfig.TOKEN_SHAPE_MESSAGE)
-                    .build())
-            .field(FormField.url(TelegramConfig.API_URL)
-                    .label("Bot API server")
-                    .help("Only for a self-hosted Bot API server: its address, such as http://localhost:8081. Leave "
-                            + "empty to use the platform's (normally https://api.telegram.org).")
-                    .placeholder(TelegramConfig.DEFAULT_API_URL)
-                    .maxLength(200)
                     .build())
             .field(FormField.choice(TelegramConfig.DELIVERY)
                     .label("Receive updates by")
@@ -126,12 +138,21 @@ public final class TelegramChannelProvider implements ChannelProvider {
         return new TelegramChannel(context);
     }
 
-    /** Version 1 settings polled, as there was no choice: they say so now. */
+    /**
+     * Version 1 settings polled, as there was no choice: they say so now. A channel's own Bot API server (versions 1
+     * and 2) is dropped: the channel goes on with the operator's, which it was already using unless someone had
+     * set one; that is logged, once, as the host saves the migrated settings.
+     */
     @Override
     public Map<String, Object> migrateSettings(int fromVersion, Map<String, Object> values) {
         Map<String, Object> migrated = new LinkedHashMap<>(values);
         if (fromVersion < 2) {
             migrated.putIfAbsent(TelegramConfig.DELIVERY, TelegramConfig.Delivery.POLLING.value);
+        }
+        if (fromVersion < 3 && migrated.remove(TelegramConfig.FORMER_API_URL_FIELD) != null) {
+            log.log(System.Logger.Level.WARNING, "A Telegram channel had a Bot API server of its own; it now uses the "
+                    + "platform's (smartchat.plugins.telegram.api-url), as a channel may no longer choose where its "
+                    + "token is sent");
         }
         return migrated;
     }
@@ -155,7 +176,9 @@ public final class TelegramChannelProvider implements ChannelProvider {
                     TelegramConfig other = TelegramConfig.from(settings.withValues(withExampleToken(settings)));
                     webhookProblem(other, settings).ifPresent(problem -> result.error(TelegramConfig.DELIVERY, problem));
                 } catch (TelegramConfig.InvalidSetting other) {
-                    result.error(other.field(), other.getMessage());
+                    if (!other.getMessage().equals(e.getMessage())) {
+                        result.error(other.field(), other.getMessage());
+                    }
                 }
             }
             return result.build();
@@ -167,8 +190,7 @@ public final class TelegramChannelProvider implements ChannelProvider {
                     config.apiUrl());
             User me = client.execute(new GetMe());
             if (me == null || me.getId() == null) {
-                return result.error(TelegramConfig.TOKEN, "Telegram at " + config.baseUrl() + " gave no answer about "
-                        + "this token. Try again in a moment.").build();
+                return result.error(TelegramConfig.TOKEN, NOT_THE_BOT_API).build();
             }
             if (!Boolean.TRUE.equals(me.getIsBot())) {
                 return result.error(TelegramConfig.TOKEN, "This token belongs to a user account, not a bot. Create a "
@@ -185,11 +207,9 @@ public final class TelegramChannelProvider implements ChannelProvider {
                     ? (username == null ? String.valueOf(me.getId()) : username) : me.getFirstName();
             return result.preview(new IdentityPreview(String.valueOf(me.getId()), name, username,
                     username == null ? null : "https://t.me/" + username, warnings)).build();
-        } catch (TelegramApiException e) {
-            return result.error(TelegramConfig.TOKEN, validationMessage(e, config)).build();
-        } catch (RuntimeException e) {
-            return result.error(TelegramConfig.TOKEN, "The token could not be checked: "
-                    + Redactor.describe(e, config.rawToken()) + ". Try again in a moment.").build();
+        } catch (TelegramApiException | RuntimeException e) {
+            // TelegramBots fails with a null pointer on some bodies that are not the Bot API's: the same as others
+            return result.error(TelegramConfig.TOKEN, validationMessage(e)).build();
         } finally {
             http.release();
         }
@@ -208,21 +228,21 @@ public final class TelegramChannelProvider implements ChannelProvider {
         return Optional.ofNullable(config.webhookAddressProblem(publicUrl.get()));
     }
 
-    private static String validationMessage(TelegramApiException failure, TelegramConfig config) {
+    /**
+     * One of a few fixed messages: nothing the server said reaches the admin, so a form cannot be used to read what
+     * answers at an address. A Bot API error (its JSON with {@code error_code}) is Telegram's verdict; no answer at
+     * all is "unreachable"; anything else that came back, whatever it was, is "not the Bot API".
+     */
+    static String validationMessage(Throwable failure) {
         int code = Failures.errorCode(failure);
-        return switch (code) {
-            case 401 -> "Telegram rejected this token: it is wrong or was revoked. Copy it again from @BotFather, or "
-                    + "send /token to @BotFather to get a new one, and paste it here.";
-            case 404 -> "Telegram does not know this token (" + config.baseUrl() + " answered 404). Check that you "
-                    + "copied all of it from @BotFather, and that the Bot API server address is right.";
-            case 0 -> "Could not reach Telegram at " + config.baseUrl() + ": "
-                    + Failures.unreachable(failure, config.rawToken()) + ". The token was not checked. Check the "
-                    + "network or the Bot API server address, then try again.";
-            case 429 -> "Telegram asks to wait before checking again (429). The token was not checked; try again in a "
-                    + "minute.";
-            default -> "Telegram could not check the token now (it answered " + code + "). The token was not "
-                    + "checked; try again in a moment.";
-        };
+        if (code != 0) {
+            return switch (code) {
+                case 401, 404 -> TOKEN_REFUSED; // Telegram answers 404 to a token of the right shape it never issued
+                case 429 -> ASKS_TO_WAIT;
+                default -> CANNOT_CHECK_NOW;
+            };
+        }
+        return Failures.noAnswer(failure) ? UNREACHABLE : NOT_THE_BOT_API;
     }
 
     private static java.util.Map<String, Object> withExampleToken(ChannelSettings settings) {

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import org.telegram.telegrambots.meta.TelegramUrl;
 
@@ -44,8 +43,13 @@ record TelegramConfig(Secret token, TelegramUrl apiUrl, String baseUrl, Duration
 
     /** The token field. */
     static final String TOKEN = "token";
-    /** The optional Bot API server field. */
-    static final String API_URL = "apiUrl";
+    /**
+     * The name of the per-channel "Bot API server" field of form versions 1 and 2. It is gone: the Bot API server is
+     * the operator's setting alone ({@link #API_URL_SETTING}), since a channel's admin who could set it could send
+     * the channel's token to a server of their choosing. A stored value is dropped by
+     * {@link TelegramChannelProvider#migrateSettings} and ignored when read.
+     */
+    static final String FORMER_API_URL_FIELD = "apiUrl";
     /** Provider setting: the Bot API base URL ({@code smartchat.plugins.telegram.api-url}). */
     static final String API_URL_SETTING = "api-url";
     /** Provider setting: the long-poll timeout in seconds ({@code smartchat.plugins.telegram.poll-timeout}). */
@@ -113,10 +117,9 @@ record TelegramConfig(Secret token, TelegramUrl apiUrl, String baseUrl, Duration
             throw new InvalidSetting(TOKEN, TOKEN_SHAPE_MESSAGE);
         }
         Secret cleanToken = token.reveal().strip().equals(token.reveal()) ? token : Secret.of(token.reveal().strip());
-        Optional<String> fromForm = settings.text(API_URL).map(String::strip).filter(text -> !text.isEmpty());
-        String base = fromForm.orElseGet(() -> settings.providerSetting(API_URL_SETTING)
-                .map(String::strip).filter(text -> !text.isEmpty()).orElse(DEFAULT_API_URL));
-        TelegramUrl url = parseBaseUrl(base, fromForm.isPresent());
+        String base = settings.providerSetting(API_URL_SETTING)
+                .map(String::strip).filter(text -> !text.isEmpty()).orElse(DEFAULT_API_URL);
+        TelegramUrl url = parseBaseUrl(base);
         int timeout = settings.providerSetting(POLL_TIMEOUT_SETTING).map(String::strip).map(text -> {
             try {
                 return Integer.parseInt(text);
@@ -208,14 +211,16 @@ record TelegramConfig(Secret token, TelegramUrl apiUrl, String baseUrl, Duration
 
     static final String TOKEN_HELP = "BotFather gives it when you create a bot with /newbot; /token issues a new one.";
 
-    private static TelegramUrl parseBaseUrl(String text, boolean fromForm) throws InvalidSetting {
-        String where = API_URL; // a bad host setting can be overridden on the form
-        String origin = fromForm ? "Bot API server" : "The host's Telegram API address (smartchat.plugins.telegram.api-url)";
+    /** The operator's Bot API address; a bad one is told on the token, the one thing it keeps from being checked. */
+    private static TelegramUrl parseBaseUrl(String text) throws InvalidSetting {
+        String where = TOKEN;
+        String origin = "The token cannot be checked: the platform's Bot API server (smartchat.plugins.telegram.api-url, "
+                + "set by the operator)";
         URI uri;
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
-            throw new InvalidSetting(where, origin + " is not an address: use the form https://host[:port].");
+            throw new InvalidSetting(where, origin + " is not an address: it takes the form https://host[:port].");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {

@@ -527,8 +527,8 @@ class WebhookTest {
         ChannelSettings settings = TelegramTests.webhookSettings(telegram, "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
                 null);
         Map<String, Object> values = new LinkedHashMap<>(settings.values());
-        values.put(TelegramConfig.API_URL, "https://api.telegram.org");
-        TelegramConfig config = TelegramConfig.from(settings.withValues(values));
+        TelegramConfig config = TelegramConfig.from(new ChannelSettings(settings.schemaVersion(), values,
+                Map.of(TelegramConfig.API_URL_SETTING, "https://api.telegram.org")));
 
         assertThat(config.webhookAddressProblem("http://chat.example.com")).contains("https").contains("8443");
         assertThat(config.webhookAddressProblem("https://chat.example.com:8080")).contains("port 443, 80, 88 or 8443");
@@ -545,12 +545,14 @@ class WebhookTest {
         assertThat(delivery.label()).isEqualTo("Receive updates by");
         assertThat(delivery.choices()).extracting(choice -> choice.value()).containsExactly("polling", "webhook");
         assertThat(delivery.defaultValue()).isEqualTo("polling");
-        assertThat(provider.schema().version()).isEqualTo(2);
+        assertThat(provider.schema().version()).isEqualTo(3);
 
         Map<String, Object> old = Map.of("name", "Support", "token", Secret.of("1:x"));
         assertThat(provider.migrateSettings(1, old)).containsEntry("delivery", "polling")
                 .containsEntry("name", "Support").containsKey("token");
         assertThat(provider.migrateSettings(1, Map.of("delivery", "webhook"))).containsEntry("delivery", "webhook");
+        assertThat(provider.migrateSettings(2, Map.of("delivery", "webhook", "apiUrl", "http://10.0.0.7:6379")))
+                .as("a channel's own Bot API server is dropped").containsExactly(Map.entry("delivery", "webhook"));
     }
 
     // --------------------------------------------------------------------------------------------- helpers

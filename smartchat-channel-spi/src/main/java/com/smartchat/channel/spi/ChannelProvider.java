@@ -27,8 +27,11 @@ public interface ChannelProvider {
     /**
      * The version of this SPI, {@code major.minor}. Return this constant from {@link #spiVersion()}: the compiler
      * copies its value into your class, so the host learns which version your plugin was built against.
+     *
+     * <p>1.1 added {@link Channel#handleWebhook(WebhookRequest)} and {@link ChannelContext#webhookUrl()}; 1.2 added
+     * {@link FormField.Builder#secretDestination()}.
      */
-    String SPI_VERSION = "1.1";
+    String SPI_VERSION = "1.2";
 
     /**
      * A stable identifier, lower case letters, digits and dashes, such as {@code telegram}. It is stored with every

@@ -30,6 +30,9 @@ import java.util.regex.PatternSyntaxException;
  * @param patternMessage what to tell an admin whose value does not match {@link #pattern()}
  * @param choices the allowed values of a {@link FieldType#CHOICE} field, in display order; empty otherwise
  * @param defaultValue the value a new form starts with, as text, or {@code null}
+ * @param secretDestination whether this field decides where the form's secrets are sent (a server address, an
+ *                          account's region): changing it requires entering every secret field again, see
+ *                          {@link Builder#secretDestination()}; {@code @since 1.2}
  */
 public record FormField(
         String name,
@@ -42,7 +45,8 @@ public record FormField(
         String pattern,
         String patternMessage,
         List<Choice> choices,
-        String defaultValue) {
+        String defaultValue,
+        boolean secretDestination) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
 
@@ -100,6 +104,20 @@ public record FormField(
             throw new IllegalArgumentException("Secret field '" + name + "' cannot have a default value: "
                     + "a secret is never shown, so a default would be one every channel shares");
         }
+        if (type == FieldType.SECRET && secretDestination) {
+            throw new IllegalArgumentException("Secret field '" + name + "' cannot be a secret destination: mark the "
+                    + "field that says where secrets are sent, such as a server address");
+        }
+    }
+
+    /**
+     * The field as SPI 1.1 built it: not a {@linkplain #secretDestination() secret destination}. Kept so that
+     * plugins compiled against 1.1 still link.
+     */
+    public FormField(String name, FieldType type, String label, String help, String placeholder, boolean required,
+                     int maxLength, String pattern, String patternMessage, List<Choice> choices, String defaultValue) {
+        this(name, type, label, help, placeholder, required, maxLength, pattern, patternMessage, choices, defaultValue,
+                false);
     }
 
     /** Starts a one-line text field. */
@@ -211,6 +229,7 @@ public record FormField(
         private String patternMessage;
         private final List<Choice> choices = new ArrayList<>();
         private String defaultValue;
+        private boolean secretDestination;
 
         private Builder(String name, FieldType type) {
             this.name = name;
@@ -270,11 +289,29 @@ public record FormField(
         }
 
         /**
+         * Marks a field whose value decides where the form's secrets are sent: the address of the server a token
+         * is presented to, a region that picks the server, an account's domain. The host then keeps the rule that
+         * a stored secret is only ever sent where it was sent when it was entered: a change of this field is
+         * refused unless every secret field of the form is entered again in the same change, and the refusal comes
+         * before any call into the provider, so {@link ChannelProvider#validate(ChannelSettings)} never sees a
+         * stored secret together with a new destination. Without the mark, whoever may edit a channel could point
+         * it at a server of their own and receive its stored token with the next check.
+         *
+         * <p>Mark every such field, whatever its type. A secret field itself cannot be one.
+         *
+         * @since 1.2
+         */
+        public Builder secretDestination() {
+            this.secretDestination = true;
+            return this;
+        }
+
+        /**
          * @throws IllegalArgumentException when the field is not well formed, with the reason
          */
         public FormField build() {
             return new FormField(name, type, label, help, placeholder, required, maxLength, pattern, patternMessage,
-                    choices, defaultValue);
+                    choices, defaultValue, secretDestination);
         }
     }
 }

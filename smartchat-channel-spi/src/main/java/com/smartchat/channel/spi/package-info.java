@@ -13,7 +13,10 @@
  *       {@link com.smartchat.channel.spi.FormSchema} with your own fields only: Channel Name and Greeting Message
  *       are {@link com.smartchat.channel.spi.FormSchema#STANDARD_FIELDS standard}. Mark credentials with
  *       {@link com.smartchat.channel.spi.FormField#secret(String)}: the host encrypts them and never shows them,
- *       and you receive them as {@link com.smartchat.channel.spi.Secret}.</li>
+ *       and you receive them as {@link com.smartchat.channel.spi.Secret}. Mark every field that decides where
+ *       those secrets go (a server address) with
+ *       {@link com.smartchat.channel.spi.FormField.Builder#secretDestination()}: the host then refuses to change it
+ *       unless the secrets are entered again.</li>
  *   <li><b>Validate meaning.</b> The host checks required fields, lengths and patterns itself, then calls
  *       {@code validate}: ask the network whether the credential works and return every problem at once, each on
  *       its field, with a message that says what to do, plus an
@@ -39,6 +42,10 @@
  *   <li>Never put a secret, or a URL that contains one, in a log line, an exception, a validation message, a metric
  *       or a status.</li>
  *   <li>Never confirm an inbound event before {@code deliver} returned: that is how messages get lost.</li>
+ *   <li>Send a secret only to the destination its form names, and never repeat in a validation message what a
+ *       remote server answered (its status line, its body, an exception's text): the admin may have typed the
+ *       address of a machine inside the platform's network. Say in your network's terms what failed instead.</li>
+ *   <li>Do not follow redirects with a secret: a redirect is a destination nobody entered.</li>
  *   <li>Never block in a provider method beyond a few seconds; the host abandons such calls.</li>
  *   <li>When you change your fields, raise {@link com.smartchat.channel.spi.FormSchema#version()} and migrate old
  *       settings in {@link com.smartchat.channel.spi.ChannelProvider#migrateSettings(int, java.util.Map)}.</li>
@@ -46,6 +53,7 @@
  *
  * <h2>Evolution</h2>
  * This SPI is versioned {@code major.minor} ({@link com.smartchat.channel.spi.SpiVersion}). Within a major version
- * it grows only through default methods and new types, so a plugin built against 1.0 runs on every 1.x host.
+ * it grows only through default methods, new builder methods and new types, so a plugin built against 1.0 runs on
+ * every 1.x host. Additions are marked {@code @since} with the version that brought them.
  */
 package com.smartchat.channel.spi;

@@ -53,6 +53,30 @@ class FormSchemaTest {
     }
 
     @Test
+    void aFieldCanSayItDecidesWhereSecretsGo() {
+        FormField server = FormField.url("server").label("Server").secretDestination().build();
+
+        assertThat(server.secretDestination()).isTrue();
+        assertThat(FormField.url("other").label("Other").build().secretDestination()).isFalse();
+        assertThat(TOKEN.secretDestination()).isFalse();
+        assertThatThrownBy(() -> FormField.secret("s").label("S").secretDestination().build())
+                .hasMessageContaining("Secret field 's' cannot be a secret destination");
+    }
+
+    /** A plugin compiled against SPI 1.1 calls the eleven-argument constructor: it must still link. */
+    @Test
+    void theConstructorOfSpi11StillLinks() throws ReflectiveOperationException {
+        var constructor = FormField.class.getConstructor(String.class, FieldType.class, String.class, String.class,
+                String.class, boolean.class, int.class, String.class, String.class, List.class, String.class);
+
+        FormField field = constructor.newInstance("server", FieldType.URL, "Server", null, null, false, 0, null, null,
+                List.of(), null);
+
+        assertThat(field.secretDestination()).isFalse();
+        assertThat(FormField.class.getMethod("secretDestination").getReturnType()).isEqualTo(boolean.class);
+    }
+
+    @Test
     void checkReportsEveryProblemOfAnEmptyForm() {
         FormSchema schema = FormSchema.builder().field(TOKEN).build();
 

@@ -19,6 +19,13 @@ class SpiVersionTest {
     }
 
     @Test
+    void thisHostRunsPluginsBuiltAgainstEveryEarlier1x() {
+        assertThat(SpiVersion.CURRENT).hasToString("1.2");
+        assertThat(SpiVersion.CURRENT.canRun(SpiVersion.parse("1.0"))).isTrue();
+        assertThat(SpiVersion.CURRENT.canRun(SpiVersion.parse("1.1"))).isTrue();
+    }
+
+    @Test
     void currentIsTheConstant() {
         assertThat(SpiVersion.CURRENT).hasToString(ChannelProvider.SPI_VERSION);
     }

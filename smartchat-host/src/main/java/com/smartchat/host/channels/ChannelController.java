@@ -66,10 +66,12 @@ public class ChannelController {
                               List<ChannelEvent> history, OffsetDateTime createdAt) {
     }
 
+    /** Checks settings without saving them; each user may check only so often (429 with Retry-After beyond). */
     @PostMapping("/validate")
-    public ChannelValidation validate(@PathVariable("space") UUID spaceId, @Valid @RequestBody NewChannel request) {
+    public ChannelValidation validate(@PathVariable("space") UUID spaceId, @Valid @RequestBody NewChannel request,
+                                      Principal principal) {
         service.requireSpace(spaceId);
-        return service.validate(request.provider(), request.settings());
+        return service.validate(actor(principal), request.provider(), request.settings());
     }
 
     @PostMapping

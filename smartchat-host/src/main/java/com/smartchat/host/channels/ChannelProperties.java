@@ -21,6 +21,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param publicUrl the host's public base address, such as {@code https://chat.example.com}, at which networks
  *                  deliver webhooks ({@code smartchat.public-url}); without it channels poll
  * @param webhookBodyLimit the largest webhook body accepted
+ * @param allowInternalAddresses whether a channel's address fields (URL fields of a provider's form) may name this
+ *                               platform's own network: loopback, private, link-local, multicast and unspecified
+ *                               addresses, after DNS resolution. Off by default, so that whoever may connect a
+ *                               channel cannot reach internal services through it; the sandbox and tests that run
+ *                               everything on one machine turn it on
+ * @param validationLimit how many validations (the channel form's check, {@code .../channels/validate}) one user may
+ *                        make per {@code validationWindow}; each asks a network on the user's behalf
+ * @param validationWindow the time in which {@code validationLimit} validations are allowed; they come back evenly
  */
 @ConfigurationProperties("smartchat.channels")
 public record ChannelProperties(
@@ -34,7 +42,10 @@ public record ChannelProperties(
         @DefaultValue("32") int startupConcurrency,
         @DefaultValue("250") int startupRate,
         String publicUrl,
-        @DefaultValue("1MB") DataSize webhookBodyLimit) {
+        @DefaultValue("1MB") DataSize webhookBodyLimit,
+        @DefaultValue("false") boolean allowInternalAddresses,
+        @DefaultValue("20") int validationLimit,
+        @DefaultValue("1m") Duration validationWindow) {
 
     /** Refuses what would stall the boot (no channel could start) or silently mean "no limit". */
     public ChannelProperties {
@@ -45,6 +56,11 @@ public record ChannelProperties(
         if (startupRate < 0) {
             throw new IllegalArgumentException("smartchat.channels.startup-rate must be 0 (no limit) or more, got "
                     + startupRate);
+        }
+        if (validationLimit < 1 || validationWindow.isNegative() || validationWindow.isZero()) {
+            throw new IllegalArgumentException("smartchat.channels.validation-limit must be at least 1 and "
+                    + "smartchat.channels.validation-window longer than zero, got " + validationLimit + " per "
+                    + validationWindow);
         }
     }
 }

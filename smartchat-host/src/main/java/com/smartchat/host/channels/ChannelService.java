@@ -45,10 +45,12 @@ public class ChannelService {
     private final ProviderConfiguration providerConfiguration;
     private final ChannelProperties properties;
     private final SpaceRepository spaces;
+    private final ValidationLimiter validationLimiter;
 
     public ChannelService(PluginRegistry plugins, ChannelRepository channels, ChannelSettingsCodec codec,
                           ChannelSupervisor supervisor, ProviderConfiguration providerConfiguration,
-                          ChannelProperties properties, SpaceRepository spaces) {
+                          ChannelProperties properties, SpaceRepository spaces, ValidationLimiter validationLimiter) {
+        this.validationLimiter = validationLimiter;
         this.plugins = plugins;
         this.channels = channels;
         this.codec = codec;
@@ -70,8 +72,14 @@ public class ChannelService {
                 .orElseThrow(() -> notFound(channelId));
     }
 
-    /** Checks settings as the form would be saved: the schema's rules, then the provider's own check. */
-    public ChannelValidation validate(String providerId, Map<String, ?> rawSettings) {
+    /**
+     * Checks settings as the form would be saved: the schema's rules, then the provider's own check. Each user may
+     * check only so often ({@link ValidationLimiter}).
+     *
+     * @throws ChannelRequestException {@link Reason#RATE_LIMITED} when the user checked too often
+     */
+    public ChannelValidation validate(String actor, String providerId, Map<String, ?> rawSettings) {
+        validationLimiter.acquire(actor);
         LoadedProvider provider = provider(providerId);
         FormSchema schema = provider.schema();
         return validate(provider, schema, FormValues.typed(schema.allFields(), rawSettings));
@@ -97,13 +105,15 @@ public class ChannelService {
 
     /**
      * Changes a channel. Fields left out keep their values; a secret left out or empty keeps the stored one. A
-     * credential that leads to another account than the channel's is refused unless {@code confirmDifferentAccount}.
+     * change of a field that decides where the secrets go ({@link FormField#secretDestination()}) is refused unless
+     * every stored secret is entered again with it. A credential that leads to another account than the channel's
+     * is refused unless {@code confirmDifferentAccount}.
      */
     public ChannelRecord update(UUID channelId, Map<String, ?> rawChanges, boolean confirmDifferentAccount, String actor) {
         ChannelRecord channel = channels.find(channelId).orElseThrow(() -> notFound(channelId));
         LoadedProvider provider = provider(channel.provider());
         FormSchema schema = provider.schema();
-        Map<String, Object> current = codec.decode(channelId, channel.settingsJson(), channel.secretsCiphertext());
+        Map<String, Object> current = currentValues(channel, provider);
         Map<String, Object> changes = FormValues.typed(schema.allFields(), rawChanges);
         Map<String, Object> values = new LinkedHashMap<>(current);
         rawChanges.forEach((name, value) -> {
@@ -113,6 +123,7 @@ public class ChannelService {
                 values.remove(name); // emptied by the admin
             }
         });
+        requireSecretsWithNewDestination(schema, current, values, changes);
         ChannelValidation validation = requireValid(validate(provider, schema, values));
         ChannelIdentity identity = identity(validation.preview());
         if (!confirmDifferentAccount && channel.identity() != null && identity != null
@@ -177,9 +188,62 @@ public class ChannelService {
         return visible;
     }
 
+    /** The stored values, brought up to the provider's schema version first when they are older. */
+    private Map<String, Object> currentValues(ChannelRecord channel, LoadedProvider provider) {
+        Map<String, Object> stored = codec.decode(channel.id(), channel.settingsJson(), channel.secretsCiphertext());
+        if (channel.settingsVersion() >= provider.schema().version()) {
+            return stored;
+        }
+        try {
+            Map<String, Object> migrated = provider.call("migrate the settings of channel " + channel.id(),
+                    properties.callTimeout(), () -> provider.provider().migrateSettings(channel.settingsVersion(), stored));
+            log.info("Migrated the settings of channel {} from version {} to {} for a change", channel.id(),
+                    channel.settingsVersion(), provider.schema().version());
+            return migrated;
+        } catch (PluginCallException e) {
+            throw new ChannelRequestException(Reason.PROVIDER_FAILED, "The " + provider.id()
+                    + " plugin could not read this channel's stored settings. Try again later.");
+        }
+    }
+
+    /**
+     * A stored secret is only ever sent where it was sent when it was entered: a change of where it goes needs
+     * every stored secret entered again in the same request. Checked before any plugin sees the values.
+     */
+    private static void requireSecretsWithNewDestination(FormSchema schema, Map<String, Object> current,
+                                                         Map<String, Object> values, Map<String, Object> changes) {
+        List<FormField> moved = schema.fields().stream().filter(FormField::secretDestination)
+                .filter(field -> !Objects.equals(current.get(field.name()), values.get(field.name()))).toList();
+        if (moved.isEmpty()) {
+            return;
+        }
+        List<FormField> notEntered = schema.fields().stream()
+                .filter(field -> field.type() == FieldType.SECRET && current.get(field.name()) instanceof Secret)
+                .filter(field -> !(changes.get(field.name()) instanceof Secret entered && !entered.isBlank()))
+                .toList();
+        if (notEntered.isEmpty()) {
+            return;
+        }
+        String destinations = String.join(", ", moved.stream().map(FormField::label).toList());
+        Map<String, List<String>> errors = new LinkedHashMap<>();
+        notEntered.forEach(secret -> errors.put(secret.name(), List.of("Enter the " + secret.label() + " again to "
+                + "change " + destinations + ": a stored " + secret.label() + " is only sent where it was sent when "
+                + "it was entered.")));
+        throw new ChannelRequestException(Reason.INVALID_SETTINGS, "Changing " + destinations + " needs "
+                + String.join(", ", notEntered.stream().map(FormField::label).toList()) + " entered again in the "
+                + "same change.", errors);
+    }
+
     private ChannelValidation validate(LoadedProvider provider, FormSchema schema, Map<String, Object> values) {
         Map<String, List<String>> errors = new LinkedHashMap<>(schema.check(values));
         IdentityPreview preview = null;
+        if (!properties.allowInternalAddresses()) {
+            schema.fields().stream()
+                    .filter(field -> field.type() == FieldType.URL && values.get(field.name()) instanceof String)
+                    .filter(field -> !errors.containsKey(field.name()))
+                    .filter(field -> !AddressGuard.isPublic((String) values.get(field.name())))
+                    .forEach(field -> errors.put(field.name(), List.of(AddressGuard.REFUSED)));
+        }
         boolean ownFieldsWellFormed = schema.fields().stream().noneMatch(field -> errors.containsKey(field.name()));
         if (ownFieldsWellFormed) {
             ChannelSettings settings = new ChannelSettings(schema.version(), values,
@@ -189,14 +253,28 @@ public class ChannelService {
                 result = provider.call("validate settings for " + provider.id(), VALIDATE_TIMEOUT,
                         () -> provider.provider().validate(settings));
             } catch (PluginCallException e) {
+                // what failed inside the plugin is for the operator: it may quote whatever a remote server said
+                log.warn("The {} plugin could not check settings: {}", provider.id(), withoutSecrets(e.getMessage(), values));
                 throw new ChannelRequestException(Reason.PROVIDER_FAILED, "The " + provider.id()
-                        + " plugin could not check these settings: " + e.getMessage());
+                        + " plugin could not check these settings: it failed or did not answer in time. Try again "
+                        + "in a moment; if this goes on, the operator finds the cause in the host's log.");
             }
             result.fieldErrors().forEach((field, messages) ->
                     errors.computeIfAbsent(field, name -> new ArrayList<>()).addAll(messages));
             preview = result.preview();
         }
         return new ChannelValidation(errors.isEmpty(), errors, errors.isEmpty() ? preview : null);
+    }
+
+    /** The text with the values of the settings' secrets masked, should a plugin have quoted one. */
+    private static String withoutSecrets(String text, Map<String, Object> values) {
+        String masked = text;
+        for (Object value : values.values()) {
+            if (value instanceof Secret secret && !secret.isBlank()) {
+                masked = masked.replace(secret.reveal(), "<secret>");
+            }
+        }
+        return masked;
     }
 
     private static ChannelValidation requireValid(ChannelValidation validation) {

@@ -41,7 +41,11 @@ public final class FormJsonSchema {
         return schema;
     }
 
-    /** How to render the form: {@code order}, the field names in form order, and {@code fields}, hints by name. */
+    /**
+     * How to render the form: {@code order}, the field names in form order, and {@code fields}, hints by name:
+     * {@code widget}, {@code patternMessage}, and {@code secretDestination} on a field whose change the host accepts
+     * only with the form's secrets entered again.
+     */
     public static Map<String, Object> uiSchema(FormSchema form) {
         Map<String, Object> fields = new LinkedHashMap<>();
         for (FormField field : form.allFields()) {
@@ -49,6 +53,9 @@ public final class FormJsonSchema {
             hints.put("widget", widget(field.type()));
             if (field.patternMessage() != null) {
                 hints.put("patternMessage", field.patternMessage());
+            }
+            if (field.secretDestination()) {
+                hints.put("secretDestination", true); // a change needs the secrets entered again
             }
             fields.put(field.name(), hints);
         }

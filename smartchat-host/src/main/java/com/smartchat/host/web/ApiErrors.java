@@ -26,12 +26,13 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 public class ApiErrors extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ChannelRequestException.class)
-    ProblemDetail channelRequest(ChannelRequestException e) {
+    ResponseEntity<ProblemDetail> channelRequest(ChannelRequestException e) {
         HttpStatus status = switch (e.reason()) {
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case INVALID_SETTINGS -> HttpStatus.UNPROCESSABLE_CONTENT;
             case DIFFERENT_ACCOUNT -> HttpStatus.CONFLICT;
             case PROVIDER_FAILED -> HttpStatus.BAD_GATEWAY;
+            case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
         };
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
         problem.setTitle(switch (e.reason()) {
@@ -39,11 +40,16 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
             case INVALID_SETTINGS -> "Invalid settings";
             case DIFFERENT_ACCOUNT -> "Different account";
             case PROVIDER_FAILED -> "Provider failed";
+            case RATE_LIMITED -> "Too many requests";
         });
         if (!e.fieldErrors().isEmpty()) {
             problem.setProperty("fieldErrors", e.fieldErrors());
         }
-        return problem;
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
+        if (e.retryAfter() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds());
+        }
+        return response.body(problem);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -64,6 +64,18 @@ class ChannelApiTest {
         assertThat(accepted.body().get("preview").get("username").asString()).isEqualTo("scripted_bot");
     }
 
+    /** Issue 10, finding 10: what broke inside a plugin stays in the log. */
+    @Test
+    void aPluginThatFailsToCheckIsReportedWithoutItsInsides() {
+        Response crashed = api.post(space + "/channels/validate",
+                Map.of("provider", "scripted", "settings", Map.of("name", "Bot", "key", "crash")));
+
+        assertThat(crashed.status()).isEqualTo(502);
+        assertThat(crashed.body().get("detail").asString())
+                .startsWith("The scripted plugin could not check these settings: it failed or did not answer in time.");
+        assertThat(crashed.text()).doesNotContain("Exception").doesNotContain("getOk").doesNotContain("10.0.0.7");
+    }
+
     @Test
     void aCreatedChannelRunsAndNeverShowsItsSecret() {
         Response created = api.post(space + "/channels",

@@ -98,6 +98,9 @@ public class ScriptedProvider implements ChannelProvider {
     @Override
     public ValidationResult validate(com.smartchat.channel.spi.ChannelSettings settings) {
         String key = settings.secret("key").orElseThrow().reveal();
+        if (key.equals("crash")) {
+            throw new IllegalStateException("NullPointerException: ApiResponse.getOk() is null at 10.0.0.7:6379");
+        }
         if (key.equals("wrong")) {
             return ValidationResult.builder().error("key", "This key is refused.").build();
         }

@@ -154,7 +154,8 @@ class AdminFlowBrowserTest {
             String refused = "999999:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
             browser.byId("field-token").sendKeys(refused);
             browser.byId("check").click();
-            assertThat(fieldError(browser, "token")).contains("rejected");
+            browser.await(WAIT, driver -> driver.getPageSource().contains("Telegram refused this token"));
+            assertThat(fieldError(browser, "token")).startsWith("Telegram refused this token");
             assertThat(browser.driver.getPageSource()).doesNotContain(refused);
             browser.screenshot("form-error-refused-token");
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -82,23 +83,30 @@ class ConnectChannelPages {
     @PostMapping("/{provider}")
     String check(@PathVariable("space") UUID spaceId, @PathVariable("provider") String providerId,
                  @RequestParam MultiValueMap<String, String> params, HttpSession session, Model model,
-                 HttpServletResponse response) {
+                 HttpServletResponse response, Principal principal) {
         Space space = space(spaceId);
         Form form = catalog.form(providerId);
         Map<String, Object> values = GeneratedForm.read(form.schema(), params, name -> true);
         Draft previous = drafts.find(session, params.getFirst("draft"), spaceId, providerId, null).orElse(null);
         if (previous != null) {
             drafts.remove(session, previous.id());
-            keptSecrets(form, previous.values()).forEach(name -> values.putIfAbsent(name, previous.values().get(name)));
+            if (sameDestination(form, previous.values(), values)) {
+                keptSecrets(form, previous.values()).forEach(name -> values.putIfAbsent(name, previous.values().get(name)));
+            }
         }
         ChannelValidation validation;
         try {
-            validation = channels.validate(providerId, values);
+            validation = channels.validate(Pages.actor(principal), providerId, values);
         } catch (ChannelRequestException e) {
             if (e.reason() == ChannelRequestException.Reason.NOT_FOUND) {
                 throw e;
             }
-            return failed(response, model, session, space, form, values, Map.of(), List.of(e.getMessage()));
+            String page = failed(response, model, session, space, form, values, Map.of(), List.of(e.getMessage()));
+            if (e.reason() == ChannelRequestException.Reason.RATE_LIMITED) {
+                response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+                response.setHeader(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds());
+            }
+            return page;
         }
         if (!validation.valid()) {
             return failed(response, model, session, space, form, values, validation.fieldErrors(), List.of());
@@ -166,7 +174,9 @@ class ConnectChannelPages {
         }
         String draftId = null;
         if (!keep.isEmpty()) {
-            draftId = drafts.save(session, space.id(), form.provider().id(), null, keep, null, false).id();
+            Map<String, Object> draft = new LinkedHashMap<>(keep);
+            destinations(form, values).forEach(draft::putIfAbsent); // the kept secrets go only there
+            draftId = drafts.save(session, space.id(), form.provider().id(), null, draft, null, false).id();
         }
         Map<String, List<String>> allErrors = new LinkedHashMap<>(errors);
         if (!general.isEmpty()) {
@@ -184,6 +194,25 @@ class ConnectChannelPages {
         model.addAttribute("form", generated);
         model.addAttribute("draftId", draftId);
         return "channel-form";
+    }
+
+    /** The values of the fields that decide where the secrets go (UI hint {@code secretDestination}). */
+    private static Map<String, Object> destinations(Form form, Map<String, Object> values) {
+        Map<String, Object> destinations = new LinkedHashMap<>();
+        if (form.uiSchema().get("fields") instanceof Map<?, ?> fields) {
+            fields.forEach((name, hints) -> {
+                if (hints instanceof Map<?, ?> map && Boolean.TRUE.equals(map.get("secretDestination"))
+                        && values.get(String.valueOf(name)) != null) {
+                    destinations.put(String.valueOf(name), values.get(String.valueOf(name)));
+                }
+            });
+        }
+        return destinations;
+    }
+
+    /** Whether secrets kept from an earlier try may go with these values: they were entered for the same place. */
+    private static boolean sameDestination(Form form, Map<String, Object> kept, Map<String, Object> values) {
+        return destinations(form, kept).equals(destinations(form, values));
     }
 
     /** The secrets a draft holds. */
