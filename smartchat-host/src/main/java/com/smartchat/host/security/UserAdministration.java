@@ -58,8 +58,10 @@ public class UserAdministration {
     /**
      * Creates a Space admin, who sees no Space until one is granted. Not one transaction: the database's unique key
      * decides between two requests racing for look-alike names, and the loser is then told whose name it is.
+     *
+     * @return the name as stored ({@link UserNames#normalise})
      */
-    public void createSpaceAdmin(String username, String password, String actor) {
+    public String createSpaceAdmin(String username, String password, String actor) {
         String name = UserNames.normalise(username);
         String problem = UserNames.problem(name);
         if (problem != null) {
@@ -80,6 +82,7 @@ public class UserAdministration {
                     + "Choose a name that differs by more than upper and lower case.");
         }
         log.info("{} created the Space admin {}", actor, name);
+        return name;
     }
 
     /** Sets a user's password. */

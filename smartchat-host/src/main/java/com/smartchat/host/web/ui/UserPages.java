@@ -62,15 +62,16 @@ class UserPages {
     String create(@RequestParam(name = "username", defaultValue = "") String username,
                   @RequestParam(name = "password", defaultValue = "") String password, Model model,
                   Principal principal, RedirectAttributes redirect, HttpServletResponse response) {
+        String created;
         try {
-            administration.createSpaceAdmin(username, password, Pages.actor(principal));
+            created = administration.createSpaceAdmin(username, password, Pages.actor(principal));
         } catch (UserAdministration.Refused e) {
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
             model.addAttribute("newUsername", username);
             model.addAttribute(e.field().equals("password") ? "passwordError" : "usernameError", e.getMessage());
             return page(model, principal);
         }
-        redirect.addFlashAttribute("notice", "Created the Space admin " + username.strip()
+        redirect.addFlashAttribute("notice", "Created the Space admin " + created
                 + ". Grant them a Space below: until then they see none.");
         return "redirect:/users";
     }
