@@ -101,6 +101,10 @@ final class HostProcess implements AutoCloseable {
         return api;
     }
 
+    int port() {
+        return port;
+    }
+
     long pid() {
         return process.pid();
     }

@@ -1,7 +1,9 @@
 package com.smartchat.host;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -11,7 +13,7 @@ import java.util.Base64;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Calls the host's HTTP API as a client would: real HTTP, JSON, HTTP Basic. */
+/** Calls the host's HTTP API as a client would: real HTTP, JSON, HTTP Basic or an API token. */
 public final class ApiClient {
 
     /** The admin the test configuration creates. */
@@ -19,13 +21,36 @@ public final class ApiClient {
     public static final String ADMIN_PASSWORD = "test-admin-password";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
     private final String baseUrl;
     private final String authorization;
 
     private ApiClient(String baseUrl, String authorization) {
+        this(HttpClient.newHttpClient(), baseUrl, authorization);
+    }
+
+    private ApiClient(HttpClient http, String baseUrl, String authorization) {
+        this.http = http;
         this.baseUrl = baseUrl;
         this.authorization = authorization;
+    }
+
+    /** A client authenticated by an API token. */
+    public static ApiClient withToken(int port, String token) {
+        return new ApiClient("http://localhost:" + port, "Bearer " + token);
+    }
+
+    /**
+     * The same client connecting from another loopback address, such as {@code 127.0.0.2}, so that the host sees
+     * another client address.
+     */
+    public ApiClient from(String loopbackAddress) {
+        try {
+            return new ApiClient(HttpClient.newBuilder().localAddress(InetAddress.getByName(loopbackAddress)).build(),
+                    baseUrl.replace("localhost", "127.0.0.1"), authorization);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(loopbackAddress, e);
+        }
     }
 
     /** A client signed in as the test admin. */

@@ -23,6 +23,7 @@ class OpenApiDocumentTest {
         assertThat(document.body().get("paths").propertyNames()).contains(
                 "/api/providers", "/api/spaces", "/api/spaces/{space}/channels",
                 "/api/spaces/{space}/channels/validate", "/api/spaces/{space}/channels/{channel}",
-                "/api/spaces/{space}/channels/{channel}/conversations/{conversation}/messages");
+                "/api/spaces/{space}/channels/{channel}/conversations/{conversation}/messages",
+                "/api/users/{user}/tokens", "/api/users/{user}/tokens/{token}");
     }
 }

@@ -10,6 +10,7 @@ import com.smartchat.channel.spi.Secret;
 import com.smartchat.channel.spi.ValidationResult;
 import com.smartchat.host.channels.ChannelRecord.ChannelIdentity;
 import com.smartchat.host.channels.ChannelRequestException.Reason;
+import com.smartchat.host.names.NameRule;
 import com.smartchat.host.plugins.LoadedProvider;
 import com.smartchat.host.plugins.PluginCallException;
 import com.smartchat.host.plugins.PluginRegistry;
@@ -236,6 +237,11 @@ public class ChannelService {
 
     private ChannelValidation validate(LoadedProvider provider, FormSchema schema, Map<String, Object> values) {
         Map<String, List<String>> errors = new LinkedHashMap<>(schema.check(values));
+        String nameProblem = values.get(FormSchema.NAME) instanceof String name
+                ? NameRule.problem(name, "A channel name") : null;
+        if (nameProblem != null) {
+            errors.computeIfAbsent(FormSchema.NAME, field -> new ArrayList<>()).add(nameProblem);
+        }
         IdentityPreview preview = null;
         if (!properties.allowInternalAddresses()) {
             schema.fields().stream()

@@ -40,6 +40,15 @@ class AdminBootstrap implements ApplicationRunner {
     @Override
     public void run(ApplicationArguments args) {
         if (!adminUser.isBlank() && !adminPassword.isBlank()) {
+            String sameName = accounts.sameNameAs(adminUser).orElse(null);
+            if (sameName != null && !sameName.equals(adminUser)) {
+                throw new IllegalStateException("SMARTCHAT_ADMIN_USER '" + adminUser + "' would be taken for the "
+                        + "existing user '" + sameName + "': set it to exactly that name, or to a different one");
+            }
+            String problem = sameName == null ? UserNames.problem(adminUser) : null; // an existing admin keeps their name
+            if (problem != null) {
+                throw new IllegalStateException("SMARTCHAT_ADMIN_USER is not a valid user name: " + problem);
+            }
             accounts.save(adminUser, passwords.encode(adminPassword), Role.PLATFORM_ADMIN);
             log.info("Platform admin '{}' set from SMARTCHAT_ADMIN_USER / SMARTCHAT_ADMIN_PASSWORD", adminUser);
             return;

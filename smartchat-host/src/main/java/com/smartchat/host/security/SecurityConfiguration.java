@@ -9,12 +9,14 @@ import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.web.SecurityFilterChain;
@@ -24,11 +26,12 @@ import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
- * Who may call what. The API and the actuator take HTTP Basic, without sessions (so without cookies, and CSRF
- * cannot apply), and refuse what a browser sends them for another site; health answers everyone, with details and
- * the other endpoints only for platform admins; webhooks are verified by their channel.
- * The admin pages take form login with a session cookie, and so need CSRF tokens on every form; their headers
- * allow no inline script, no framing and no form posts to other sites.
+ * Who may call what. The API and the actuator take API tokens ({@code Authorization: Bearer}) or HTTP Basic,
+ * without sessions (so without cookies, and CSRF cannot apply), and refuse what a browser sends them for another
+ * site; health answers everyone, with details and the other endpoints only for platform admins; webhooks are
+ * verified by their channel. The admin pages take form login with a session cookie, and so need CSRF tokens on every
+ * form; their headers allow no inline script, no framing and no form posts to other sites. Password sign-ins, by
+ * form or Basic, are throttled ({@link SignInThrottle}).
  */
 @Configuration
 public class SecurityConfiguration {
@@ -59,7 +62,8 @@ public class SecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain apiSecurity(HttpSecurity http) throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, ApiTokens tokens, AuthenticationManager signIn)
+            throws Exception {
         return http
                 .securityMatcher("/api/**", "/actuator/**", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
                 .authorizeHttpRequests(requests -> requests
@@ -68,8 +72,11 @@ public class SecurityConfiguration {
                         .requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(Role.PLATFORM_ADMIN.name())
                         .requestMatchers("/api/users/**").hasRole(Role.PLATFORM_ADMIN.name())
                         .anyRequest().authenticated())
+                .authenticationManager(signIn)
+                // cross-site refusals first, so that they cost no credential check
                 .addFilterBefore(new CrossSiteApiFilter(), BasicAuthenticationFilter.class)
-                .httpBasic(Customizer.withDefaults())
+                .addFilterBefore(new ApiTokenFilter(tokens), BasicAuthenticationFilter.class)
+                .httpBasic(basic -> basic.authenticationEntryPoint(SignInRefusals.api()))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 .build();
@@ -81,14 +88,17 @@ public class SecurityConfiguration {
      */
     @Bean
     @Order(2)
-    SecurityFilterChain pageSecurity(HttpSecurity http, SessionRegistry sessions) throws Exception {
+    SecurityFilterChain pageSecurity(HttpSecurity http, SessionRegistry sessions, AuthenticationManager signIn)
+            throws Exception {
         return http
+                .authenticationManager(signIn)
                 .authorizeHttpRequests(requests -> requests
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-                        .requestMatchers("/login", "/css/**", "/js/**", "/favicon.ico", "/favicon.svg", "/error").permitAll()
+                        .requestMatchers("/login", SignInRefusals.THROTTLED_PAGE, "/css/**", "/js/**", "/favicon.ico", "/favicon.svg", "/error").permitAll()
                         .requestMatchers("/users", "/users/**").hasRole(Role.PLATFORM_ADMIN.name())
                         .anyRequest().authenticated())
-                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/spaces").permitAll())
+                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/spaces")
+                        .failureHandler(SignInRefusals.form()).permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout")
                         .deleteCookies("JSESSIONID"))
                 .headers(headers -> headers
@@ -122,6 +132,18 @@ public class SecurityConfiguration {
             throws IOException {
         response.sendError(denied instanceof CsrfException ? HttpServletResponse.SC_FORBIDDEN
                 : HttpServletResponse.SC_NOT_FOUND);
+    }
+
+    /**
+     * Password sign-in for the form and HTTP Basic, throttled: a locked-out user name or address is refused before
+     * bcrypt runs. (API tokens are checked by their own filter, without a password hash.)
+     */
+    @Bean
+    AuthenticationManager authenticationManager(UserAccounts accounts, PasswordEncoder passwords,
+                                                SignInThrottle throttle) {
+        DaoAuthenticationProvider checkPassword = new DaoAuthenticationProvider(accounts);
+        checkPassword.setPasswordEncoder(passwords);
+        return new ProviderManager(new ThrottledSignIn(checkPassword, throttle));
     }
 
     /** Hashes with bcrypt, and reads any hash format Spring Security knows by its prefix. */

@@ -48,19 +48,31 @@ public class UserAccounts implements UserDetailsService {
                 .orElseThrow(() -> new UsernameNotFoundException("No such user"));
     }
 
-    /** Creates a user or replaces their password hash and role. */
+    /**
+     * Creates a user or replaces their password hash and role.
+     *
+     * @throws org.springframework.dao.DuplicateKeyException when a new name is the same as another user's by
+     *         {@link UserNames#key}
+     */
     @Transactional
     public void save(String username, String passwordHash, Role role) {
         int updated = jdbc.sql("update app_user set password_hash = :hash, role = :role where username = :username")
                 .param("hash", passwordHash).param("role", role.name()).param("username", username).update();
         if (updated == 0) {
             jdbc.sql("""
-                    insert into app_user (username, password_hash, role, created_at)
-                    values (:username, :hash, :role, :now)""")
-                    .param("username", username).param("hash", passwordHash).param("role", role.name())
+                    insert into app_user (username, username_key, password_hash, role, created_at)
+                    values (:username, :key, :hash, :role, :now)""")
+                    .param("username", username).param("key", UserNames.key(username)).param("hash", passwordHash)
+                    .param("role", role.name())
                     .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
                     .update();
         }
+    }
+
+    /** The user whose name is the same as this one by {@link UserNames#key}, such as {@code alice} for {@code ALICE}. */
+    public Optional<String> sameNameAs(String username) {
+        return jdbc.sql("select username from app_user where username_key = :key")
+                .param("key", UserNames.key(username)).query(String.class).optional();
     }
 
     public boolean anyPlatformAdmin() {

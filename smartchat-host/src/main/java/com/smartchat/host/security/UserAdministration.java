@@ -2,10 +2,11 @@ package com.smartchat.host.security;
 
 import com.smartchat.host.spaces.SpaceRepository;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.core.session.SessionInformation;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -22,7 +23,6 @@ import org.springframework.web.context.request.RequestContextHolder;
 public class UserAdministration {
 
     private static final Logger log = LoggerFactory.getLogger(UserAdministration.class);
-    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{2,99}");
 
     /** The shortest password accepted. */
     public static final int MIN_PASSWORD_LENGTH = 12;
@@ -55,20 +55,34 @@ public class UserAdministration {
         }
     }
 
-    /** Creates a Space admin, who sees no Space until one is granted. */
-    @Transactional
-    public void createSpaceAdmin(String username, String password, String actor) {
-        String name = username == null ? "" : username.strip();
-        if (!USERNAME.matcher(name).matches()) {
-            throw new Refused("username", "A user name is 3 to 100 letters, digits, dots, dashes, underscores or @, "
-                    + "starting with a letter or digit.");
-        }
-        if (accounts.find(name).isPresent()) {
-            throw new Refused("username", "There is already a user named " + name + ".");
+    /**
+     * Creates a Space admin, who sees no Space until one is granted. Not one transaction: the database's unique key
+     * decides between two requests racing for look-alike names, and the loser is then told whose name it is.
+     *
+     * @return the name as stored ({@link UserNames#normalise})
+     */
+    public String createSpaceAdmin(String username, String password, String actor) {
+        String name = UserNames.normalise(username);
+        String problem = UserNames.problem(name);
+        if (problem != null) {
+            throw new Refused("username", problem);
         }
         checkPassword(password);
-        accounts.save(name, passwords.encode(password), Role.SPACE_ADMIN);
+        Optional<String> existing = accounts.sameNameAs(name);
+        try {
+            if (existing.isEmpty()) {
+                accounts.save(name, passwords.encode(password), Role.SPACE_ADMIN);
+            }
+        } catch (DuplicateKeyException raced) {
+            existing = accounts.sameNameAs(name);
+        }
+        if (existing.isPresent()) {
+            throw new Refused("username", existing.get().equals(name) ? "There is already a user named " + name + "."
+                    : "There is already a user named " + existing.get() + ": " + name + " would be taken for them. "
+                    + "Choose a name that differs by more than upper and lower case.");
+        }
         log.info("{} created the Space admin {}", actor, name);
+        return name;
     }
 
     /** Sets a user's password. */

@@ -1,5 +1,6 @@
 package com.smartchat.host.spaces;
 
+import com.smartchat.host.names.PlainName;
 import com.smartchat.host.security.SpaceAccess;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -32,7 +33,7 @@ public class SpaceController {
     }
 
     /** What creating a Space takes. */
-    public record NewSpace(@NotBlank @Size(max = 100) String name) {
+    public record NewSpace(@NotBlank @Size(max = 100) @PlainName String name) {
     }
 
     @GetMapping

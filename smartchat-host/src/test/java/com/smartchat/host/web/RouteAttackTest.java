@@ -78,6 +78,7 @@ class RouteAttackTest {
     Map<String, String> a = new LinkedHashMap<>(); // variable -> Space A's id
     Map<String, String> b = new LinkedHashMap<>(); // variable -> Space B's id
     String snapshotOfB;
+    Map<String, String> tokens = new LinkedHashMap<>(); // user -> API token: Basic would spend a bcrypt per request
 
     @BeforeAll
     void twoSpacesWithAChannelAndAConversationEach() {
@@ -90,6 +91,8 @@ class RouteAttackTest {
         b.put("conversation", firstConversation(b));
         a.put("username", ALICE);
         b.put("username", BOB);
+        a.put("user", ALICE); // the same users, as the API's paths name them
+        b.put("user", BOB);
 
         WebSession admin = WebSession.signIn(port, ApiClient.ADMIN, ApiClient.ADMIN_PASSWORD);
         for (String user : List.of(ALICE, NOBODY, BOB)) {
@@ -97,6 +100,11 @@ class RouteAttackTest {
         }
         assertThat(admin.post("/users/" + ALICE + "/grants", Map.of("space", a.get("space"))).status()).isEqualTo(302);
         assertThat(admin.post("/users/" + BOB + "/grants", Map.of("space", b.get("space"))).status()).isEqualTo(302);
+        for (String user : List.of(ALICE, NOBODY, BOB)) {
+            ApiClient.Response token = platform.post("/api/users/" + user + "/tokens", Map.of("name", "attack-suite"));
+            tokens.put(user, token.body().get("token").asString());
+            (user.equals(ALICE) ? a : b).put("token", token.body().get("id").asString());
+        }
         snapshotOfB = snapshotOfB();
     }
 
@@ -268,10 +276,10 @@ class RouteAttackTest {
         SoftAssertions softly = new SoftAssertions();
         List<Attack> attacks = attacks();
         for (String user : List.of(ALICE, NOBODY)) {
-            Caller caller = Caller.signedIn(port, user, PASSWORD);
+            Caller caller = Caller.signedIn(port, user, PASSWORD, tokens.get(user));
             for (Attack attack : attacks) {
                 Answer answer = caller.send(attack.route(), attack.path());
-                softly.assertThat(answer.status()).as("%s as %s", attack, user).isIn(400, 404);
+                softly.assertThat(answer.status()).as("%s as %s", attack, user).isIn(400, 403, 404);
                 softly.assertThat(answer.body()).as("%s as %s", attack, user)
                         .doesNotContain(B_NAME, B_CHANNEL, B_MEMBER, B_TEXT);
             }
@@ -306,7 +314,7 @@ class RouteAttackTest {
     @Order(3)
     void routesWithoutIdsShowNothingOfSpaceBToOthers() {
         SoftAssertions softly = new SoftAssertions();
-        Caller alice = Caller.signedIn(port, ALICE, PASSWORD);
+        Caller alice = Caller.signedIn(port, ALICE, PASSWORD, tokens.get(ALICE));
         for (Route route : routes()) {
             if (route.variables().isEmpty() && route.method().equals("GET")) {
                 Answer answer = alice.send(route, route.pattern());
@@ -333,8 +341,8 @@ class RouteAttackTest {
     @Order(5)
     void theSameRequestsSucceedForThoseWhoMayMakeThem() {
         SoftAssertions softly = new SoftAssertions();
-        Caller admin = Caller.signedIn(port, ApiClient.ADMIN, ApiClient.ADMIN_PASSWORD);
-        Caller alice = Caller.signedIn(port, ALICE, PASSWORD);
+        Caller admin = new Caller(platform, WebSession.signIn(port, ApiClient.ADMIN, ApiClient.ADMIN_PASSWORD));
+        Caller alice = Caller.signedIn(port, ALICE, PASSWORD, tokens.get(ALICE));
         for (Route route : tenantRoutes()) {
             Map<String, String> ofB = new LinkedHashMap<>(FIXED);
             ofB.putAll(b);
@@ -342,8 +350,8 @@ class RouteAttackTest {
                 Answer answer = admin.send(route, route.path(ofB));
                 softly.assertThat(answer.status()).as("%s as the platform admin", route).isBetween(200, 399);
             }
-            if (route.variables().contains("username")) {
-                continue; // the users pages are the platform admin's alone: SpaceAccessMatrixTest
+            if (route.variables().contains("username") || route.variables().contains("user")) {
+                continue; // users and their tokens are the platform admin's alone: SpaceAccessMatrixTest, ApiTokenTest
             }
             Map<String, String> ofA = new LinkedHashMap<>(FIXED);
             ofA.putAll(a);
@@ -364,7 +372,8 @@ class RouteAttackTest {
                 platform.get(space + "/channels").body().findValuesAsString("name").toString(),
                 platform.get(channel).body().get("enabled").toString(),
                 platform.get(channel).body().get("history").toString(),
-                platform.get(channel + "/conversations/" + b.get("conversation") + "/messages").text());
+                platform.get(channel + "/conversations/" + b.get("conversation") + "/messages").text(),
+                platform.get("/api/users/" + BOB + "/tokens").body().findValuesAsString("id").toString());
     }
 
     /** An answer, from the API or a page. */
@@ -374,8 +383,8 @@ class RouteAttackTest {
     /** Who attacks: through the API (HTTP Basic) and the pages (a signed-in session with its CSRF token). */
     record Caller(ApiClient api, WebSession pages) {
 
-        static Caller signedIn(int port, String user, String password) {
-            return new Caller(ApiClient.as(port, user, password), WebSession.signIn(port, user, password));
+        static Caller signedIn(int port, String user, String password, String token) {
+            return new Caller(ApiClient.withToken(port, token), WebSession.signIn(port, user, password));
         }
 
         static Caller anonymous(int port) {
@@ -412,7 +421,7 @@ class RouteAttackTest {
                     case "ChannelChange" -> Map.of("settings", Map.of("key", "other-key"),
                             "confirmDifferentAccount", true);
                     case "Reply" -> Map.of("text", "Intruder's reply");
-                    case "NewSpace" -> Map.of("name", "Intruder");
+                    case "NewSpace", "NewTokenRequest" -> Map.of("name", "Intruder");
                     default -> throw new AssertionError(route + " takes a " + type
                             + " this suite cannot write: add a valid example of it to apiBody");
                 };

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -32,20 +34,30 @@ public final class WebSession {
     private final HttpClient http;
     private String csrf;
 
-    private WebSession(int port) {
-        this.baseUrl = "http://localhost:" + port;
-        this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+    private WebSession(int port, InetAddress localAddress) {
+        this.baseUrl = "http://" + (localAddress == null ? "localhost" : "127.0.0.1") + ":" + port;
+        HttpClient.Builder builder = HttpClient.newBuilder().cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5));
+        this.http = (localAddress == null ? builder : builder.localAddress(localAddress)).build();
     }
 
     /** Nobody signed in (yet). */
     public static WebSession anonymous(int port) {
-        return new WebSession(port);
+        return new WebSession(port, null);
+    }
+
+    /** Nobody signed in (yet), connecting from another loopback address such as {@code 127.0.0.2}. */
+    public static WebSession anonymousFrom(int port, String loopbackAddress) {
+        try {
+            return new WebSession(port, InetAddress.getByName(loopbackAddress));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(loopbackAddress, e);
+        }
     }
 
     /** Signs in through the login form. */
     public static WebSession signIn(int port, String user, String password) {
-        WebSession session = new WebSession(port);
+        WebSession session = new WebSession(port, null);
         Page login = session.post("/login", Map.of("username", user, "password", password));
         if (login.status() != 302 || login.location().contains("error")) {
             throw new IllegalStateException("Signing in as " + user + " failed: " + login.status() + " " + login.location());

@@ -3,6 +3,7 @@ package com.smartchat.host.web.ui;
 import com.smartchat.host.channels.ChannelRecord;
 import com.smartchat.host.channels.ChannelRepository;
 import com.smartchat.host.inbox.InboxRepository;
+import com.smartchat.host.names.NameRule;
 import com.smartchat.host.security.SpaceAccess;
 import com.smartchat.host.spaces.Space;
 import com.smartchat.host.spaces.SpaceController;
@@ -51,7 +52,8 @@ class SpacePages {
         }
         String trimmed = name.strip();
         String error = trimmed.isEmpty() ? "Space name is required."
-                : trimmed.length() > 100 ? "A Space name can be at most 100 characters long." : null;
+                : trimmed.length() > 100 ? "A Space name can be at most 100 characters long."
+                : NameRule.problem(trimmed, "A Space name");
         if (error != null) {
             model.addAttribute("spaces", visibleSpaces());
             model.addAttribute("nameError", error);

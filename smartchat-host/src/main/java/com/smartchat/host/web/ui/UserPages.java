@@ -1,5 +1,7 @@
 package com.smartchat.host.web.ui;
 
+import com.smartchat.host.security.ApiTokenAdministration;
+import com.smartchat.host.security.ApiTokens;
 import com.smartchat.host.security.Role;
 import com.smartchat.host.security.UserAccounts;
 import com.smartchat.host.security.UserAdministration;
@@ -21,7 +23,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * The users page, for platform admins only (the security chain tells anyone else it does not exist): create Space
- * admins, set passwords, grant and revoke Spaces, delete users.
+ * admins, set passwords, grant and revoke Spaces, create and revoke API tokens, delete users.
  */
 @Controller
 @RequestMapping("/users")
@@ -30,15 +32,21 @@ class UserPages {
     private final UserAccounts accounts;
     private final UserAdministration administration;
     private final SpaceRepository spaces;
+    private final ApiTokens tokens;
+    private final ApiTokenAdministration tokenAdministration;
 
-    UserPages(UserAccounts accounts, UserAdministration administration, SpaceRepository spaces) {
+    UserPages(UserAccounts accounts, UserAdministration administration, SpaceRepository spaces, ApiTokens tokens,
+              ApiTokenAdministration tokenAdministration) {
         this.accounts = accounts;
         this.administration = administration;
         this.spaces = spaces;
+        this.tokens = tokens;
+        this.tokenAdministration = tokenAdministration;
     }
 
-    /** A user as the page lists them, with their Spaces by name. */
-    record UserRow(String username, Role role, List<Space> granted, List<Space> grantable, boolean self) {
+    /** A user as the page lists them, with their Spaces by name and their API tokens (never the tokens themselves). */
+    record UserRow(String username, Role role, List<Space> granted, List<Space> grantable, boolean self,
+                   List<ApiTokens.TokenInfo> tokens) {
 
         public boolean platformAdmin() {
             return role == Role.PLATFORM_ADMIN;
@@ -54,15 +62,16 @@ class UserPages {
     String create(@RequestParam(name = "username", defaultValue = "") String username,
                   @RequestParam(name = "password", defaultValue = "") String password, Model model,
                   Principal principal, RedirectAttributes redirect, HttpServletResponse response) {
+        String created;
         try {
-            administration.createSpaceAdmin(username, password, Pages.actor(principal));
+            created = administration.createSpaceAdmin(username, password, Pages.actor(principal));
         } catch (UserAdministration.Refused e) {
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
             model.addAttribute("newUsername", username);
             model.addAttribute(e.field().equals("password") ? "passwordError" : "usernameError", e.getMessage());
             return page(model, principal);
         }
-        redirect.addFlashAttribute("notice", "Created the Space admin " + username.strip()
+        redirect.addFlashAttribute("notice", "Created the Space admin " + created
                 + ". Grant them a Space below: until then they see none.");
         return "redirect:/users";
     }
@@ -95,6 +104,33 @@ class UserPages {
         return act(redirect, () -> administration.delete(username, Pages.actor(principal)), "Deleted " + username + ".");
     }
 
+    /**
+     * Creates an API token and shows it on this answer, the one time it is ever shown: not through a redirect, which
+     * would keep it in the session until the next page.
+     */
+    @PostMapping("/{username}/tokens")
+    String createToken(@PathVariable("username") String username,
+                       @RequestParam(name = "name", defaultValue = "") String name, Model model, Principal principal,
+                       RedirectAttributes redirect) {
+        try {
+            ApiTokens.NewToken token = tokenAdministration.create(username, name, Pages.actor(principal));
+            model.addAttribute("newToken", token);
+            model.addAttribute("newTokenUser", username);
+            return page(model, principal);
+        } catch (UserAdministration.Refused e) {
+            redirect.addFlashAttribute("error", e.getMessage());
+            return "redirect:/users";
+        }
+    }
+
+    @PostMapping("/{username}/tokens/{token}/revoke")
+    String revokeToken(@PathVariable("username") String username, @PathVariable("token") UUID tokenId,
+                       Principal principal, RedirectAttributes redirect) {
+        tokenAdministration.revoke(username, tokenId, Pages.actor(principal));
+        redirect.addFlashAttribute("notice", "Revoked the API token. Programs using it are refused from now on.");
+        return "redirect:/users";
+    }
+
     private String act(RedirectAttributes redirect, Runnable action, String done) {
         try {
             action.run();
@@ -111,7 +147,7 @@ class UserPages {
         model.addAttribute("users", accounts.list().stream().map(account -> new UserRow(account.username(),
                 account.role(), all.stream().filter(space -> account.spaces().contains(space.id())).toList(),
                 all.stream().filter(space -> !account.spaces().contains(space.id())).toList(),
-                account.username().equals(me))).toList());
+                account.username().equals(me), tokens.list(account.username()))).toList());
         model.addAttribute("minPasswordLength", UserAdministration.MIN_PASSWORD_LENGTH);
         return "users";
     }
