@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -111,6 +112,13 @@ final class TelegramChannel implements Channel {
      */
     private static final Duration WATCHDOG_PERIOD = Duration.ofSeconds(30);
     private static final Duration STOP_WAIT = Duration.ofSeconds(3);
+    /**
+     * Deliveries of one update before it is set aside: enough to ride out a brief database hiccup (with backoff,
+     * about 7 s when polling; Telegram's retries when by webhook), few enough that a channel never stalls on it.
+     */
+    static final int ATTEMPTS = 5;
+    /** The wait after a batch that held nothing confirmable. */
+    private static final Duration IDLESS_PAUSE = Duration.ofSeconds(1);
     static final String WEBHOOK_ERROR_FIX = "Check that the host's public address (smartchat.public-url) reaches this "
             + "host from the internet: DNS, firewall, a reverse proxy that forwards /hooks/ to the host, a valid TLS "
             + "certificate. Telegram keeps undelivered updates for 24 hours. Or switch the channel to Long polling.";
@@ -418,6 +426,21 @@ final class TelegramChannel implements Channel {
         /** Why the host could not store the last webhook update, until one is stored again; else {@code null}. */
         private volatile String storeProblem;
         private final AtomicInteger storeFailures = new AtomicInteger();
+        /** Digests of the polled updates without id set aside lately, most recent last. */
+        private final Set<String> idlessSetAside = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > 1_000;
+            }
+        });
+        /** Failed deliveries of webhook updates by id, until stored or set aside; the oldest forgotten first. */
+        private final Map<String, Integer> webhookAttempts = java.util.Collections.synchronizedMap(
+                new java.util.LinkedHashMap<>() {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                        return size() > 10_000;
+                    }
+                });
         private final AtomicInteger rejected = new AtomicInteger();
 
         Run(TelegramConfig config) {
@@ -554,38 +577,56 @@ final class TelegramChannel implements Channel {
         /** The next getUpdates: from the last acknowledged update, whatever TelegramBots counted. */
         private GetUpdates nextRequest(Integer ignoredLibraryOffset) {
             SharedHttp.pollingThread(() -> closed || halted, config.pollTimeout());
-            return new PollRequest(nextOffset, (int) config.pollTimeout().toSeconds(), this::batchRead);
+            // after a failure, a poll that Telegram answers at once: the channel is RUNNING again as soon as
+            // Telegram answers, not one long-poll wait later
+            int timeout = pollFailures > 0 ? 0 : (int) config.pollTimeout().toSeconds();
+            return new PollRequest(nextOffset, timeout, this::batchRead);
         }
 
         /** Disarms TelegramBots' filter of updates at or below its own offset: redelivered updates must pass. */
         private void batchRead(List<PollRequest.RawUpdate> batch) {
+            reset(); // Telegram answered: polling works
             BotSession current = session;
             if (current != null) {
                 current.getLastReceivedUpdate().set(Integer.MIN_VALUE);
             }
         }
 
-        /** TelegramBots' consumer: stores the batch in order, confirming nothing that was not stored. Never throws. */
+        /**
+         * TelegramBots' consumer: stores the batch in order, confirming nothing that was not stored or set aside.
+         * Never throws. The offset only moves forward: past the highest usable id handled so far.
+         */
         private void consume(List<Update> updates) {
             try {
-                for (Update update : updates) {
+                boolean advanced = false;
+                for (Update polled : updates) {
                     if (closed || halted) {
                         return;
                     }
-                    JsonNode json = update instanceof PollRequest.RawUpdate raw && raw.json != null
-                            ? raw.json : Json.MAPPER.valueToTree(update);
-                    boolean readable = !(update instanceof PollRequest.RawUpdate raw && raw.unreadable);
-                    InboundEvent event = mapper.map(readable ? update : null, json);
-                    if (!deliverUntilStored(event)) {
+                    PollRequest.RawUpdate update = polled instanceof PollRequest.RawUpdate raw ? raw
+                            : PollRequest.read(Json.MAPPER.writeValueAsString(polled));
+                    if (!storeOrSetAside(update)) {
                         return;
                     }
-                    metric("updates.received", "event", event.getClass().getSimpleName());
-                    nextOffset = update.getUpdateId() + 1;
-                    if (readable && update.getCallbackQuery() != null && update.getCallbackQuery().getId() != null) {
-                        answerButton(update.getCallbackQuery().getId());
+                    if (!update.idless) {
+                        if (nextOffset == null || update.getUpdateId() + 1 > nextOffset) {
+                            nextOffset = update.getUpdateId() + 1;
+                            advanced = true;
+                        }
+                        if (!update.unreadable && update.getCallbackQuery() != null
+                                && update.getCallbackQuery().getId() != null) {
+                            answerButton(update.getCallbackQuery().getId());
+                        }
                     }
                 }
-            } catch (RuntimeException | Error e) {
+                if (!updates.isEmpty() && !advanced) {
+                    // nothing confirmable (updates without an id): Telegram answers the next poll at once with
+                    // the same, so wait a little rather than spin until a good update comes after them
+                    stopping.await(IDLESS_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException | Error | IOException e) {
                 // never into TelegramBots: a throwing consumer ends its poller silently. Nothing after the last
                 // stored update is confirmed, so Telegram sends the rest again.
                 log.log(Level.ERROR, "Handling received Telegram updates failed; they will be received again: "
@@ -594,11 +635,35 @@ final class TelegramChannel implements Channel {
             }
         }
 
-        /** Delivers until the host stored the event ({@code true}) or the channel stops ({@code false}). */
-        private boolean deliverUntilStored(InboundEvent event) {
+        /**
+         * Stores the update, or sets it aside: at once when it has no usable id, after {@link #ATTEMPTS} failed
+         * deliveries otherwise. Keeps trying, with backoff, while the host can do neither (its database is down);
+         * {@code false} when the channel stops meanwhile.
+         */
+        private boolean storeOrSetAside(PollRequest.RawUpdate update) {
+            InboundEvent event = update.idless ? null : mapper.map(update);
+            int attempts = 0;
             while (true) {
                 try {
-                    context.inbound().deliver(event);
+                    if (event == null) {
+                        // Telegram serves it again until a later update is confirmed: set it aside once
+                        String digest = digest(update.text);
+                        if (!idlessSetAside.contains(digest)) {
+                            setAside(update, null, "The update has no usable update_id");
+                            idlessSetAside.add(digest);
+                        }
+                    } else {
+                        try {
+                            context.inbound().deliver(event);
+                            metric("updates.received", "event", event.getClass().getSimpleName());
+                        } catch (DeliveryException | RuntimeException e) {
+                            if (++attempts < ATTEMPTS) {
+                                throw e;
+                            }
+                            setAside(update, event, "Could not be stored after " + attempts + " attempts: "
+                                    + Redactor.redact(String.valueOf(e.getMessage()), token()));
+                        }
+                    }
                     if (deliveryFailures > 0) {
                         deliveryFailures = 0;
                         condition(this, true, null);
@@ -609,11 +674,12 @@ final class TelegramChannel implements Channel {
                     metric("deliveries.failed");
                     Duration wait = Backoff.DEFAULT.next(deliveryFailures, null);
                     String reason = "SmartChat could not store received Telegram messages ("
-                            + Redactor.redact(e.getMessage(), token())
+                            + Redactor.redact(String.valueOf(e.getMessage()), token())
                             + "); they stay unconfirmed at Telegram and are retried in " + seconds(wait);
                     if (deliveryFailures == 1 || deliveryFailures % 10 == 0) {
                         log.log(Level.WARNING, "Delivering Telegram update {0} failed (attempt {1}): {2}",
-                                event.eventId(), deliveryFailures, Redactor.describe(e, token()));
+                                update.idless ? "without id" : update.getUpdateId(), deliveryFailures,
+                                Redactor.describe(e, token()));
                     }
                     condition(this, false, reason);
                     try {
@@ -626,6 +692,26 @@ final class TelegramChannel implements Channel {
                     }
                 }
             }
+        }
+
+        private static String digest(String text) {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("Every JVM has SHA-256", e);
+            }
+        }
+
+        /** Hands the update to the host's set-aside, raw, with the reason; logs and counts it. */
+        private void setAside(PollRequest.RawUpdate update, InboundEvent event, String reason)
+                throws DeliveryException {
+            String type = event instanceof InboundEvent.Unrecognized other ? other.type() : update.kind;
+            context.inbound().setAside(update.idless ? null : String.valueOf(update.getUpdateId()), type,
+                    Redactor.redact(update.text, token()), reason);
+            metric("updates.set-aside");
+            log.log(Level.WARNING, "Set Telegram update {0} ({1}) aside, so that the channel moves on: {2}",
+                    update.idless ? "without id" : update.getUpdateId(), type, reason);
         }
 
         private void answerButton(String callbackQueryId) {
@@ -874,45 +960,59 @@ final class TelegramChannel implements Channel {
                         + "not come from Telegram (" + request + ")");
                 return WebhookResponse.of(401, "");
             }
-            JsonNode json;
-            try {
-                json = Json.MAPPER.readTree(request.body());
-            } catch (IOException e) {
-                json = null;
-            }
-            if (json == null || !json.isObject() || !json.path("update_id").isIntegralNumber()) {
+            String body = new String(request.body(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!PollRequest.isObject(body)) {
                 metric("webhooks.received", "outcome", "malformed");
                 log.log(Level.WARNING, "Refused a webhook request with the right secret whose body is not a Telegram "
                         + "update (" + request + ")");
                 return WebhookResponse.of(400, "The body is not a Telegram update.");
             }
-            PollRequest.RawUpdate update = PollRequest.read(json);
-            InboundEvent event = mapper.map(update.unreadable ? null : update, json);
+            PollRequest.RawUpdate update = PollRequest.read(body);
+            InboundEvent event = update.idless ? null : mapper.map(update);
             try {
-                context.inbound().deliver(event);
+                if (event == null) {
+                    setAside(update, null, "The update has no usable update_id");
+                } else {
+                    try {
+                        context.inbound().deliver(event);
+                        webhookAttempts.remove(event.eventId());
+                    } catch (DeliveryException | RuntimeException e) {
+                        // Telegram's retries are the attempts: the update is set aside at the last, answered 200
+                        int attempts = webhookAttempts.merge(event.eventId(), 1, Integer::sum);
+                        if (attempts < ATTEMPTS) {
+                            throw e;
+                        }
+                        setAside(update, event, "Could not be stored after " + attempts + " attempts: "
+                                + Redactor.redact(String.valueOf(e.getMessage()), token()));
+                        webhookAttempts.remove(event.eventId());
+                    }
+                }
             } catch (DeliveryException | RuntimeException e) {
                 int failures = storeFailures.incrementAndGet();
                 metric("deliveries.failed");
                 metric("webhooks.received", "outcome", "not-stored");
                 if (failures == 1 || failures % 10 == 0) {
                     log.log(Level.WARNING, "Storing Telegram update {0} from the webhook failed ({1} so far); "
-                            + "Telegram sends it again: {2}", event.eventId(), failures, Redactor.describe(e, token()));
+                            + "Telegram sends it again: {2}", event == null ? "without id" : event.eventId(),
+                            failures, Redactor.describe(e, token()));
                 }
                 if (config.webhook()) {
                     storeProblem = "SmartChat could not store received Telegram messages ("
-                            + Redactor.redact(e.getMessage(), token()) + "); Telegram keeps them and sends them again";
+                            + Redactor.redact(String.valueOf(e.getMessage()), token())
+                            + "); Telegram keeps them and sends them again";
                     webhookCondition();
                 }
                 return WebhookResponse.of(503, "The update could not be stored; send it again later.");
             }
             lastAccepted = context.clock().instant();
-            metric("updates.received", "event", event.getClass().getSimpleName());
+            metric("updates.received", "event", event == null ? "none" : event.getClass().getSimpleName());
             metric("webhooks.received", "outcome", "stored");
             if (config.webhook() && (storeProblem != null || status.state() == ChannelState.DEGRADED)) {
                 storeProblem = null;
                 webhookCondition();
             }
-            if (!update.unreadable && update.getCallbackQuery() != null && update.getCallbackQuery().getId() != null) {
+            if (!update.idless && !update.unreadable && update.getCallbackQuery() != null
+                    && update.getCallbackQuery().getId() != null) {
                 answerButton(update.getCallbackQuery().getId());
             }
             return WebhookResponse.ok();

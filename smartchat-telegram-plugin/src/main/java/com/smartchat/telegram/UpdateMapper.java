@@ -73,13 +73,12 @@ final class UpdateMapper {
     /**
      * The event for an update; never throws: an update that cannot be mapped becomes {@code Unrecognized}.
      *
-     * @param update the update as TelegramBots read it, or {@code null} when its model could not read it
-     * @param raw the update's JSON
+     * @param update the update as {@link PollRequest#read} read it; it has a usable id (an update without one is
+     *               never mapped: it would need an invented id)
      */
-    InboundEvent map(Update update, JsonNode raw) {
-        String eventId = String.valueOf(update != null && update.getUpdateId() != null
-                ? update.getUpdateId() : raw.path("update_id").asLong());
-        if (update != null) {
+    InboundEvent map(PollRequest.RawUpdate update) {
+        String eventId = String.valueOf(update.getUpdateId());
+        if (!update.unreadable) {
             try {
                 InboundEvent event = mapKnown(eventId, update);
                 if (event != null) {
@@ -89,7 +88,7 @@ final class UpdateMapper {
                 // an update shaped unlike TelegramBots' model: keep it as it came
             }
         }
-        return unrecognized(eventId, raw, update);
+        return unrecognized(eventId, update);
     }
 
     private InboundEvent mapKnown(String eventId, Update update) {
@@ -281,45 +280,53 @@ final class UpdateMapper {
         return null;
     }
 
-    private InboundEvent unrecognized(String eventId, JsonNode raw, Update update) {
-        String type = "update";
-        Iterator<String> names = raw.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
-            if (!name.equals("update_id")) {
-                type = name;
-                JsonNode body = raw.get(name);
-                if (body != null && body.isObject() && (name.endsWith("message") || name.endsWith("channel_post"))) {
-                    type = name + "." + messageKind(body);
-                }
-                break;
-            }
-        }
+    /**
+     * The update kept as it came, with the chat and the person it names where it names them (under its kind:
+     * {@code chat} and {@code from} or {@code user}, or the message's), else none: a missing chat is no error.
+     */
+    private InboundEvent unrecognized(String eventId, PollRequest.RawUpdate update) {
+        String type = update.kind;
+        JsonNode body = update.json == null ? null : update.json.get(type);
         Conversation conversation = null;
         AudienceMember member = null;
         Instant at = clock.instant();
-        try {
-            Message message = update == null ? null
-                    : update.getMessage() != null ? update.getMessage()
-                    : update.getEditedMessage() != null ? update.getEditedMessage()
-                    : update.getChannelPost() != null ? update.getChannelPost()
-                    : update.getEditedChannelPost();
-            if (message != null && message.getChat() != null) {
-                conversation = conversation(message.getChat());
-                member = member(message.getFrom());
-                if (message.getDate() != null) {
-                    at = seconds(message.getDate());
-                }
-            } else if (update != null && update.getMyChatMember() != null && update.getMyChatMember().getChat() != null) {
-                conversation = conversation(update.getMyChatMember().getChat());
-                member = member(update.getMyChatMember().getFrom());
-                at = seconds(update.getMyChatMember().getDate());
+        if (body != null && body.isObject()) {
+            if (type.endsWith("message") || type.endsWith("channel_post")) {
+                type = type + "." + messageKind(body);
             }
-        } catch (RuntimeException e) {
-            conversation = null;
-            member = null;
+            JsonNode inner = body.path("message").isObject() ? body.path("message") : body;
+            conversation = conversation(body.path("chat").isObject() ? body.path("chat") : inner.path("chat"));
+            JsonNode person = body.path("from").isObject() ? body.path("from") : body.path("user");
+            member = member(person.isObject() ? person : inner.path("from"));
+            if (body.path("date").canConvertToInt() && body.path("date").isIntegralNumber()) {
+                at = seconds(body.path("date").intValue());
+            }
         }
-        return new InboundEvent.Unrecognized(eventId, at, conversation, member, type, raw.toString());
+        return new InboundEvent.Unrecognized(eventId, at, conversation, member, type, update.text);
+    }
+
+    /** A conversation from a chat's JSON, or {@code null} when it is not one. */
+    private static Conversation conversation(JsonNode chat) {
+        if (!chat.isObject() || !chat.path("id").isIntegralNumber() || !chat.path("id").canConvertToLong()) {
+            return null;
+        }
+        Chat model = new Chat(chat.path("id").longValue(), chat.path("type").asText(""));
+        model.setTitle(chat.path("title").isTextual() ? chat.path("title").asText() : null);
+        return conversation(model);
+    }
+
+    /** A person from a user's JSON, or {@code null} when it is not one. */
+    private static AudienceMember member(JsonNode user) {
+        if (!user.isObject() || !user.path("id").isIntegralNumber() || !user.path("id").canConvertToLong()) {
+            return null;
+        }
+        return new AudienceMember(String.valueOf(user.path("id").longValue()),
+                name(text(user, "first_name"), text(user, "last_name")), text(user, "username"),
+                text(user, "language_code"));
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node.path(field).isTextual() ? node.path(field).asText() : null;
     }
 
     private static String messageKind(JsonNode message) {

@@ -4,6 +4,7 @@ import com.smartchat.channel.spi.ChannelContext;
 import com.smartchat.channel.spi.ChannelMetrics;
 import com.smartchat.channel.spi.ChannelSettings;
 import com.smartchat.channel.spi.ChannelStatus;
+import com.smartchat.channel.spi.DeliveryException;
 import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.channel.spi.InboundSink;
 import com.smartchat.channel.tck.TestChannelContext;
@@ -60,14 +61,23 @@ final class RecordingContext implements ChannelContext {
     @Override
     public InboundSink inbound() {
         InboundSink sink = delegate.inbound();
-        return event -> {
-            if (uncheckedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw new IllegalStateException("a host bug, thrown on purpose by the test");
+        return new InboundSink() {
+            @Override
+            public void deliver(InboundEvent event) throws DeliveryException {
+                if (uncheckedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    throw new IllegalStateException("a host bug, thrown on purpose by the test");
+                }
+                sink.deliver(event);
+                synchronized (stored) {
+                    stored.add(event);
+                    stored.notifyAll();
+                }
             }
-            sink.deliver(event);
-            synchronized (stored) {
-                stored.add(event);
-                stored.notifyAll();
+
+            @Override
+            public void setAside(String eventId, String type, String payload, String reason)
+                    throws DeliveryException {
+                sink.setAside(eventId, type, payload, reason);
             }
         };
     }

@@ -29,7 +29,7 @@ public interface ChannelProvider {
      * copies its value into your class, so the host learns which version your plugin was built against.
      *
      * <p>1.1 added {@link Channel#handleWebhook(WebhookRequest)} and {@link ChannelContext#webhookUrl()}; 1.2 added
-     * {@link FormField.Builder#secretDestination()}.
+     * {@link FormField.Builder#secretDestination()} and {@link InboundSink#setAside}.
      */
     String SPI_VERSION = "1.2";
 

@@ -10,13 +10,19 @@ import java.util.Objects;
  */
 public sealed interface InboundEvent {
 
-    /** The network's id of this event (a Telegram {@code update_id}): the same on every redelivery. */
+    /**
+     * The network's id of this event (a Telegram {@code update_id}): the same on every redelivery. Never invented by
+     * the channel: something without a usable id goes to {@link InboundSink#setAside} instead.
+     */
     String eventId();
 
     /** When it happened, as the network says. */
     Instant occurredAt();
 
-    /** Where it happened. */
+    /**
+     * Where it happened; never {@code null}, except for {@link Unrecognized} events the network gave no
+     * conversation for (a Telegram inline query, a poll answer, a chat boost), which the host keeps without one.
+     */
     Conversation conversation();
 
     /** Who did it, or {@code null} when no person did (a broadcast post). */
@@ -102,7 +108,12 @@ public sealed interface InboundEvent {
     }
 
     /**
-     * Anything the channel does not map, kept rather than dropped, so that nothing is lost silently.
+     * Anything the channel does not map, kept rather than dropped, so that nothing is lost silently. Every kind of
+     * input a network may send, including kinds newer than the plugin, maps to an event: this one where nothing
+     * else fits. Its {@code conversation} and {@code member} are {@code null} when the network gave none.
+     *
+     * <p>This interface is sealed so that a host can handle every kind; a new kind is added in a minor SPI version
+     * only together with hosts that handle it, and a plugin built for an older minor version never sends it.
      *
      * @param type the network's name for it, such as {@code poll_answer}
      * @param payload the network's own representation (JSON for Telegram); never containing a credential

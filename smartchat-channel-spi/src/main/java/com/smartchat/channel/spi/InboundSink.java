@@ -10,6 +10,11 @@ import java.util.List;
  * <p>That makes delivery at-least-once from the network; the host makes it exactly-once in effect by ignoring an
  * event whose {@link InboundEvent#eventId()} it already stored for this channel. So deliver again whenever in
  * doubt: a duplicate costs nothing, a confirmed event that was not stored is lost.
+ *
+ * <p>No input may stall a channel. An event whose id the network did not give (or gave unusable) is never
+ * delivered under an id the channel made up: hand it to {@link #setAside} instead. And an event that {@code deliver}
+ * still refuses after a bounded number of attempts (a few, with backoff: long enough to ride out a brief database
+ * hiccup) is set aside too, so that the channel confirms it and moves on to the next one.
  */
 public interface InboundSink {
 
@@ -31,5 +36,25 @@ public interface InboundSink {
         for (InboundEvent event : events) {
             deliver(event);
         }
+    }
+
+    /**
+     * Keeps something the channel received but cannot have stored as an event, raw, with the reason, for the
+     * platform's admins to see; only once this returned may the channel confirm it to the network. Setting aside
+     * the same {@code eventId} (or, without one, the same payload) again does nothing.
+     *
+     * <p>The default throws, as a host that cannot set aside would: the channel then keeps trying as it would for
+     * a failed {@code deliver}.
+     *
+     * @param eventId the network's id of it, or {@code null} when it has none that can be used
+     * @param type the network's name for its kind, such as {@code message} or {@code inline_query}
+     * @param payload the network's own representation, as received (JSON for Telegram); never containing a
+     *                credential
+     * @param reason why it is set aside, for an admin: such as "no update_id" or the last delivery failure
+     * @throws DeliveryException when the host could not keep it either: do not confirm it; try again later
+     * @since 1.2
+     */
+    default void setAside(String eventId, String type, String payload, String reason) throws DeliveryException {
+        throw new DeliveryException("This host cannot set events aside", null);
     }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A {@link ChannelContext} for tests: it plays the host for one channel and records everything the channel does
@@ -83,6 +84,8 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler;
     private int deliveryAttempts;
     private int deliveriesToFail;
+    private Predicate<InboundEvent> refused = event -> false;
+    private final List<SetAside> setAside = new ArrayList<>();
 
     /** A context for a channel with these settings, on the system clock in UTC. */
     public TestChannelContext(ChannelSettings settings) {
@@ -126,7 +129,18 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
      */
     @Override
     public InboundSink inbound() {
-        return this::deliver;
+        return new InboundSink() {
+            @Override
+            public void deliver(InboundEvent event) throws DeliveryException {
+                TestChannelContext.this.deliver(event);
+            }
+
+            @Override
+            public void setAside(String eventId, String type, String payload, String reason)
+                    throws DeliveryException {
+                TestChannelContext.this.setAside(eventId, type, payload, reason);
+            }
+        };
     }
 
     private void deliver(InboundEvent event) throws DeliveryException {
@@ -137,6 +151,9 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
                 deliveriesToFail--;
                 throw new DeliveryException("TestChannelContext failed this delivery on purpose: do not confirm "
                         + "the event to the network, and deliver it again later", null);
+            }
+            if (refused.test(event)) {
+                throw new DeliveryException("TestChannelContext refuses this event on purpose, every time", null);
             }
             events.putIfAbsent(event.eventId(), event);
             lock.notifyAll();
@@ -272,6 +289,52 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
     /** Makes every call of {@code deliver} throw {@link DeliveryException} until {@link #acceptDeliveries()}. */
     public void failDeliveries() {
         failNextDeliveries(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Makes {@code deliver} throw {@link DeliveryException} for every event that matches, every time: poison input
+     * that the host can never store, which the channel must set aside ({@link InboundSink#setAside}) after a bounded
+     * number of attempts, and move on.
+     */
+    public void refuseEvents(Predicate<InboundEvent> which) {
+        synchronized (lock) {
+            refused = Objects.requireNonNull(which, "which");
+        }
+    }
+
+    /**
+     * What the channel set aside through {@link InboundSink#setAside}.
+     *
+     * @param eventId the network's id, or {@code null}
+     * @param type the network's name for its kind
+     * @param payload as received
+     * @param reason why
+     */
+    public record SetAside(String eventId, String type, String payload, String reason) {
+    }
+
+    private void setAside(String eventId, String type, String payload, String reason) throws DeliveryException {
+        Objects.requireNonNull(type, "setAside: a type is needed");
+        Objects.requireNonNull(payload, "setAside: the payload is needed");
+        Objects.requireNonNull(reason, "setAside: a reason is needed");
+        synchronized (lock) {
+            if (deliveriesToFail == Integer.MAX_VALUE) {
+                throw new DeliveryException("TestChannelContext stores nothing now, set aside neither", null);
+            }
+            boolean known = setAside.stream().anyMatch(kept -> eventId != null ? eventId.equals(kept.eventId())
+                    : kept.eventId() == null && payload.equals(kept.payload()));
+            if (!known) {
+                setAside.add(new SetAside(eventId, type, payload, reason));
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /** What the channel set aside so far, once each, oldest first. */
+    public List<SetAside> setAside() {
+        synchronized (lock) {
+            return List.copyOf(setAside);
+        }
     }
 
     /** Makes {@code deliver} store events again. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * A local Telegram Bot API: a real HTTP server on loopback that behaves like {@code api.telegram.org} for bots,
@@ -173,6 +174,19 @@ public final class BotApiEmulator implements AutoCloseable {
      */
     public boolean isPolling(EmulatedBot bot) {
         return bot.updates.hasWaitingPoll();
+    }
+
+    /**
+     * Queues an update exactly as given, for tests of odd input: see {@link OddUpdates}. It reaches the bot whatever
+     * its {@code allowed_updates} (as an update Telegram created before the subscription changed does).
+     *
+     * @param bot the bot
+     * @param chatId the chat whose order webhook deliveries keep, or 0
+     * @param render the update's JSON given the id Telegram assigned it; it may leave the id out or spell it oddly
+     * @return the assigned id, which confirms it: {@code getUpdates} with a higher offset removes it
+     */
+    public int injectUpdate(EmulatedBot bot, long chatId, IntFunction<String> render) {
+        return bot.updates.addRaw(chatId, render);
     }
 
     // ---- Users and groups ----

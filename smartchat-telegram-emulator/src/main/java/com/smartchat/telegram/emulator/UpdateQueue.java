@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 import tools.jackson.databind.JsonNode;
@@ -88,6 +89,27 @@ final class UpdateQueue {
             pending.add(new Update(id, chatId, json));
             changed.signalAll();
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues an update as given, whatever its type and whatever {@code allowed_updates} says: like one Telegram
+     * created before the bot's subscription changed, or of a type newer than this emulator. The JSON may be anything,
+     * even without its {@code update_id}; the update is confirmed by its place in the queue all the same.
+     *
+     * @param chatId the chat whose webhook order it keeps
+     * @param render the update's JSON, given the id Telegram assigned it
+     * @return the assigned id
+     */
+    int addRaw(long chatId, IntFunction<String> render) {
+        lock.lock();
+        try {
+            int id = nextId++;
+            pending.add(new Update(id, chatId, render.apply(id)));
+            changed.signalAll();
+            return id;
         } finally {
             lock.unlock();
         }
