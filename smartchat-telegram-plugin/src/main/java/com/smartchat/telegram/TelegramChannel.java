@@ -929,7 +929,8 @@ final class TelegramChannel implements Channel {
 
         /**
          * DEGRADED while the host cannot store, or while Telegram's last delivery failed after the last update
-         * stored and updates still wait; RUNNING otherwise.
+         * stored and updates still wait (as the last check saw it); RUNNING otherwise, from the first update stored
+         * again.
          */
         private void webhookCondition() {
             String problem = storeProblem;
@@ -937,8 +938,10 @@ final class TelegramChannel implements Channel {
             if (problem == null) {
                 WebhookHealth health = webhookHealth;
                 Instant accepted = lastAccepted;
+                // an update stored since the check shows that Telegram delivers again: what it said then is past
                 if (health != null && health.lastErrorAt() != null && health.pending() > 0
-                        && (accepted == null || accepted.getEpochSecond() <= health.lastErrorAt().getEpochSecond())) {
+                        && (accepted == null || !accepted.isAfter(health.checkedAt())
+                                && accepted.getEpochSecond() <= health.lastErrorAt().getEpochSecond())) {
                     problem = "Telegram cannot deliver updates to this channel's webhook: "
                             + (health.lastError() == null ? "no reason given"
                                     : Redactor.redact(health.lastError(), token()));

@@ -7,6 +7,7 @@ import com.smartchat.channel.spi.ChannelState;
 import com.smartchat.channel.spi.ChannelStatus;
 import com.smartchat.channel.spi.DeliveryException;
 import com.smartchat.channel.spi.FailureKind;
+import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.channel.spi.InboundSink;
 import com.smartchat.host.plugins.LoadedProvider;
 import com.smartchat.host.plugins.PluginCallException;
@@ -241,12 +242,26 @@ public class ChannelSupervisor implements SmartLifecycle {
 
     /** The channel's sink: refuses events while the host shuts down, so the channel does not confirm them. */
     private InboundSink sink(UUID channelId) {
-        return event -> {
-            if (!running) {
-                throw new DeliveryException("The host is shutting down; deliver again later", null);
+        return new InboundSink() {
+            @Override
+            public void deliver(InboundEvent event) throws DeliveryException {
+                requireRunning();
+                inbound.store(channelId, event);
             }
-            inbound.store(channelId, event);
+
+            @Override
+            public void setAside(String eventId, String type, String payload, String reason)
+                    throws DeliveryException {
+                requireRunning();
+                inbound.setAside(channelId, eventId, type, payload, reason);
+            }
         };
+    }
+
+    private void requireRunning() throws DeliveryException {
+        if (!running) {
+            throw new DeliveryException("The host is shutting down; deliver again later", null);
+        }
     }
 
     private void onReport(HostChannelContext reporter, ChannelStatus status) {

@@ -13,4 +13,13 @@ public interface InboundEventStore {
      * @throws DeliveryException when it could not be stored
      */
     void store(UUID channelId, InboundEvent event) throws DeliveryException;
+
+    /**
+     * Keeps what a channel received but could not have stored, raw, with the reason, once per event id (or, without
+     * one, per payload): see {@link com.smartchat.channel.spi.InboundSink#setAside}.
+     *
+     * @throws DeliveryException when it could not be kept either
+     */
+    void setAside(UUID channelId, String eventId, String type, String payload, String reason)
+            throws DeliveryException;
 }

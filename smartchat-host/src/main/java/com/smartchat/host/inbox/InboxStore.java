@@ -11,12 +11,18 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,6 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 public class InboxStore implements InboundEventStore {
+
+    private static final Logger log = LoggerFactory.getLogger(InboxStore.class);
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -70,23 +78,68 @@ public class InboxStore implements InboundEventStore {
             meters.counter("smartchat.inbound", "outcome", "failed").increment();
             throw new DeliveryException("The host could not store event " + event.eventId() + ": "
                     + e.getMostSpecificCause().getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            meters.counter("smartchat.inbound", "outcome", "failed").increment();
+            throw new DeliveryException("The host cannot store event " + event.eventId() + ": " + e.getMessage(), e);
         }
         meters.counter("smartchat.inbound", "outcome", change == null ? "duplicate" : "stored").increment();
-        if (change != null) {
+        if (change != null && change != NOTHING_TO_SHOW) {
             events.publishEvent(change);
         }
     }
 
+    @Override
+    public void setAside(UUID channelId, String eventId, String type, String payload, String reason)
+            throws DeliveryException {
+        String key = eventId != null ? eventId : "sha256:" + sha256(payload);
+        int fresh;
+        try {
+            fresh = jdbc.sql("""
+                    insert into set_aside_event (id, channel_id, dedup_key, event_id, event_type, payload, reason,
+                        set_aside_at)
+                    values (:id, :channel, :key, :event, :type, :payload, :reason, :now)
+                    on conflict do nothing""")
+                    .param("id", UUID.randomUUID()).param("channel", channelId).param("key", clip(key, 100))
+                    .param("event", eventId == null ? null : clip(eventId, 100)).param("type", clip(type, 100))
+                    .param("payload", clean(payload)).param("reason", clip(clean(reason), 2000))
+                    .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
+                    .update();
+        } catch (DataAccessException e) {
+            throw new DeliveryException("The host could not set event " + eventId + " aside: "
+                    + e.getMostSpecificCause().getMessage(), e);
+        }
+        if (fresh == 1) {
+            meters.counter("smartchat.inbound", "outcome", "set-aside").increment();
+            log.warn("Channel {} set {} {} aside, so that it moves on (see /api/set-aside): {}", channelId, type,
+                    eventId == null ? "without id" : eventId, reason);
+        }
+    }
+
+    /** What {@link #storeOnce} returns for an event stored with no conversation to show it in. */
+    private static final InboxChanged NOTHING_TO_SHOW = new InboxChanged(null, null);
+
     /** Stores the event; {@code null} when it was stored before. */
     private InboxChanged storeOnce(UUID channelId, InboundEvent event) {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        // an event without a conversation (only an unrecognized one) has nowhere else to go: it stays raw here
+        InboundEvent.Unrecognized chatless = event.conversation() == null
+                && event instanceof InboundEvent.Unrecognized other ? other : null;
+        if (event.conversation() == null && chatless == null) {
+            throw new IllegalArgumentException("A " + event.getClass().getSimpleName() + " needs a conversation");
+        }
         int fresh = jdbc.sql("""
-                insert into inbound_event (channel_id, event_id, received_at) values (:channel, :event, :now)
+                insert into inbound_event (channel_id, event_id, received_at, event_type, payload)
+                values (:channel, :event, :now, :type, :payload)
                 on conflict do nothing""")
                 .param("channel", channelId).param("event", event.eventId()).param("now", now)
+                .param("type", chatless == null ? null : clip(chatless.type(), 100))
+                .param("payload", chatless == null ? null : clean(chatless.payload()))
                 .update();
         if (fresh == 0) {
             return null;
+        }
+        if (chatless != null) {
+            return NOTHING_TO_SHOW;
         }
         // a member's first contact in a private conversation is greeted (unless it is the member blocking the bot)
         boolean greetsFirstContact = !(event instanceof InboundEvent.ConversationMoved)
@@ -95,8 +148,7 @@ public class InboxStore implements InboundEventStore {
         Member member = event.member() == null ? null
                 : upsertMember(channelId, event.member(), now, greetsFirstContact);
         if (event instanceof InboundEvent.ConversationMoved moved) {
-            return new InboxChanged(channelId, move(channelId, moved.conversation().externalId(),
-                    moved.newConversationId(), now));
+            return new InboxChanged(channelId, move(channelId, moved, member, now));
         }
         UUID conversationId = upsertConversation(channelId, event.conversation(), member, now);
         switch (event) {
@@ -149,7 +201,7 @@ public class InboxStore implements InboundEventStore {
                 values (:id, :channel, :external, :name, :username, :language, :now, :greeted, false)
                 on conflict do nothing""")
                 .param("id", newId).param("channel", channelId).param("external", member.externalId())
-                .param("name", member.displayName()).param("username", member.username())
+                .param("name", clean(member.displayName())).param("username", clean(member.username()))
                 .param("language", member.languageCode()).param("now", now).param("greeted", greetNew)
                 .update();
         if (inserted == 1) {
@@ -163,7 +215,7 @@ public class InboxStore implements InboundEventStore {
                 update audience_member set display_name = :name, username = :username,
                     language = coalesce(:language, language)
                 where channel_id = :channel and external_id = :external""")
-                .param("name", member.displayName()).param("username", member.username())
+                .param("name", clean(member.displayName())).param("username", clean(member.username()))
                 .param("language", member.languageCode())
                 .param("channel", channelId).param("external", member.externalId())
                 .update();
@@ -187,7 +239,7 @@ public class InboxStore implements InboundEventStore {
         UUID known = conversations.getIfPresent(key);
         if (known != null) {
             jdbc.sql("update conversation set last_message_at = :now, unread = unread + 1, title = coalesce(:title, title) where id = :id")
-                    .param("now", now).param("title", conversation.title()).param("id", known)
+                    .param("now", now).param("title", clean(conversation.title())).param("id", known)
                     .update();
             return known;
         }
@@ -199,7 +251,7 @@ public class InboxStore implements InboundEventStore {
                 on conflict do nothing""")
                 .param("id", newId).param("channel", channelId)
                 .param("external", conversation.externalId()).param("kind", conversation.kind().name())
-                .param("title", conversation.title()).param("member", memberId).param("now", now)
+                .param("title", clean(conversation.title())).param("member", memberId).param("now", now)
                 .update();
         if (inserted == 1) {
             afterCommit(() -> conversations.put(key, newId)); // new: already unread once, at this message's time
@@ -208,7 +260,7 @@ public class InboxStore implements InboundEventStore {
         jdbc.sql("""
                 update conversation set last_message_at = :now, unread = unread + 1, title = coalesce(:title, title)
                 where channel_id = :channel and external_id = :external""")
-                .param("now", now).param("title", conversation.title())
+                .param("now", now).param("title", clean(conversation.title()))
                 .param("channel", channelId).param("external", conversation.externalId())
                 .update();
         UUID id = jdbc.sql("select id from conversation where channel_id = :channel and external_id = :external")
@@ -218,24 +270,37 @@ public class InboxStore implements InboundEventStore {
         return id;
     }
 
-    /** A conversation got a new id: keep one conversation under the new id, with all the history of both. */
-    private UUID move(UUID channelId, String oldId, String newId, OffsetDateTime now) {
+    /**
+     * A conversation got a new id: keep one conversation under the new id, with all the history of both, and say so
+     * in its transcript. The network may report one move twice (Telegram: once in the old group, once in the new
+     * supergroup); the second finds nothing left to move and adds nothing.
+     */
+    private UUID move(UUID channelId, InboundEvent.ConversationMoved moved, Member member, OffsetDateTime now) {
+        String oldId = moved.conversation().externalId();
+        String newId = moved.newConversationId();
         UUID from = conversationId(channelId, oldId);
         UUID to = conversationId(channelId, newId);
         conversations.invalidate(channelId + "/" + oldId);
         afterCommit(() -> conversations.invalidate(channelId + "/" + oldId));
+        UUID kept;
         if (from != null && to != null) {
             jdbc.sql("update message set conversation_id = :to where conversation_id = :from")
                     .param("to", to).param("from", from).update();
             jdbc.sql("delete from conversation where id = :from").param("from", from).update();
-            return to;
-        }
-        if (from != null) {
+            kept = to;
+        } else if (from != null) {
             jdbc.sql("update conversation set external_id = :newId, kind = 'GROUP', last_message_at = :now where id = :from")
                     .param("newId", newId).param("now", now).param("from", from).update();
-            return from;
+            kept = from;
+        } else if (to == null) {
+            // a move of a conversation never seen: it starts under its new id
+            kept = upsertConversation(channelId, new Conversation(newId, moved.conversation().kind(),
+                    moved.conversation().title()), member, now);
+        } else {
+            return to; // moved before
         }
-        return to;
+        insertIn(kept, member, "MOVED", null, "Moved from " + oldId + " to " + newId, List.of(), now);
+        return kept;
     }
 
     private UUID conversationId(UUID channelId, String externalId) {
@@ -252,10 +317,28 @@ public class InboxStore implements InboundEventStore {
                 values (:id, :conversation, 'IN', :kind, :member, :providerId, :text, :attachments, 'RECEIVED', :now)""")
                 .param("id", UUID.randomUUID()).param("conversation", conversationId).param("kind", kind)
                 .param("member", member == null ? null : member.id()).param("providerId", providerMessageId)
-                .param("text", text)
+                .param("text", clean(text))
                 .param("attachments", attachments.isEmpty() ? null : json.writeValueAsString(attachments))
                 .param("now", now)
                 .update();
+    }
+
+    /** The text without NUL characters, which PostgreSQL cannot store in text (shown as U+FFFD instead). */
+    private static String clean(String text) {
+        return text == null || text.indexOf('\u0000') < 0 ? text : text.replace('\u0000', '\uFFFD');
+    }
+
+    private static String clip(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JVM has SHA-256", e);
+        }
     }
 
     /** Runs once the current transaction committed: caches never hold what was rolled back. */
