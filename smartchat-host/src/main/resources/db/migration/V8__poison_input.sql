@@ -22,3 +22,8 @@ create table set_aside_event (
 );
 
 create index set_aside_recent on set_aside_event (set_aside_at);
+
+-- The id a conversation had before it moved (a Telegram group that became a supergroup): what still arrives under
+-- the old id (sent before the move, delivered after it) joins the conversation instead of starting another.
+alter table conversation add column former_external_id varchar(64);
+create index conversation_former on conversation (channel_id, former_external_id);

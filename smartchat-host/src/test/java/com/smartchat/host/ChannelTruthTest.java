@@ -118,6 +118,15 @@ class ChannelTruthTest {
         assertThat(transcript.subList(transcript.size() - 3, transcript.size())).containsExactly(
                 "before the upgrade", "Moved from " + group.formerId() + " to " + newId, "after the upgrade");
         assertThat(transcript).filteredOn(text -> text.startsWith("Moved")).hasSize(1);
+
+        // sent in the old group before the upgrade, delivered after it
+        long oldId = group.formerId();
+        telegram.injectUpdate(bot, oldId, id -> "{\"update_id\":" + id + ",\"message\":{\"message_id\":99,"
+                + "\"from\":{\"id\":" + alice.id() + ",\"is_bot\":false,\"first_name\":\"Alice\"},"
+                + "\"chat\":{\"id\":" + oldId + ",\"type\":\"group\",\"title\":\"Team\"},\"date\":1,"
+                + "\"text\":\"late from the old group\"}}");
+        await().atMost(WAIT).until(() -> transcript(channel).contains("late from the old group"));
+        assertThat(conversations(channel)).hasSize(1);
     }
 
     private EmulatedBot bot() {

@@ -243,6 +243,16 @@ public class InboxStore implements InboundEventStore {
                     .update();
             return known;
         }
+        UUID moved = jdbc.sql("select id from conversation where channel_id = :channel and former_external_id = :external")
+                .param("channel", channelId).param("external", conversation.externalId())
+                .query(UUID.class).optional().orElse(null);
+        if (moved != null) {
+            // sent under the id the conversation had before it moved: it belongs to the conversation as it is now
+            jdbc.sql("update conversation set last_message_at = :now, unread = unread + 1 where id = :id")
+                    .param("now", now).param("id", moved).update();
+            afterCommit(() -> conversations.put(key, moved));
+            return moved;
+        }
         UUID memberId = conversation.kind() == Conversation.Kind.PRIVATE && member != null ? member.id() : null;
         UUID newId = UUID.randomUUID();
         int inserted = jdbc.sql("""
@@ -299,6 +309,8 @@ public class InboxStore implements InboundEventStore {
         } else {
             return to; // moved before
         }
+        jdbc.sql("update conversation set former_external_id = :oldId where id = :id")
+                .param("oldId", oldId).param("id", kept).update();
         insertIn(kept, member, "MOVED", null, "Moved from " + oldId + " to " + newId, List.of(), now);
         return kept;
     }
