@@ -272,6 +272,9 @@ public class ChannelSupervisor implements SmartLifecycle {
             if (current == null || current.context() != reporter) {
                 return; // a late report from a run that has ended
             }
+            if (!running) {
+                return; // stopping: what a channel says now (it cannot store, say) is about the stop, not the channel
+            }
             switch (status.state()) {
                 case NEEDS_ATTENTION -> {
                     halt(channelId);
