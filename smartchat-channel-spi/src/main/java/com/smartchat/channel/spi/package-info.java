@@ -42,6 +42,11 @@
  *   <li>Never put a secret, or a URL that contains one, in a log line, an exception, a validation message, a metric
  *       or a status.</li>
  *   <li>Never confirm an inbound event before {@code deliver} returned: that is how messages get lost.</li>
+ *   <li>Never let one input stall a channel: map every kind the network may send (an
+ *       {@link com.smartchat.channel.spi.InboundEvent.Unrecognized} where nothing fits, without a conversation when
+ *       the network names none), read each item of a batch on its own, never make up an event id, and hand what
+ *       cannot be delivered (no usable id, or refused by {@code deliver} after a few attempts) to
+ *       {@link com.smartchat.channel.spi.InboundSink#setAside}, then confirm it and move on.</li>
  *   <li>Send a secret only to the destination its form names, and never repeat in a validation message what a
  *       remote server answered (its status line, its body, an exception's text): the admin may have typed the
  *       address of a machine inside the platform's network. Say in your network's terms what failed instead.</li>
