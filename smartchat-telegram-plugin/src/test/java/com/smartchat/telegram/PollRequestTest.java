@@ -53,6 +53,38 @@ class PollRequestTest {
     }
 
     @Test
+    void anUpdateBeyondJacksonsDefaultLimitsHidesNoOtherAndOnlyUsableIdsCount() throws Exception {
+        String message = "\"message\":{\"message_id\":1,\"date\":1,\"chat\":{\"id\":5,\"type\":\"private\"},"
+                + "\"text\":\"fine\"}";
+        String batch = "{\"ok\":true,\"result\":["
+                + "{\"update_id\":1," + message + "},"
+                + "{\"update_id\":2,\"future\":" + "[".repeat(3_000) + "]".repeat(3_000) + "},"
+                + "{\"update_id\":3,\"future\":1" + "0".repeat(3_000) + "},"
+                + "{" + message + ",\"update_id\":4},"
+                + "{" + message + "},"
+                + "{\"update_id\":\"6\"," + message + "},"
+                + "{\"update_id\":70000000000," + message + "}]}";
+        assertThatThrownBy(() -> Json.MAPPER.readTree(batch)).as("Jackson's default limits refuse the whole answer")
+                .isInstanceOf(java.io.IOException.class);
+
+        List<Update> updates = new PollRequest(1, 50, told -> { }).deserializeResponse(batch);
+
+        assertThat(updates).hasSize(7);
+        List<PollRequest.RawUpdate> raw = updates.stream().map(PollRequest.RawUpdate.class::cast).toList();
+        assertThat(raw).extracting(update -> update.idless).containsExactly(false, false, false, false, true, true, true);
+        assertThat(raw.subList(0, 4)).extracting(Update::getUpdateId).containsExactly(1, 2, 3, 4);
+        assertThat(raw.get(1).kind).isEqualTo("future");
+        var mapper = new UpdateMapper(Clock.systemUTC(), "my_bot");
+        assertThat(mapper.map(raw.get(1))).isInstanceOfSatisfying(
+                com.smartchat.channel.spi.InboundEvent.Unrecognized.class, unknown -> {
+                    assertThat(unknown.eventId()).isEqualTo("2");
+                    assertThat(unknown.payload()).isEqualTo(raw.get(1).text).startsWith("{\"update_id\":2");
+                });
+        assertThat(mapper.map(raw.get(3))).isInstanceOf(com.smartchat.channel.spi.InboundEvent.MessageReceived.class)
+                .extracting(com.smartchat.channel.spi.InboundEvent::eventId).isEqualTo("4");
+    }
+
+    @Test
     void pluginRequestKeepsEveryUpdateWithItsJson() throws Exception {
         List<PollRequest.RawUpdate> told = new ArrayList<>();
         PollRequest request = new PollRequest(42, 50, told::addAll);
