@@ -11,6 +11,7 @@ import com.smartchat.telegram.emulator.EmulatorOptions;
 import com.smartchat.telegram.emulator.SentMessage;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -94,8 +95,9 @@ class HostCrashIT {
         // Telegram keeps retrying a webhook update while the host is down (it does for about a day)
         telegram = BotApiEmulator.start(EmulatorOptions.defaults().withWebhookRetries(40, Duration.ofMillis(50)));
         int port = freePort();
-        host = new HostProcess(Path.of("target/smartchat-host.jar").toAbsolutePath(), dir.resolve("host.log"), port,
-                hostSettings(port));
+        Path log = Path.of("target/crash-logs/host-" + seed + ".log").toAbsolutePath();
+        Files.createDirectories(log.getParent());
+        host = new HostProcess(Path.of("target/smartchat-host.jar").toAbsolutePath(), log, port, hostSettings(port));
         host.start(START_TIMEOUT);
         ApiClient api = ApiClient.admin(port);
 
@@ -322,8 +324,8 @@ class HostCrashIT {
                 "--smartchat.public-url=http://localhost:" + port,
                 "--smartchat.channels.restart-delay=200ms",
                 // a send under way when the host died is found when its claim ends: soon, in this test
-                "--smartchat.outbound.lease=5s",
-                "--smartchat.outbound.send-timeout=4s"));
+                "--smartchat.outbound.lease=15s",
+                "--smartchat.outbound.send-timeout=10s"));
         String url = System.getProperty("SMARTCHAT_TEST_DATABASE_URL", "");
         if (url.startsWith("jdbc:postgresql:")) {
             // a schema of its own: the database is shared with the other test runs
