@@ -8,7 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * plugin jar, which a test can kill with SIGKILL and start again on the same data. Its output goes to a log file in
  * the data directory, appended to across restarts.
  */
-final class HostProcess {
+public final class HostProcess {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -30,7 +32,7 @@ final class HostProcess {
     /**
      * @param settings the host's settings, as {@code --name=value} arguments
      */
-    HostProcess(Path jar, Path logFile, int port, List<String> settings) {
+    public HostProcess(Path jar, Path logFile, int port, List<String> settings) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // a quick start matters more here than the host's top speed: it starts once per kill
@@ -44,14 +46,19 @@ final class HostProcess {
         this.port = port;
     }
 
-    /** Starts the host and waits until it is ready (its readiness probe says UP). */
-    void start(Duration timeout) throws IOException, InterruptedException {
-        Files.writeString(log, "\n===== start " + java.time.Instant.now() + "\n", java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
+    /**
+     * Starts the host and waits until it is ready (its readiness probe says UP).
+     *
+     * @return how long it took
+     */
+    public Duration start(Duration timeout) throws IOException, InterruptedException {
+        Files.writeString(log, "\n===== start " + Instant.now() + "\n", StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("SMARTCHAT_ADMIN_USER", ApiClient.ADMIN);
         builder.environment().put("SMARTCHAT_ADMIN_PASSWORD", ApiClient.ADMIN_PASSWORD);
+        long launched = System.nanoTime();
         process = builder.start();
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpRequest readiness = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
@@ -63,7 +70,7 @@ final class HostProcess {
             try {
                 HttpResponse<String> response = HTTP.send(readiness, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200 && response.body().contains("\"UP\"")) {
-                    return;
+                    return Duration.ofNanos(System.nanoTime() - launched);
                 }
             } catch (IOException notListeningYet) {
                 // starting
@@ -74,7 +81,7 @@ final class HostProcess {
     }
 
     /** SIGKILL: the process ends at once, with nothing flushed or closed. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("The host did not die within 30 s of SIGKILL");
@@ -82,7 +89,7 @@ final class HostProcess {
     }
 
     /** Ends the host as an operator would (SIGTERM), forcibly after 30 s. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null || !process.isAlive()) {
             return;
         }
@@ -90,9 +97,5 @@ final class HostProcess {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             kill();
         }
-    }
-
-    Path log() {
-        return log;
     }
 }
