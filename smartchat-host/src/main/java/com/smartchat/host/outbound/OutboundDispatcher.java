@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -60,6 +61,8 @@ public class OutboundDispatcher implements SmartLifecycle {
      * in the queue, due then, so that claimed messages never outlive their lease.
      */
     private static final Duration MAX_HOLD = Duration.ofSeconds(2);
+    /** How often the dispatcher looks for sends left under way by a host that stopped (their claims end later). */
+    private static final Duration ABANDONED_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final OutboundQueue queue;
     private final ChannelSupervisor supervisor;
@@ -80,6 +83,7 @@ public class OutboundDispatcher implements SmartLifecycle {
     private final PriorityBlockingQueue<Long> dueTimes = new PriorityBlockingQueue<>();
     private volatile boolean running;
     private Thread loop;
+    private long nextAbandonedCheck;
 
     public OutboundDispatcher(OutboundQueue queue, ChannelSupervisor supervisor, OutboundProperties properties,
                               ChannelProperties channelProperties, Clock clock, MeterRegistry meters) {
@@ -113,12 +117,15 @@ public class OutboundDispatcher implements SmartLifecycle {
     private void dispatchLoop() {
         while (running) {
             try {
-                queue.abandonSendsUnderWay().forEach(uncertain -> {
-                    log.warn("Message {} ({}) was being sent when its host stopped; it may or may not have been "
-                            + "delivered, so it is marked uncertain, not sent again", uncertain.messageId(),
-                            uncertain.kind().toLowerCase());
-                    countUncertain(uncertain.kind(), "host_stopped");
-                });
+                if (clock.millis() >= nextAbandonedCheck) {
+                    nextAbandonedCheck = clock.millis() + ABANDONED_CHECK_INTERVAL.toMillis();
+                    queue.abandonSendsUnderWay().forEach(uncertain -> {
+                        log.warn("Message {} ({}) was being sent when its host stopped; it may or may not have been "
+                                + "delivered, so it is marked uncertain, not sent again", uncertain.messageId(),
+                                uncertain.kind().toLowerCase(Locale.ROOT));
+                        countUncertain(uncertain.kind(), "host_stopped");
+                    });
+                }
                 List<OutboundQueue.Pending> due = queue.claimDue(properties.batchSize(), properties.lease());
                 Map<UUID, List<OutboundQueue.Pending>> byConversation = new LinkedHashMap<>();
                 for (OutboundQueue.Pending pending : due) {
@@ -327,7 +334,7 @@ public class OutboundDispatcher implements SmartLifecycle {
                     + properties.sendTimeout().toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ChannelException(FailureKind.TRANSIENT, "Interrupted while sending");
+            throw new MayHaveBeenSent("the host was interrupted while waiting for the channel's answer");
         }
     }
 
@@ -393,7 +400,7 @@ public class OutboundDispatcher implements SmartLifecycle {
      * @param cause {@code host_stopped} (found under way after its claim ended) or {@code no_answer}
      */
     private void countUncertain(String kind, String cause) {
-        meters.counter("smartchat.outbound.uncertain", "kind", kind.toLowerCase(), "cause", cause).increment();
+        meters.counter("smartchat.outbound.uncertain", "kind", kind.toLowerCase(Locale.ROOT), "cause", cause).increment();
     }
 
     private static void sleepQuietly(Duration duration) {
