@@ -247,11 +247,8 @@ public class OutboundDispatcher implements SmartLifecycle {
             return putBack(pending, clock.instant());
         } catch (MayHaveBeenSent uncertain) {
             pacer.sent(ticket, clock.instant());
-            log.warn("Message {} through channel {} may or may not have been delivered ({}); it is marked uncertain, "
-                    + "not sent again", pending.messageId(), pending.channelId(), uncertain.getMessage());
-            queue.markUncertain(pending.messageId(), uncertain.getMessage());
             count(provider, "uncertain");
-            countUncertain(pending.kind(), "no_answer");
+            markUncertain(pending, uncertain.getMessage(), "no_answer");
             return null;
         } catch (ChannelException failure) {
             pacer.sent(ticket, clock.instant());
@@ -375,6 +372,10 @@ public class OutboundDispatcher implements SmartLifecycle {
                 release(pending.messageId(), later, false, failure.getMessage());
                 return later;
             }
+            case UNCERTAIN -> {
+                markUncertain(pending, failure.getMessage(), "connection_lost");
+                return null;
+            }
             case TRANSIENT -> {
                 int attempts = pending.attempts() + 1;
                 if (attempts >= properties.maxAttempts()) {
@@ -391,13 +392,22 @@ public class OutboundDispatcher implements SmartLifecycle {
         return null;
     }
 
+    /** A send that may have been carried out is never repeated by the host: an agent decides. */
+    private void markUncertain(OutboundQueue.Pending pending, String reason, String cause) {
+        log.warn("Message {} through channel {} may or may not have been delivered ({}); it is marked uncertain, "
+                + "not sent again", pending.messageId(), pending.channelId(), reason);
+        queue.markUncertain(pending.messageId(), reason);
+        countUncertain(pending.kind(), cause);
+    }
+
     private void count(String provider, String outcome) {
         meters.counter("smartchat.outbound", "provider", provider, "outcome", outcome).increment();
     }
 
     /**
      * @param kind the message's kind: GREETING or REPLY
-     * @param cause {@code host_stopped} (found under way after its claim ended) or {@code no_answer}
+     * @param cause {@code host_stopped} (found under way after its claim ended), {@code no_answer} (none within the
+     *              send timeout) or {@code connection_lost} (the plugin lost the connection after sending)
      */
     private void countUncertain(String kind, String cause) {
         meters.counter("smartchat.outbound.uncertain", "kind", kind.toLowerCase(Locale.ROOT), "cause", cause).increment();

@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  * A send that Telegram carries out but answers too late for the host (here: later than the host's send timeout) may
  * or may not have been delivered, as far as the host can know: it is never sent again by itself. The greeting stays
  * uncertain; a reply waits for an agent's decision, shown in the transcript and counted in the metrics, and is sent
- * again only when the agent asks for it.
+ * again only when the agent asks for it. The same when the connection is lost after Telegram carried a send out.
  */
 class UncertainSendTest {
 
@@ -95,6 +95,13 @@ class UncertainSendTest {
         assertThat(delivered(alice, bot, "Did this reach you?")).isEqualTo(1);
         assertThat(delivered(alice, bot, "Later reply")).isEqualTo(1);
 
+        // the connection is lost after Telegram carried a send out: the plugin says so, and it is not repeated
+        telegram.faults().loseNextAnswers("sendMessage", 1);
+        api.post(conversation + "/messages", Map.of("text", "Answer lost"));
+        JsonNode lost = awaitStatus(conversation, "Answer lost", "UNCERTAIN");
+        assertThat(lost.get("failureReason").asString()).contains("Telegram may have delivered the message");
+        await().atMost(WAIT).until(() -> delivered(alice, bot, "Answer lost") == 1);
+
         // sending again is for uncertain messages only, in their own conversation
         Response sentOne = api.post(conversation + "/messages/" + later.body().get("id").asString() + "/retry", null);
         assertThat(sentOne.status()).as(sentOne.text()).isEqualTo(409);
@@ -108,8 +115,9 @@ class UncertainSendTest {
         awaitStatus(conversation, "Did this reach you?", "SENT");
         await().atMost(WAIT).until(() -> delivered(alice, bot, "Did this reach you?") == 2);
         assertThat(api.post(conversation + "/messages/" + replyId + "/retry", null).status()).isEqualTo(409);
-        assertThat(metric("smartchat.outbound.uncertain.waiting")).isEqualTo(1.0); // the greeting
+        assertThat(metric("smartchat.outbound.uncertain.waiting")).isEqualTo(2.0); // the greeting, "Answer lost"
         assertThat(delivered(alice, bot, GREETING)).isEqualTo(1);
+        assertThat(delivered(alice, bot, "Answer lost")).isEqualTo(1);
     }
 
     private JsonNode awaitStatus(String conversation, String text, String status) {
