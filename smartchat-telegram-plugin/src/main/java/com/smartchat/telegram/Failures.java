@@ -78,6 +78,30 @@ final class Failures {
                 + Redactor.describe(failure, token) + ".", null, null, cause);
     }
 
+    /**
+     * The failure of a send: as {@link #of}, except that a connection lost once the request may have been written
+     * is {@link FailureKind#UNCERTAIN}, because Telegram may have delivered the message and a retry would deliver
+     * it twice.
+     */
+    static ChannelException ofSend(Throwable failure, String token, String baseUrl) {
+        ChannelException typed = of(failure, token, baseUrl);
+        // an answer that could not be read (the HTML of a 502) is an answer: the request was refused, not lost
+        boolean answered = find(failure, TelegramApiRequestException.class) != null;
+        if (typed.kind() != FailureKind.TRANSIENT || answered || find(failure, IOException.class) == null
+                || neverLeft(failure)) {
+            return typed;
+        }
+        return new ChannelException(FailureKind.UNCERTAIN, "The connection to Telegram at " + baseUrl + " was lost "
+                + "while sending (" + unreachable(failure, token) + "): Telegram may have delivered the message.",
+                "Check the chat, then send it again if it is not there.", null, Redactor.redact(failure, token));
+    }
+
+    /** Whether a request certainly never reached the server: no address, no route, the connection refused. */
+    private static boolean neverLeft(Throwable failure) {
+        return find(failure, UnknownHostException.class) != null || find(failure, ConnectException.class) != null
+                || find(failure, NoRouteToHostException.class) != null;
+    }
+
     /** Whether Telegram refused a message's markup ("can't parse entities"). */
     static boolean isMarkupRefused(Throwable failure) {
         TelegramApiRequestException api = find(failure, TelegramApiRequestException.class);

@@ -84,7 +84,7 @@ final class Sender {
             } catch (TelegramApiException e) {
                 Long newChat = Failures.migratedTo(e);
                 if (newChat == null || migrated) {
-                    throw Failures.of(e, token, baseUrl);
+                    throw Failures.ofSend(e, token, baseUrl);
                 }
                 migrated = true;
                 String oldChat = chatId;
@@ -93,7 +93,7 @@ final class Sender {
                 try {
                     sent = sendPart(chatId, part, message.format(), reply, markup);
                 } catch (TelegramApiException again) {
-                    throw Failures.of(again, token, baseUrl);
+                    throw Failures.ofSend(again, token, baseUrl);
                 }
             }
             ids.add(sent != null && sent.getMessageId() != null ? String.valueOf(sent.getMessageId()) : "unknown");

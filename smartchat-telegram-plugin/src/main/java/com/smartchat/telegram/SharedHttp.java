@@ -76,7 +76,8 @@ final class SharedHttp {
                 .followSslRedirects(false)
                 .addInterceptor(SharedHttp::recordPollOutcome)
                 .build();
-        requests = client.newBuilder().callTimeout(REQUEST_TIMEOUT).build();
+        // no silent second try of a request that may have been carried out: a send would be delivered twice
+        requests = client.newBuilder().callTimeout(REQUEST_TIMEOUT).retryOnConnectionFailure(false).build();
         probe = client.newBuilder().callTimeout(PROBE_TIMEOUT).build();
         for (int i = 0; i < POLLING_POOLS; i++) {
             pollingClients[i] = client.newBuilder().connectionPool(new ConnectionPool(16, 2, TimeUnit.MINUTES)).build();

@@ -20,6 +20,10 @@ import com.smartchat.telegram.emulator.EmulatedGroup;
 import com.smartchat.telegram.emulator.EmulatedUser;
 import com.smartchat.telegram.emulator.RateLimits;
 import com.smartchat.telegram.emulator.SentMessage;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -304,13 +308,37 @@ class SendingTest {
     }
 
     @Test
-    void droppedConnectionFailsTransient() throws Exception {
-        telegram.faults().dropNextConnections("sendMessage", 3); // OkHttp retries a dropped pooled connection once
+    void aConnectionLostAfterTheSendWasCarriedOutIsUncertainAndNotRepeated() throws Exception {
+        long before = telegram.requestCount("sendmessage");
+        telegram.faults().loseNextAnswers("sendMessage", 1);
 
-        ChannelException failure = failure(OutboundMessage.text(aliceChat(), "hello"));
+        ChannelException failure = failure(OutboundMessage.text(aliceChat(), "delivered, answer lost"));
 
-        assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
-        assertThat(failure.getMessage()).startsWith("Could not reach Telegram at " + telegram.baseUrl());
+        assertThat(failure.kind()).isEqualTo(FailureKind.UNCERTAIN);
+        assertThat(failure.getMessage()).contains("Telegram may have delivered the message").doesNotContain(bot.token());
+        assertThat(telegram.awaitSent(alice, bot, 1, WAIT)).extracting(SentMessage::text)
+                .containsExactly("delivered, answer lost");
+        assertThat(telegram.requestCount("sendmessage") - before).as("no silent second try").isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionDroppedBeforeAnAnswerIsUncertainToo() throws Exception {
+        long before = telegram.requestCount("sendmessage");
+        telegram.faults().dropNextConnections("sendMessage", 1);
+
+        // the client cannot tell whether Telegram read the request before the connection closed
+        assertThat(failure(OutboundMessage.text(aliceChat(), "hello")).kind()).isEqualTo(FailureKind.UNCERTAIN);
+        assertThat(telegram.requestCount("sendmessage") - before).as("no silent second try").isEqualTo(1);
+    }
+
+    @Test
+    void aSendThatCannotConnectIsTransient() {
+        // the request never left: sending it again cannot deliver it twice
+        for (Exception never : new Exception[] {new ConnectException("Connection refused"),
+                new UnknownHostException("api.telegram.invalid"), new NoRouteToHostException()}) {
+            assertThat(Failures.ofSend(new IOException("Failed to connect", never), bot.token(), telegram.baseUrl())
+                    .kind()).as(never.toString()).isEqualTo(FailureKind.TRANSIENT);
+        }
     }
 
     @Test

@@ -13,5 +13,15 @@ public enum FailureKind {
     /** The request itself is wrong (empty text, unknown conversation): retrying cannot help. */
     INVALID_REQUEST,
     /** A network or server problem that may pass: retry with backoff. */
-    TRANSIENT
+    TRANSIENT,
+    /**
+     * A send that may have been carried out: the connection broke, or no answer came, after the request was
+     * written. Networks without an idempotency key (Telegram's sendMessage has none) would deliver a retry twice, so
+     * the host never sends it again by itself: the message is shown as "may not have been delivered" and an agent
+     * decides. Report {@link #TRANSIENT} instead only when the request certainly did not leave (connection refused,
+     * unknown host) or the network answered with an error.
+     *
+     * @since 1.2
+     */
+    UNCERTAIN
 }

@@ -13,6 +13,7 @@ import java.security.Principal;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /** {@code /api/spaces/{space}/channels/{channel}/conversations}: conversations, transcripts and agents' replies. */
 @RestController
@@ -73,6 +75,30 @@ public class InboxController {
                 .location(URI.create("/api/spaces/" + spaceId + "/channels/" + channelId + "/conversations/"
                         + conversationId + "/messages"))
                 .body(queued);
+    }
+
+    /**
+     * An agent's decision that a message whose delivery is uncertain did not arrive: it is queued again. Refused
+     * (409) for any other message, so that nothing certain is ever sent twice.
+     */
+    @PostMapping("/{conversation}/messages/{message}/retry")
+    public ResponseEntity<MessageView> sendAgain(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
+                                                 @PathVariable("conversation") UUID conversationId,
+                                                 @PathVariable("message") UUID messageId) {
+        conversation(spaceId, channelId, conversationId);
+        switch (outbound.sendAgain(conversationId, messageId)) {
+            case NOT_FOUND -> throw new ChannelRequestException(ChannelRequestException.Reason.NOT_FOUND,
+                    "There is no message " + messageId + " in this conversation.");
+            case NOT_UNCERTAIN -> throw new ResponseStatusException(HttpStatus.CONFLICT, "Only a message whose delivery "
+                    + "is uncertain (status UNCERTAIN) can be sent again; this one is "
+                    + inbox.message(messageId).map(MessageView::status).orElse("gone") + ".");
+            case QUEUED -> {
+                // go on below
+            }
+        }
+        MessageView queued = inbox.message(messageId).orElseThrow(); // read before the dispatcher may send it
+        events.publishEvent(new InboxChanged(channelId, conversationId));
+        return ResponseEntity.accepted().body(queued);
     }
 
     private void conversation(UUID spaceId, UUID channelId, UUID conversationId) {

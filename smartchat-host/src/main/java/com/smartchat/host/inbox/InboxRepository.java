@@ -34,7 +34,9 @@ public class InboxRepository {
      * One entry of a transcript.
      *
      * @param direction {@code IN} from the audience, {@code OUT} to it
-     * @param status {@code RECEIVED}, or for outgoing messages {@code QUEUED}, {@code SENT} or {@code FAILED}
+     * @param status {@code RECEIVED}, or for outgoing messages {@code QUEUED}, {@code SENT}, {@code FAILED} or
+     *               {@code UNCERTAIN} (it may or may not have been delivered: the host stopped while sending it, or
+     *               the network did not answer; an agent may send it again with {@code POST .../retry})
      * @param author who wrote an outgoing message: an agent's user name, or {@code greeting}
      */
     public record MessageView(UUID id, String direction, String kind, String text, String attachments, String status,

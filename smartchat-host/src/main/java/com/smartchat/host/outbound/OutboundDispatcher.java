@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -44,6 +45,11 @@ import org.springframework.stereotype.Component;
  * Sends queued messages through their channels: paced by each provider's declared rate limits and by every
  * "retry after" a network answers, one at a time and in order within a conversation, retrying transient failures
  * with growing delays and never retrying a blocked recipient. What is not sent at shutdown stays queued.
+ *
+ * <p>A send is recorded as under way before the channel gets it. A send that may have reached the network without
+ * the host knowing its outcome (the host stopped during it, or the channel never answered) is never repeated by
+ * itself: the message becomes UNCERTAIN, counted in {@code smartchat.outbound.uncertain}, and an agent decides
+ * whether to send it again. Networks have no idempotency key for sends, so a retry could deliver it twice.
  */
 @Component
 public class OutboundDispatcher implements SmartLifecycle {
@@ -55,6 +61,8 @@ public class OutboundDispatcher implements SmartLifecycle {
      * in the queue, due then, so that claimed messages never outlive their lease.
      */
     private static final Duration MAX_HOLD = Duration.ofSeconds(2);
+    /** How often the dispatcher looks for sends left under way by a host that stopped (their claims end later). */
+    private static final Duration ABANDONED_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final OutboundQueue queue;
     private final ChannelSupervisor supervisor;
@@ -75,6 +83,7 @@ public class OutboundDispatcher implements SmartLifecycle {
     private final PriorityBlockingQueue<Long> dueTimes = new PriorityBlockingQueue<>();
     private volatile boolean running;
     private Thread loop;
+    private long nextAbandonedCheck;
 
     public OutboundDispatcher(OutboundQueue queue, ChannelSupervisor supervisor, OutboundProperties properties,
                               ChannelProperties channelProperties, Clock clock, MeterRegistry meters) {
@@ -86,6 +95,9 @@ public class OutboundDispatcher implements SmartLifecycle {
         this.meters = meters;
         Gauge.builder("smartchat.outbound.queue.depth", queue, OutboundQueue::depth)
                 .description("Messages waiting to be sent")
+                .register(meters);
+        Gauge.builder("smartchat.outbound.uncertain.waiting", queue, OutboundQueue::uncertain)
+                .description("Messages that may or may not have been delivered, waiting for an agent's decision")
                 .register(meters);
     }
 
@@ -105,6 +117,15 @@ public class OutboundDispatcher implements SmartLifecycle {
     private void dispatchLoop() {
         while (running) {
             try {
+                if (clock.millis() >= nextAbandonedCheck) {
+                    nextAbandonedCheck = clock.millis() + ABANDONED_CHECK_INTERVAL.toMillis();
+                    queue.abandonSendsUnderWay().forEach(uncertain -> {
+                        log.warn("Message {} ({}) was being sent when its host stopped; it may or may not have been "
+                                + "delivered, so it is marked uncertain, not sent again", uncertain.messageId(),
+                                uncertain.kind().toLowerCase(Locale.ROOT));
+                        countUncertain(uncertain.kind(), "host_stopped");
+                    });
+                }
                 List<OutboundQueue.Pending> due = queue.claimDue(properties.batchSize(), properties.lease());
                 Map<UUID, List<OutboundQueue.Pending>> byConversation = new LinkedHashMap<>();
                 for (OutboundQueue.Pending pending : due) {
@@ -206,6 +227,12 @@ public class OutboundDispatcher implements SmartLifecycle {
         bookings.invalidate(pending.messageId());
         String provider = run.provider().id();
         try {
+            queue.markUnderWay(pending.messageId());
+        } catch (RuntimeException e) {
+            pacer.sent(ticket, clock.instant());
+            throw e; // nothing went out; the message is claimed again when its lease ends
+        }
+        try {
             SendReceipt receipt = send(run, pending);
             pacer.sent(ticket, clock.instant());
             queue.markSent(pending.messageId(), receipt.messageIds(), receipt.sentAt());
@@ -218,6 +245,11 @@ public class OutboundDispatcher implements SmartLifecycle {
             pacer.sent(ticket, clock.instant());
             count(provider, "not_started");
             return putBack(pending, clock.instant());
+        } catch (MayHaveBeenSent uncertain) {
+            pacer.sent(ticket, clock.instant());
+            count(provider, "uncertain");
+            markUncertain(pending, uncertain.getMessage(), "no_answer");
+            return null;
         } catch (ChannelException failure) {
             pacer.sent(ticket, clock.instant());
             return handleFailure(pending, run, failure);
@@ -237,6 +269,13 @@ public class OutboundDispatcher implements SmartLifecycle {
         wakeUp(); // to wait for this one, the dispatcher must know of it
     }
 
+    /** The channel began the send but gave no answer: the message may or may not have gone out. */
+    private static final class MayHaveBeenSent extends Exception {
+        MayHaveBeenSent(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** The host gave up on asking the plugin to send before the plugin began: nothing went out. */
     private static final class NotSent extends Exception {
         NotSent(String message) {
@@ -249,7 +288,8 @@ public class OutboundDispatcher implements SmartLifecycle {
      * the plugin's thread did not even run), a request the plugin never began is put back as not attempted, and one
      * it began is waited for like any other: neither is sent twice.
      */
-    private SendReceipt send(ChannelRun run, OutboundQueue.Pending pending) throws ChannelException, NotSent {
+    private SendReceipt send(ChannelRun run, OutboundQueue.Pending pending)
+            throws ChannelException, NotSent, MayHaveBeenSent {
         OutboundMessage message = OutboundMessage.text(pending.conversationExternalId(), pending.text());
         AtomicInteger state = new AtomicInteger(); // 0 not begun, 1 begun, 2 given up
         AtomicReference<CompletionStage<SendReceipt>> begun = new AtomicReference<>();
@@ -274,7 +314,8 @@ public class OutboundDispatcher implements SmartLifecycle {
             }
             stage = awaitBegun(begun, deadline);
             if (stage == null) {
-                throw new ChannelException(FailureKind.TRANSIENT, e.getMessage(), null, null, e);
+                throw new MayHaveBeenSent("the channel began the send and did not answer within "
+                        + properties.sendTimeout().toSeconds() + " s");
             }
         }
         try {
@@ -286,11 +327,11 @@ public class OutboundDispatcher implements SmartLifecycle {
             }
             throw new ChannelException(FailureKind.TRANSIENT, "The channel failed to send: " + e.getCause(), null, null, e.getCause());
         } catch (TimeoutException e) {
-            throw new ChannelException(FailureKind.TRANSIENT,
-                    "The channel did not confirm the send within " + properties.sendTimeout().toSeconds() + " s");
+            throw new MayHaveBeenSent("the channel did not answer the send within "
+                    + properties.sendTimeout().toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ChannelException(FailureKind.TRANSIENT, "Interrupted while sending");
+            throw new MayHaveBeenSent("the host was interrupted while waiting for the channel's answer");
         }
     }
 
@@ -331,6 +372,10 @@ public class OutboundDispatcher implements SmartLifecycle {
                 release(pending.messageId(), later, false, failure.getMessage());
                 return later;
             }
+            case UNCERTAIN -> {
+                markUncertain(pending, failure.getMessage(), "connection_lost");
+                return null;
+            }
             case TRANSIENT -> {
                 int attempts = pending.attempts() + 1;
                 if (attempts >= properties.maxAttempts()) {
@@ -347,8 +392,25 @@ public class OutboundDispatcher implements SmartLifecycle {
         return null;
     }
 
+    /** A send that may have been carried out is never repeated by the host: an agent decides. */
+    private void markUncertain(OutboundQueue.Pending pending, String reason, String cause) {
+        log.warn("Message {} through channel {} may or may not have been delivered ({}); it is marked uncertain, "
+                + "not sent again", pending.messageId(), pending.channelId(), reason);
+        queue.markUncertain(pending.messageId(), reason);
+        countUncertain(pending.kind(), cause);
+    }
+
     private void count(String provider, String outcome) {
         meters.counter("smartchat.outbound", "provider", provider, "outcome", outcome).increment();
+    }
+
+    /**
+     * @param kind the message's kind: GREETING or REPLY
+     * @param cause {@code host_stopped} (found under way after its claim ended), {@code no_answer} (none within the
+     *              send timeout) or {@code connection_lost} (the plugin lost the connection after sending)
+     */
+    private void countUncertain(String kind, String cause) {
+        meters.counter("smartchat.outbound.uncertain", "kind", kind.toLowerCase(Locale.ROOT), "cause", cause).increment();
     }
 
     private static void sleepQuietly(Duration duration) {

@@ -32,9 +32,11 @@ public class OutboundQueue {
      *
      * @param conversationExternalId the network's id of the conversation
      * @param group whether the conversation is a group or broadcast one
+     * @param kind the message's kind: GREETING or REPLY
      */
     public record Pending(UUID messageId, UUID channelId, UUID conversationId, String conversationExternalId,
-                         boolean group, UUID memberId, String text, int attempts, OffsetDateTime createdAt) {
+                         boolean group, UUID memberId, String kind, String text, int attempts,
+                         OffsetDateTime createdAt) {
     }
 
     /** Queues an agent's reply in a conversation; returns the new message's id. */
@@ -58,13 +60,46 @@ public class OutboundQueue {
         return messageId;
     }
 
+    /** A message whose send may or may not have reached the network. */
+    public record Uncertain(UUID messageId, String kind) {
+    }
+
+    /**
+     * Marks {@link #markUnderWay under way} messages whose claim has ended UNCERTAIN, and takes them out of the
+     * queue: the host that sent them stopped (or hung) before it could record the network's answer, so they may
+     * have gone out, and sending them again could deliver them twice.
+     *
+     * @return the messages marked
+     */
+    @Transactional
+    public List<Uncertain> abandonSendsUnderWay() {
+        List<UUID> ids = jdbc.sql("""
+                select message_id from outbound
+                where sending_since is not null and claimed_until < :now
+                for update skip locked""")
+                .param("now", now())
+                .query(UUID.class).list();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<Uncertain> marked = jdbc.sql("select id, kind from message where id in (:ids)").param("ids", ids)
+                .query((rs, row) -> new Uncertain(rs.getObject("id", UUID.class), rs.getString("kind"))).list();
+        jdbc.sql("""
+                update message set status = 'UNCERTAIN', failure_kind = null, failure_reason = :reason
+                where id in (:ids)""")
+                .param("reason", "The host stopped while sending this message: it may or may not have been delivered.")
+                .param("ids", ids).update();
+        jdbc.sql("delete from outbound where message_id in (:ids)").param("ids", ids).update();
+        return marked;
+    }
+
     /** Claims up to {@code limit} due messages for {@code lease}, oldest first. */
     @Transactional
     public List<Pending> claimDue(int limit, Duration lease) {
         OffsetDateTime now = now();
         List<UUID> ids = jdbc.sql("""
                 select message_id from outbound
-                where due_at <= :now and (claimed_until is null or claimed_until < :now)
+                where due_at <= :now and (claimed_until is null or claimed_until < :now) and sending_since is null
                 order by due_at limit :limit
                 for update skip locked""")
                 .param("now", now).param("limit", limit)
@@ -77,8 +112,8 @@ public class OutboundQueue {
         jdbc.sql("update outbound set claimed_until = :until, due_at = :until where message_id in (:ids)")
                 .param("until", now.plus(lease)).param("ids", ids).update();
         return jdbc.sql("""
-                select o.message_id, o.channel_id, o.attempts, m.conversation_id, m.text, m.created_at,
-                    c.external_id, c.kind, c.member_id
+                select o.message_id, o.channel_id, o.attempts, m.conversation_id, m.kind as message_kind, m.text,
+                    m.created_at, c.external_id, c.kind, c.member_id
                 from outbound o
                 join message m on m.id = o.message_id
                 join conversation c on c.id = m.conversation_id
@@ -92,10 +127,64 @@ public class OutboundQueue {
                         rs.getString("external_id"),
                         !"PRIVATE".equals(rs.getString("kind")),
                         rs.getObject("member_id", UUID.class),
+                        rs.getString("message_kind"),
                         rs.getString("text"),
                         rs.getInt("attempts"),
                         rs.getObject("created_at", OffsetDateTime.class)))
                 .list();
+    }
+
+    /**
+     * Records, in a commit of its own, that the message is about to be handed to its channel: from now on, a host
+     * that stops before recording the answer leaves it {@linkplain #abandonSendsUnderWay uncertain}, never resent.
+     */
+    public void markUnderWay(UUID messageId) {
+        jdbc.sql("update outbound set sending_since = :now where message_id = :id")
+                .param("now", now()).param("id", messageId).update();
+    }
+
+    /** The message may or may not have reached the network: it leaves the queue, the reason stays on it. */
+    @Transactional
+    public void markUncertain(UUID messageId, String reason) {
+        jdbc.sql("update message set status = 'UNCERTAIN', failure_kind = null, failure_reason = :reason where id = :id")
+                .param("reason", truncate(reason)).param("id", messageId)
+                .update();
+        jdbc.sql("delete from outbound where message_id = :id").param("id", messageId).update();
+    }
+
+    /** What {@link #sendAgain} found. */
+    public enum SendAgain {
+        /** Queued again. */
+        QUEUED,
+        /** The conversation has no such message. */
+        NOT_FOUND,
+        /** The message's delivery is not uncertain: sending it again is not for an agent to decide. */
+        NOT_UNCERTAIN
+    }
+
+    /** An agent decided that an uncertain message was not delivered: queues it again, as it was. */
+    @Transactional
+    public SendAgain sendAgain(UUID conversationId, UUID messageId) {
+        UUID channelId = jdbc.sql("select channel_id from conversation where id = :id").param("id", conversationId)
+                .query(UUID.class).optional().orElse(null);
+        int queued = jdbc.sql("""
+                update message set status = 'QUEUED', failure_reason = null
+                where id = :id and conversation_id = :conversation and status = 'UNCERTAIN'""")
+                .param("id", messageId).param("conversation", conversationId).update();
+        if (queued == 0 || channelId == null) {
+            boolean exists = jdbc.sql("select count(*) from message where id = :id and conversation_id = :conversation")
+                    .param("id", messageId).param("conversation", conversationId).query(Long.class).single() > 0;
+            return exists ? SendAgain.NOT_UNCERTAIN : SendAgain.NOT_FOUND;
+        }
+        jdbc.sql("insert into outbound (message_id, channel_id, due_at, attempts) values (:id, :channel, :now, 0)")
+                .param("id", messageId).param("channel", channelId).param("now", now())
+                .update();
+        return SendAgain.QUEUED;
+    }
+
+    /** How many messages wait for an agent's decision because their delivery is uncertain. */
+    public long uncertain() {
+        return jdbc.sql("select count(*) from message where status = 'UNCERTAIN'").query(Long.class).single();
     }
 
     /** The network accepted the message. */
@@ -121,13 +210,13 @@ public class OutboundQueue {
     }
 
     /**
-     * Puts a claimed message back, due at {@code dueAt}.
+     * Puts a claimed message back, due at {@code dueAt}; it is no longer under way (it certainly did not go out).
      *
      * @param attempted whether an attempt to send was made (it then counts, and its error is kept)
      */
     public void release(UUID messageId, Instant dueAt, boolean attempted, String error) {
         jdbc.sql("""
-                update outbound set due_at = :due, claimed_until = null,
+                update outbound set due_at = :due, claimed_until = null, sending_since = null,
                     attempts = attempts + :attempt, last_error = coalesce(:error, last_error)
                 where message_id = :id""")
                 .param("due", dueAt.atOffset(ZoneOffset.UTC)).param("attempt", attempted ? 1 : 0)

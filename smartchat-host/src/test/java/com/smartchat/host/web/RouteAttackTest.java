@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +31,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.method.HandlerMethod;
@@ -71,6 +73,9 @@ class RouteAttackTest {
     int port;
 
     @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
 
@@ -89,6 +94,8 @@ class RouteAttackTest {
         b.put("channel", channelWithAConversation(b.get("space"), B_CHANNEL, B_MEMBER, B_TEXT));
         a.put("conversation", firstConversation(a));
         b.put("conversation", firstConversation(b));
+        a.put("message", uncertainReply(a)); // the one kind of message an agent may send again
+        b.put("message", platform.get(conversationPath(b) + "/messages").body().get(0).get("id").asString());
         a.put("username", ALICE);
         b.put("username", BOB);
         a.put("user", ALICE); // the same users, as the API's paths name them
@@ -123,6 +130,21 @@ class RouteAttackTest {
             throw new IllegalStateException(e);
         }
         return channel;
+    }
+
+    /** A reply sent, then made uncertain as if its host had stopped while sending it. */
+    private String uncertainReply(Map<String, String> ids) {
+        String reply = platform.post(conversationPath(ids) + "/messages", Map.of("text", "Sent, as far as we know"))
+                .body().get("id").asString();
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("select status from message where id = :id")
+                .param("id", UUID.fromString(reply)).query(String.class).single().equals("SENT"));
+        jdbc.sql("update message set status = 'UNCERTAIN' where id = :id").param("id", UUID.fromString(reply)).update();
+        return reply;
+    }
+
+    private String conversationPath(Map<String, String> ids) {
+        return "/api/spaces/" + ids.get("space") + "/channels/" + ids.get("channel") + "/conversations/"
+                + ids.get("conversation");
     }
 
     private String firstConversation(Map<String, String> ids) {

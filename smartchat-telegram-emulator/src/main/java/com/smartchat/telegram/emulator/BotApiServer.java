@@ -91,7 +91,7 @@ final class BotApiServer implements HttpHandler {
                 return; // closing the exchange unanswered closes the connection
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
-            if (fault != null) {
+            if (fault != null && !fault.answerLost()) {
                 respondInjected(exchange, fault.status());
                 return;
             }
@@ -99,6 +99,9 @@ final class BotApiServer implements HttpHandler {
                     exchange.getRequestHeaders().getFirst("Content-Type"), body);
             EmulatedBot bot = bots.authenticate(tokenAndMethod[0]);
             BotApiMethods.Result result = methods.call(bot, method, params);
+            if (fault != null) {
+                return; // carried out; closing the exchange unanswered closes the connection
+            }
             respondOk(exchange, result);
         } catch (BotApiException e) {
             respondError(exchange, e);

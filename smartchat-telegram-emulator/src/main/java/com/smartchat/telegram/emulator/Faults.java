@@ -84,7 +84,19 @@ public final class Faults {
     }
 
     /**
-     * Closes the connection of the next {@code count} requests without any answer.
+     * Carries out the next {@code count} requests to one method (a message is sent, an update confirmed) and then
+     * closes their connections without an answer: the client cannot know that its request took effect.
+     *
+     * @param method the Bot API method name, case-insensitive
+     * @param count how many answers are lost
+     * @return this
+     */
+    public Faults loseNextAnswers(String method, int count) {
+        return addRule(method, count, Injected.ANSWER_LOST);
+    }
+
+    /**
+     * Closes the connection of the next {@code count} requests without any answer, before handling them.
      * Note that OkHttp silently retries a request whose pooled connection was closed, so a client built on it
      * may need two drops in a row before it sees an error.
      *
@@ -155,12 +167,20 @@ public final class Faults {
         return Objects.requireNonNull(method, "method").toLowerCase(Locale.ROOT);
     }
 
-    /** A planned failure; {@link #DROP} as status means: close the connection without an answer. */
+    /**
+     * A planned failure; {@link #DROP} as status means: close the connection without an answer, before handling the
+     * request; {@link #ANSWER_LOST}: after handling it.
+     */
     record Injected(int status) {
         static final int DROP = -1;
+        static final int ANSWER_LOST = -2;
 
         boolean drop() {
             return status == DROP;
+        }
+
+        boolean answerLost() {
+            return status == ANSWER_LOST;
         }
     }
 

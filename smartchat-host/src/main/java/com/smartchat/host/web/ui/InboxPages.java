@@ -78,7 +78,7 @@ class InboxPages {
      *
      * @param who who wrote it: the member, an agent, or "Greeting"
      * @param note what kind of entry it is when not a plain message ("edited", "blocked the channel", ...)
-     * @param status for outgoing messages: QUEUED, SENT or FAILED
+     * @param status for outgoing messages: QUEUED, SENT, FAILED or UNCERTAIN
      * @param failure why it was not sent
      */
     record MessageLine(UUID id, boolean outgoing, String who, String note, String text, List<String> attachments,
@@ -200,11 +200,13 @@ class InboxPages {
             case "QUEUED" -> "Queued";
             case "SENT" -> "Sent";
             case "FAILED" -> "Not sent";
+            case "UNCERTAIN" -> "May not have been delivered";
             default -> message.status();
         };
         String failure = "FAILED".equals(message.status())
                 ? (message.failureReason() != null ? message.failureReason() : "The network refused it.")
                 + (message.failureKind() != null ? " (" + message.failureKind().toLowerCase(Locale.ROOT).replace('_', ' ') + ")" : "")
+                : "UNCERTAIN".equals(message.status()) ? message.failureReason()
                 : null;
         return new MessageLine(message.id(), outgoing, who == null ? "Someone" : who, note, message.text(),
                 attachments(message.attachments()), outgoing && message.sentAt() != null ? message.sentAt()

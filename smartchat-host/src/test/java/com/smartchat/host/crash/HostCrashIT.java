@@ -1,0 +1,94 @@
+package com.smartchat.host.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the host confirmed survives {@code kill -9} ({@link CrashScenario}): on the host's default embedded database,
+ * or, in the build's second test run, on the PostgreSQL server it names (in a schema of its own). Runs after the
+ * host's jar is built (failsafe, {@code ./mvnw verify}).
+ *
+ * <p>The seed is printed; {@code -Dsmartchat.crash.seed=<seed>} replays its random choices. The size comes from
+ * {@code smartchat.crash.channels-per-mode}, {@code .members}, {@code .messages} and {@code .kills};
+ * {@code smartchat.crash.host-args} adds settings for the host, space-separated (for example a datasource URL with
+ * H2's default {@code WRITE_DELAY}, to see what the suite catches). The host's log is kept in
+ * {@code target/crash-logs}.
+ */
+class HostCrashIT {
+
+    @TempDir
+    Path dir;
+    String postgresSchema;
+
+    @AfterEach
+    void dropSchema() throws SQLException {
+        if (postgresSchema != null) {
+            try (Connection connection = postgres()) {
+                connection.createStatement().execute("drop schema " + postgresSchema + " cascade");
+            }
+        }
+    }
+
+    @Test
+    void whatTheHostConfirmedSurvivesKillMinus9AtRandomMoments() throws Exception {
+        long seed = Long.getLong("smartchat.crash.seed", new SecureRandom().nextLong());
+        System.out.println("HostCrashIT: seed " + seed + " (replay with -Dsmartchat.crash.seed=" + seed + ")");
+        CrashScenario.Settings settings = new CrashScenario.Settings(seed,
+                Integer.getInteger("smartchat.crash.channels-per-mode", 2),
+                Integer.getInteger("smartchat.crash.members", 10),
+                Integer.getInteger("smartchat.crash.messages", 8),
+                Integer.getInteger("smartchat.crash.kills", 3),
+                Duration.ofSeconds(3),
+                Path.of("target/smartchat-host.jar").toAbsolutePath(),
+                Path.of("target/plugins").toAbsolutePath(),
+                dir.resolve("data"),
+                Path.of("target/crash-logs/host-" + seed + ".log").toAbsolutePath(),
+                hostArgs(),
+                Duration.ofSeconds(120));
+
+        CrashScenario.Result result = CrashScenario.run(settings);
+
+        System.out.println("HostCrashIT: " + result.summary());
+        assertThat(result.problems()).as("seed " + seed + "; the host's log: " + settings.log()).isEmpty();
+        assertThat(result.repliesAccepted()).as("replies accepted during the run").isPositive();
+    }
+
+    private List<String> hostArgs() throws SQLException {
+        List<String> args = new ArrayList<>();
+        String extra = System.getProperty("smartchat.crash.host-args", "");
+        if (!extra.isBlank()) {
+            args.addAll(List.of(extra.strip().split("\\s+")));
+        }
+        String url = System.getProperty("SMARTCHAT_TEST_DATABASE_URL", "");
+        if (url.startsWith("jdbc:postgresql:")) {
+            // a schema of its own: the database is shared with the other test runs
+            postgresSchema = "crash_" + Long.toUnsignedString(new SecureRandom().nextLong(), 36);
+            try (Connection connection = postgres()) {
+                connection.createStatement().execute("create schema " + postgresSchema);
+            }
+            args.add("--spring.datasource.url=" + url + (url.contains("?") ? "&" : "?") + "currentSchema="
+                    + postgresSchema);
+            args.add("--spring.datasource.username=" + System.getProperty("SMARTCHAT_TEST_DATABASE_USER", ""));
+            args.add("--spring.datasource.password=" + System.getProperty("SMARTCHAT_TEST_DATABASE_PASSWORD", ""));
+        }
+        // else: the host's default embedded database in the data directory, the very setting under test
+        return args;
+    }
+
+    private static Connection postgres() throws SQLException {
+        return DriverManager.getConnection(System.getProperty("SMARTCHAT_TEST_DATABASE_URL"),
+                System.getProperty("SMARTCHAT_TEST_DATABASE_USER", ""),
+                System.getProperty("SMARTCHAT_TEST_DATABASE_PASSWORD", ""));
+    }
+}
