@@ -22,7 +22,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
@@ -49,20 +48,8 @@ class ChannelTruthTest {
     @BeforeAll
     void startTelegramAndHost() {
         telegram = BotApiEmulator.start(EmulatorOptions.defaults().withRateLimits(RateLimits.off()));
-        boolean postgres = System.getProperty("SMARTCHAT_TEST_DATABASE_URL", "").startsWith("jdbc:postgresql:");
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--smartchat.data-dir=" + dataDir,
-                "--smartchat.plugins.dir=target/test-plugins",
-                "--smartchat.plugins.telegram.api-url=" + telegram.baseUrl(),
-                "--smartchat.plugins.telegram.poll-timeout=50",
-                "--smartchat.channels.restart-delay=200ms"));
-        if (!postgres) {
-            args.add("--spring.datasource.url=jdbc:h2:mem:truth-" + System.nanoTime()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-        }
-        host = new SpringApplicationBuilder(SmartChatHostApplication.class).run(args.toArray(String[]::new));
-        api = ApiClient.admin(Integer.parseInt(host.getEnvironment().getProperty("local.server.port")));
+        host = InProcessHost.start(telegram, dataDir, "smartchat.plugins.telegram.poll-timeout=50");
+        api = ApiClient.admin(InProcessHost.port(host));
         jdbc = JdbcClient.create(host.getBean(javax.sql.DataSource.class));
         space = "/api/spaces/" + api.post("/api/spaces", Map.of("name", "Truth")).body().get("id").asString();
     }

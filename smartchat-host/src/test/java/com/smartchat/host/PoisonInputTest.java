@@ -11,7 +11,6 @@ import com.smartchat.telegram.emulator.EmulatorOptions;
 import com.smartchat.telegram.emulator.OddUpdates;
 import com.smartchat.telegram.emulator.RateLimits;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
@@ -60,24 +58,9 @@ class PoisonInputTest {
         // Telegram retries a webhook delivery for a long time; enough quick retries stand in for that here
         telegram = BotApiEmulator.start(EmulatorOptions.defaults().withRateLimits(RateLimits.off())
                 .withWebhookRetries(ATTEMPTS + 3, Duration.ofMillis(100)));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        boolean postgres = System.getProperty("SMARTCHAT_TEST_DATABASE_URL", "").startsWith("jdbc:postgresql:");
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=" + port,
-                "--smartchat.public-url=http://localhost:" + port,
-                "--smartchat.data-dir=" + dataDir,
-                "--smartchat.plugins.dir=target/test-plugins",
-                "--smartchat.plugins.telegram.api-url=" + telegram.baseUrl(),
-                "--smartchat.plugins.telegram.poll-timeout=1",
-                "--smartchat.channels.restart-delay=200ms"));
-        if (!postgres) {
-            args.add("--spring.datasource.url=jdbc:h2:mem:poison-" + System.nanoTime()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-        }
-        host = new SpringApplicationBuilder(SmartChatHostApplication.class).run(args.toArray(String[]::new));
+        int port = InProcessHost.freePort();
+        host = InProcessHost.start(telegram, dataDir, "server.port=" + port,
+                "smartchat.public-url=http://localhost:" + port);
         api = ApiClient.admin(port);
         jdbc = JdbcClient.create(host.getBean(javax.sql.DataSource.class));
         space = "/api/spaces/" + api.post("/api/spaces", Map.of("name", "Poison")).body().get("id").asString();

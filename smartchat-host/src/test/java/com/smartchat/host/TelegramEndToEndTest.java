@@ -21,7 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -136,20 +135,11 @@ class TelegramEndToEndTest {
     }
 
     private void startHost() {
-        boolean postgres = System.getProperty("SMARTCHAT_TEST_DATABASE_URL", "").startsWith("jdbc:postgresql:");
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--smartchat.data-dir=" + dataDir,
-                "--smartchat.plugins.dir=target/test-plugins",
-                "--smartchat.plugins.telegram.api-url=" + telegram.baseUrl(),
-                "--smartchat.plugins.telegram.poll-timeout=1",
-                "--smartchat.channels.restart-delay=200ms"));
-        if (!postgres) {
-            args.add("--spring.datasource.url=jdbc:h2:file:" + dataDir.resolve("smartchat")
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
-        }
-        host = new SpringApplicationBuilder(SmartChatHostApplication.class).run(args.toArray(String[]::new));
-        api = ApiClient.admin(Integer.parseInt(host.getEnvironment().getProperty("local.server.port")));
+        // on H2, a file in the data directory, so that the restarted host finds what the first one stored
+        host = InProcessHost.onPostgres() ? InProcessHost.start(telegram, dataDir)
+                : InProcessHost.start(telegram, dataDir, "spring.datasource.url=jdbc:h2:file:" + dataDir.resolve("smartchat")
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+        api = ApiClient.admin(InProcessHost.port(host));
     }
 
     private void stopHost() {

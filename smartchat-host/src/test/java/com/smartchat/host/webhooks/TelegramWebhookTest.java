@@ -5,13 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.smartchat.host.ApiClient;
 import com.smartchat.host.ApiClient.Response;
-import com.smartchat.host.SmartChatHostApplication;
+import com.smartchat.host.InProcessHost;
 import com.smartchat.telegram.emulator.BotApiEmulator;
 import com.smartchat.telegram.emulator.EmulatedBot;
 import com.smartchat.telegram.emulator.EmulatedUser;
 import com.smartchat.telegram.emulator.EmulatorOptions;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -75,26 +73,10 @@ class TelegramWebhookTest {
     @BeforeAll
     void startTelegramAndHost() throws IOException {
         telegram = BotApiEmulator.start(EmulatorOptions.defaults().withWebhookRetries(10, RETRY_DELAY));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = InProcessHost.freePort();
         hostUrl = "http://localhost:" + port;
-        boolean postgres = System.getProperty("SMARTCHAT_TEST_DATABASE_URL", "").startsWith("jdbc:postgresql:");
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=" + port,
-                "--smartchat.public-url=" + hostUrl,
-                "--smartchat.data-dir=" + dataDir,
-                "--smartchat.plugins.dir=target/test-plugins",
-                "--smartchat.plugins.telegram.api-url=" + telegram.baseUrl(),
-                "--smartchat.plugins.telegram.poll-timeout=1",
-                "--smartchat.plugins.telegram.webhook-check-interval=1",
-                "--smartchat.channels.restart-delay=200ms"));
-        if (!postgres) {
-            args.add("--spring.datasource.url=jdbc:h2:mem:webhooks-" + System.nanoTime()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-        }
-        host = new SpringApplicationBuilder(SmartChatHostApplication.class).run(args.toArray(String[]::new));
+        host = InProcessHost.start(telegram, dataDir, "server.port=" + port, "smartchat.public-url=" + hostUrl,
+                "smartchat.plugins.telegram.webhook-check-interval=1");
         api = ApiClient.admin(port);
         space = "/api/spaces/" + call(api.post("/api/spaces", Map.of("name", "Webhooks"))).body().get("id").asString();
     }
