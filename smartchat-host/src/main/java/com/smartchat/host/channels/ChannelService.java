@@ -16,6 +16,8 @@ import com.smartchat.host.plugins.PluginCallException;
 import com.smartchat.host.plugins.PluginRegistry;
 import com.smartchat.host.spaces.SpaceController;
 import com.smartchat.host.spaces.SpaceRepository;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -272,12 +274,19 @@ public class ChannelService {
         return new ChannelValidation(errors.isEmpty(), errors, errors.isEmpty() ? preview : null);
     }
 
-    /** The text with the values of the settings' secrets masked, should a plugin have quoted one. */
+    /**
+     * The text with the values of the settings' secrets masked, should a plugin have quoted one, as it is or as a
+     * URL carries it (a failed request's address).
+     */
     private static String withoutSecrets(String text, Map<String, Object> values) {
+        if (text == null) {
+            return null;
+        }
         String masked = text;
         for (Object value : values.values()) {
             if (value instanceof Secret secret && !secret.isBlank()) {
-                masked = masked.replace(secret.reveal(), "<secret>");
+                masked = masked.replace(secret.reveal(), "<secret>")
+                        .replace(URLEncoder.encode(secret.reveal(), StandardCharsets.UTF_8), "<secret>");
             }
         }
         return masked;

@@ -98,8 +98,9 @@ public class ScriptedProvider implements ChannelProvider {
     @Override
     public ValidationResult validate(com.smartchat.channel.spi.ChannelSettings settings) {
         String key = settings.secret("key").orElseThrow().reveal();
-        if (key.equals("crash")) {
-            throw new IllegalStateException("NullPointerException: ApiResponse.getOk() is null at 10.0.0.7:6379");
+        if (key.startsWith("crash")) { // quoting the key in the address of a failed request, as careless plugins do
+            throw new IllegalStateException("NullPointerException: ApiResponse.getOk() is null at 10.0.0.7:6379/bot"
+                    + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8) + "/getMe (key " + key + ")");
         }
         if (key.equals("wrong")) {
             return ValidationResult.builder().error("key", "This key is refused.").build();
