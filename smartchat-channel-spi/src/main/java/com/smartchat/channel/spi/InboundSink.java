@@ -27,12 +27,23 @@ public interface InboundSink {
     void deliver(InboundEvent event) throws DeliveryException;
 
     /**
-     * Stores events in order. The default delivers them one by one; when it throws, the events before the failed
-     * one are stored and the rest are not.
+     * Stores a batch of events received together (one poll's answer), in order, in one go: a host stores the whole
+     * batch durably or, when this throws, none of it. Prefer it to delivering events one by one whenever the
+     * network hands over several at once: the host commits once instead of once per event. Confirm the batch only
+     * after this returned.
      *
+     * <p>When it throws, deliver the events one by one to find out which one cannot be stored (and set that one aside
+     * after a bounded number of attempts, as for {@link #deliver(InboundEvent)}): the others then go through, and
+     * what the failed batch may have stored is ignored as a duplicate.
+     *
+     * <p>The default delivers the events one by one, so that a host older than this method still runs the plugin; it
+     * then stores the events before the one that failed.
+     *
+     * @param events the batch, in the order the network gave it; may be empty
      * @throws DeliveryException as {@link #deliver(InboundEvent)}
+     * @since 1.2
      */
-    default void deliverAll(List<? extends InboundEvent> events) throws DeliveryException {
+    default void deliver(List<? extends InboundEvent> events) throws DeliveryException {
         for (InboundEvent event : events) {
             deliver(event);
         }
