@@ -250,6 +250,12 @@ public class ChannelSupervisor implements SmartLifecycle {
             }
 
             @Override
+            public void deliver(List<? extends InboundEvent> events) throws DeliveryException {
+                requireRunning();
+                inbound.store(channelId, events);
+            }
+
+            @Override
             public void setAside(String eventId, String type, String payload, String reason)
                     throws DeliveryException {
                 requireRunning();

@@ -2,6 +2,7 @@ package com.smartchat.host.channels;
 
 import com.smartchat.channel.spi.DeliveryException;
 import com.smartchat.channel.spi.InboundEvent;
+import java.util.List;
 import java.util.UUID;
 
 /** Stores what channels receive, durably and once per event id; the inbox implements it. */
@@ -13,6 +14,14 @@ public interface InboundEventStore {
      * @throws DeliveryException when it could not be stored
      */
     void store(UUID channelId, InboundEvent event) throws DeliveryException;
+
+    /**
+     * Stores events a channel received together in one transaction: all of them (but those stored before), or,
+     * when it throws, none.
+     *
+     * @throws DeliveryException when they could not be stored
+     */
+    void store(UUID channelId, List<? extends InboundEvent> events) throws DeliveryException;
 
     /**
      * Keeps what a channel received but could not have stored, raw, with the reason, once per event id (or, without

@@ -9,6 +9,7 @@ import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.host.channels.InboundEventStore;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import jakarta.annotation.PreDestroy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +37,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Stores what channels receive. Each event is one transaction: drop it when its id was stored before, upsert the
- * audience member and the conversation, store the message, and on a member's first contact queue the channel's
- * greeting. Only after the commit does {@link #store} return, and so may the channel confirm the event.
+ * Stores what channels receive. For each event: drop it when its id was stored before, upsert the audience member and
+ * the conversation, store the message, and on a member's first contact queue the channel's greeting. Events received
+ * together (a poll's answer) are one transaction, and so are events delivered one by one at the same time (webhooks,
+ * through a {@link GroupCommit}). Only after the commit does {@link #store} return, and so may the channel confirm.
  */
 @Component
 public class InboxStore implements InboundEventStore {
@@ -54,6 +57,7 @@ public class InboxStore implements InboundEventStore {
     private final Cache<String, KnownMember> greetedMembers;
     /** Conversation ids by channel and network id. Filled after commits only. */
     private final Cache<String, UUID> conversations;
+    private final GroupCommit groupCommit;
 
     public InboxStore(JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json, Clock clock,
                       MeterRegistry meters, ApplicationEventPublisher events) {
@@ -67,25 +71,52 @@ public class InboxStore implements InboundEventStore {
         this.conversations = Caffeine.newBuilder().maximumSize(100_000).recordStats().build();
         CaffeineCacheMetrics.monitor(meters, greetedMembers, "inbox.members");
         CaffeineCacheMetrics.monitor(meters, conversations, "inbox.conversations");
+        this.groupCommit = new GroupCommit(this::storeTogether);
+    }
+
+    /** Stores the event in a commit shared with the events other channels deliver at the same time. */
+    @Override
+    public void store(UUID channelId, InboundEvent event) throws DeliveryException {
+        groupCommit.store(channelId, event);
     }
 
     @Override
-    public void store(UUID channelId, InboundEvent event) throws DeliveryException {
-        InboxChanged change;
+    public void store(UUID channelId, List<? extends InboundEvent> events) throws DeliveryException {
+        storeTogether(events.stream().map(event -> new GroupCommit.Received(channelId, event)).toList());
+    }
+
+    /** Stores the events in one transaction, or none of them. */
+    private void storeTogether(List<GroupCommit.Received> batch) throws DeliveryException {
+        List<InboxChanged> changes;
         try {
-            change = transactions.execute(status -> storeOnce(channelId, event));
+            changes = transactions.execute(status -> batch.stream()
+                    .map(received -> storeOnce(received.channelId(), received.event()))
+                    .toList());
         } catch (DataAccessException | TransactionException e) {
-            meters.counter("smartchat.inbound", "outcome", "failed").increment();
-            throw new DeliveryException("The host could not store event " + event.eventId() + ": "
+            meters.counter("smartchat.inbound", "outcome", "failed").increment(batch.size());
+            throw new DeliveryException("The host could not store " + describe(batch) + ": "
                     + e.getMostSpecificCause().getMessage(), e);
         } catch (IllegalArgumentException e) {
-            meters.counter("smartchat.inbound", "outcome", "failed").increment();
-            throw new DeliveryException("The host cannot store event " + event.eventId() + ": " + e.getMessage(), e);
+            meters.counter("smartchat.inbound", "outcome", "failed").increment(batch.size());
+            throw new DeliveryException("The host cannot store " + describe(batch) + ": " + e.getMessage(), e);
         }
-        meters.counter("smartchat.inbound", "outcome", change == null ? "duplicate" : "stored").increment();
-        if (change != null && change != NOTHING_TO_SHOW) {
-            events.publishEvent(change);
-        }
+        long duplicates = changes.stream().filter(Objects::isNull).count();
+        meters.counter("smartchat.inbound", "outcome", "duplicate").increment(duplicates);
+        meters.counter("smartchat.inbound", "outcome", "stored").increment(changes.size() - duplicates);
+        changes.stream().filter(change -> change != null && change != NOTHING_TO_SHOW).distinct()
+                .forEach(events::publishEvent);
+    }
+
+    private static String describe(List<GroupCommit.Received> events) {
+        return events.size() == 1 ? "event " + events.getFirst().event().eventId()
+                : events.size() + " events (" + events.getFirst().event().eventId() + " to "
+                + events.getLast().event().eventId() + ")";
+    }
+
+    /** Refuses what is still waiting for a commit, so that no channel confirms it. */
+    @PreDestroy
+    void close() throws InterruptedException {
+        groupCommit.close();
     }
 
     @Override

@@ -1,10 +1,12 @@
 package com.smartchat.host.channels;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.smartchat.channel.spi.AudienceMember;
 import com.smartchat.channel.spi.Conversation;
+import com.smartchat.channel.spi.DeliveryException;
 import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.host.ApiClient;
 import com.smartchat.host.ApiClient.Response;
@@ -176,6 +178,36 @@ class ChannelApiTest {
         assertThat(api.post(conversation + "/messages", Map.of("text", " ")).status()).isEqualTo(400);
         Thread.sleep(300);
         assertThat(network.sent).hasSize(2);
+    }
+
+    @Test
+    void eventsReceivedTogetherAreStoredAllOrNoneOnceEachAndGreetANewMemberOnce() throws Exception {
+        Response created = api.post(space + "/channels", Map.of("provider", "scripted",
+                "settings", Map.of("name", "Batched", "key", "k", "greeting", "Hello from the batch")));
+        String channel = space + "/channels/" + created.body().get("id").asString();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ScriptedProvider.channel("Batched") != null
+                && api.get(channel).body().get("state").asString().equals("RUNNING"));
+        ScriptedProvider.ScriptedChannel network = ScriptedProvider.channel("Batched");
+        Conversation chat = new Conversation("2002", Conversation.Kind.PRIVATE, null);
+        AudienceMember carol = new AudienceMember("602", "Carol", "carol", "en");
+        String tooLong = "9".repeat(101); // the event id column holds 100: the database refuses this one
+
+        assertThatThrownBy(() -> network.receiveAll(List.of(message("1", chat, carol, "one"),
+                message("2", chat, carol, "two"), message(tooLong, chat, carol, "refused"))))
+                .isInstanceOf(DeliveryException.class);
+        assertThat(api.get(channel + "/conversations").body().size()).as("a failed batch stores nothing").isZero();
+
+        network.receiveAll(List.of(message("1", chat, carol, "one"), message("2", chat, carol, "two"),
+                message("1", chat, carol, "one"), message("3", chat, carol, "three")));
+        network.receiveAll(List.of(message("3", chat, carol, "three"), message("4", chat, carol, "four")));
+
+        JsonNode conversations = api.get(channel + "/conversations").body();
+        assertThat(conversations.size()).isEqualTo(1);
+        String conversation = channel + "/conversations/" + conversations.get(0).get("id").asString();
+        assertThat(api.get(conversation + "/messages").body().valueStream()
+                .map(message -> message.get("text").asString()).toList())
+                .containsExactly("one", "Hello from the batch", "two", "three", "four");
+        await().atMost(Duration.ofSeconds(10)).until(() -> network.sent.size() == 1);
     }
 
     @Test

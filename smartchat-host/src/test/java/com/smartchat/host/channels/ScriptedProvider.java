@@ -167,6 +167,12 @@ public class ScriptedProvider implements ChannelProvider {
             context.inbound().deliver(event);
         }
 
+        /** Hands events received together to the host, as a plugin does with one poll's answer. */
+        public void receiveAll(List<? extends com.smartchat.channel.spi.InboundEvent> events)
+                throws com.smartchat.channel.spi.DeliveryException {
+            context.inbound().deliver(events);
+        }
+
         @Override
         public ChannelStatus status() {
             return ChannelStatus.running();

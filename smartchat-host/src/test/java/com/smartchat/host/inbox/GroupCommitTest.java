@@ -1,0 +1,170 @@
+package com.smartchat.host.inbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.smartchat.channel.spi.Conversation;
+import com.smartchat.channel.spi.DeliveryException;
+import com.smartchat.channel.spi.InboundEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Events delivered one at a time by concurrent callers are committed together, and each caller learns its own fate. */
+class GroupCommitTest {
+
+    private static final UUID CHANNEL = UUID.randomUUID();
+
+    /** Commits in memory, one list per transaction; refuses a transaction that holds an event called "bad…". */
+    private static final class Transactions implements GroupCommit.Store {
+        final List<List<String>> committed = Collections.synchronizedList(new ArrayList<>());
+        volatile CountDownLatch hold = new CountDownLatch(0);
+        final CountDownLatch entered = new CountDownLatch(1);
+
+        @Override
+        public void storeTogether(List<GroupCommit.Received> events) throws DeliveryException {
+            entered.countDown();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                throw new DeliveryException("interrupted", e);
+            }
+            List<String> ids = events.stream().map(received -> received.event().eventId()).toList();
+            if (ids.stream().anyMatch(id -> id.startsWith("bad"))) {
+                throw new DeliveryException("cannot store " + ids, null);
+            }
+            committed.add(ids);
+        }
+
+        Set<String> stored() {
+            Set<String> ids = ConcurrentHashMap.newKeySet();
+            synchronized (committed) {
+                committed.forEach(ids::addAll);
+            }
+            return ids;
+        }
+    }
+
+    private static InboundEvent event(String id) {
+        return new InboundEvent.MessageReceived(id, Instant.EPOCH,
+                new Conversation("chat-" + id, Conversation.Kind.PRIVATE, null), null, "1", "hello", List.of(), null);
+    }
+
+    @Test
+    void callersWaitingTogetherShareOneCommitAndReturnOnlyAfterIt() throws Exception {
+        Transactions transactions = new Transactions();
+        try (GroupCommit groupCommit = new GroupCommit(transactions);
+             ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            transactions.hold = new CountDownLatch(1);
+            Future<?> first = callers.submit(() -> {
+                groupCommit.store(CHANNEL, event("first"));
+                return null;
+            });
+            // the first commit is under way and held: the others queue behind it
+            awaitCommitStarted(transactions);
+            List<Future<?>> others = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                String id = "event-" + i;
+                others.add(callers.submit(() -> {
+                    groupCommit.store(CHANNEL, event(id));
+                    return transactions.stored().contains(id); // returned: its commit is done
+                }));
+            }
+            awaitWaiting(groupCommit, 50);
+            assertThat(first.isDone()).isFalse();
+            assertThat(others).noneMatch(Future::isDone);
+            transactions.hold.countDown();
+            first.get(30, TimeUnit.SECONDS);
+            for (Future<?> other : others) {
+                assertThat(other.get(30, TimeUnit.SECONDS)).isEqualTo(true);
+            }
+            assertThat(transactions.stored()).hasSize(51);
+            assertThat(transactions.committed.size()).as("commits for 51 events").isLessThan(51);
+        }
+    }
+
+    @Test
+    void anEventThatCannotBeStoredFailsOnlyItsOwnCaller() throws Exception {
+        Transactions transactions = new Transactions();
+        try (GroupCommit groupCommit = new GroupCommit(transactions);
+             ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            transactions.hold = new CountDownLatch(1);
+            Future<?> first = callers.submit(() -> {
+                groupCommit.store(CHANNEL, event("first"));
+                return null;
+            });
+            awaitCommitStarted(transactions);
+            Future<?> good1 = callers.submit(() -> {
+                groupCommit.store(CHANNEL, event("good-1"));
+                return null;
+            });
+            Future<?> bad = callers.submit(() -> {
+                groupCommit.store(CHANNEL, event("bad-1"));
+                return null;
+            });
+            Future<?> good2 = callers.submit(() -> {
+                groupCommit.store(CHANNEL, event("good-2"));
+                return null;
+            });
+            awaitWaiting(groupCommit, 3);
+            transactions.hold.countDown();
+            first.get(30, TimeUnit.SECONDS);
+            good1.get(30, TimeUnit.SECONDS);
+            good2.get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> bad.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(DeliveryException.class);
+            assertThat(transactions.stored()).containsExactlyInAnyOrder("first", "good-1", "good-2");
+        }
+    }
+
+    @Test
+    void closingRefusesWhatStillWaitsSoThatNothingIsConfirmed() throws Exception {
+        Transactions transactions = new Transactions();
+        GroupCommit groupCommit = new GroupCommit(transactions);
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            transactions.hold = new CountDownLatch(1);
+            Future<?> first = callers.submit(() -> {
+                groupCommit.store(CHANNEL, event("first"));
+                return null;
+            });
+            awaitCommitStarted(transactions);
+            Future<?> waiting = callers.submit(() -> {
+                groupCommit.store(CHANNEL, event("waiting"));
+                return null;
+            });
+            awaitWaiting(groupCommit, 1);
+            Future<?> closing = callers.submit(() -> {
+                groupCommit.close();
+                return null;
+            });
+            awaitWaiting(groupCommit, 2); // the waiting event, and close's wake-up call
+            transactions.hold.countDown(); // the commit under way finishes; the waiting one is not started
+            closing.get(30, TimeUnit.SECONDS);
+            first.get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> waiting.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(DeliveryException.class);
+            assertThatThrownBy(() -> groupCommit.store(CHANNEL, event("late"))).isInstanceOf(DeliveryException.class);
+            assertThat(transactions.stored()).containsExactly("first");
+        }
+    }
+
+    private static void awaitCommitStarted(Transactions transactions) throws InterruptedException {
+        assertThat(transactions.entered.await(30, TimeUnit.SECONDS)).as("the first commit started").isTrue();
+    }
+
+    private static void awaitWaiting(GroupCommit groupCommit, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (groupCommit.waiting() < count) {
+            assertThat(System.nanoTime()).as(count + " waiting").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+}
