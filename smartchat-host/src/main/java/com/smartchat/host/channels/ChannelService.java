@@ -14,7 +14,7 @@ import com.smartchat.host.names.NameRule;
 import com.smartchat.host.plugins.LoadedProvider;
 import com.smartchat.host.plugins.PluginCallException;
 import com.smartchat.host.plugins.PluginRegistry;
-import com.smartchat.host.spaces.SpaceController;
+import com.smartchat.host.security.SpaceAccess;
 import com.smartchat.host.spaces.SpaceRepository;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +65,7 @@ public class ChannelService {
 
     /** The Space, or not found. */
     public void requireSpace(UUID spaceId) {
-        spaces.find(spaceId).orElseThrow(() -> SpaceController.notFound(spaceId));
+        spaces.find(spaceId).orElseThrow(() -> SpaceAccess.notFound(spaceId));
     }
 
     /** The channel, when it belongs to the Space; not found otherwise, telling nothing about other Spaces. */

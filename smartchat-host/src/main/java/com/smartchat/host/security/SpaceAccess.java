@@ -1,9 +1,12 @@
 package com.smartchat.host.security;
 
 import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponseException;
 
 /** Which Spaces the current user may see: platform admins all, Space admins those granted to them. */
 @Component
@@ -29,5 +32,12 @@ public class SpaceAccess {
         }
         Authentication user = SecurityContextHolder.getContext().getAuthentication();
         return user != null && user.isAuthenticated() && accounts.grants(user.getName()).contains(spaceId);
+    }
+
+    /** The answer to a request for a Space that does not exist or that the user may not see: the two look alike. */
+    public static ErrorResponseException notFound(UUID id) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "There is no Space " + id + ".");
+        problem.setTitle("Space not found");
+        return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
     }
 }

@@ -1,6 +1,5 @@
 package com.smartchat.host.security;
 
-import com.smartchat.host.spaces.SpaceController;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
@@ -36,7 +35,7 @@ public class SpaceAccessInterceptor implements HandlerInterceptor {
         if (space != null) {
             UUID spaceId = CanonicalIds.parse(space).orElseThrow(SpaceAccessInterceptor::notAnId);
             if (!access.canSee(spaceId)) {
-                throw SpaceController.notFound(spaceId);
+                throw SpaceAccess.notFound(spaceId);
             }
         }
         return true;

@@ -1,11 +1,11 @@
 package com.smartchat.host.security;
 
-import com.smartchat.host.spaces.SpaceRepository;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.core.session.SessionInformation;
 import org.springframework.security.core.session.SessionRegistry;
@@ -30,14 +30,11 @@ public class UserAdministration {
 
     private final UserAccounts accounts;
     private final PasswordEncoder passwords;
-    private final SpaceRepository spaces;
     private final SessionRegistry sessions;
 
-    public UserAdministration(UserAccounts accounts, PasswordEncoder passwords, SpaceRepository spaces,
-                              SessionRegistry sessions) {
+    public UserAdministration(UserAccounts accounts, PasswordEncoder passwords, SessionRegistry sessions) {
         this.accounts = accounts;
         this.passwords = passwords;
-        this.spaces = spaces;
         this.sessions = sessions;
     }
 
@@ -102,10 +99,14 @@ public class UserAdministration {
         if (account.role() != Role.SPACE_ADMIN) {
             throw new Refused("space", account.username() + " is a platform admin and sees every Space already.");
         }
-        if (spaceId == null || spaces.find(spaceId).isEmpty()) {
+        if (spaceId == null) {
             throw new Refused("space", "Choose a Space to grant.");
         }
-        accounts.grant(account.username(), spaceId);
+        try {
+            accounts.grant(account.username(), spaceId);
+        } catch (DataIntegrityViolationException noSuchSpace) {
+            throw new Refused("space", "Choose a Space to grant.");
+        }
         log.info("{} granted Space {} to {}", actor, spaceId, account.username());
     }
 

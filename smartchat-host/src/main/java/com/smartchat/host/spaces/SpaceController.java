@@ -53,13 +53,8 @@ public class SpaceController {
 
     @GetMapping("/{space}")
     public Space get(@PathVariable("space") UUID id) {
-        return spaces.find(id).orElseThrow(() -> notFound(id));
+        return spaces.find(id).orElseThrow(() -> SpaceAccess.notFound(id));
     }
 
     /** The problem for a Space that does not exist, or that the caller may not see. */
-    public static ErrorResponseException notFound(UUID id) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "There is no Space " + id + ".");
-        problem.setTitle("Space not found");
-        return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
-    }
 }

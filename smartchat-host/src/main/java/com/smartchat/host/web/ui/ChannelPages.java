@@ -6,7 +6,7 @@ import com.smartchat.host.channels.ChannelRepository;
 import com.smartchat.host.channels.ChannelRequestException;
 import com.smartchat.host.channels.ChannelService;
 import com.smartchat.host.spaces.Space;
-import com.smartchat.host.spaces.SpaceController;
+import com.smartchat.host.security.SpaceAccess;
 import com.smartchat.host.spaces.SpaceRepository;
 import com.smartchat.host.web.ui.ChannelDrafts.Draft;
 import com.smartchat.host.web.ui.ProviderCatalog.Card;
@@ -271,6 +271,6 @@ class ChannelPages {
     }
 
     private Space space(UUID spaceId) {
-        return spaces.find(spaceId).orElseThrow(() -> SpaceController.notFound(spaceId));
+        return spaces.find(spaceId).orElseThrow(() -> SpaceAccess.notFound(spaceId));
     }
 }

@@ -6,7 +6,7 @@ import com.smartchat.host.channels.ChannelRequestException;
 import com.smartchat.host.channels.ChannelService;
 import com.smartchat.host.channels.ChannelValidation;
 import com.smartchat.host.spaces.Space;
-import com.smartchat.host.spaces.SpaceController;
+import com.smartchat.host.security.SpaceAccess;
 import com.smartchat.host.spaces.SpaceRepository;
 import com.smartchat.host.web.ui.ChannelDrafts.Draft;
 import com.smartchat.host.web.ui.ProviderCatalog.Form;
@@ -232,6 +232,6 @@ class ConnectChannelPages {
     }
 
     private Space space(UUID spaceId) {
-        return spaces.find(spaceId).orElseThrow(() -> SpaceController.notFound(spaceId));
+        return spaces.find(spaceId).orElseThrow(() -> SpaceAccess.notFound(spaceId));
     }
 }

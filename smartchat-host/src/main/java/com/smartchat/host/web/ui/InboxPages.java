@@ -9,7 +9,7 @@ import com.smartchat.host.inbox.InboxRepository.ConversationView;
 import com.smartchat.host.inbox.InboxRepository.MessageView;
 import com.smartchat.host.outbound.OutboundQueue;
 import com.smartchat.host.spaces.Space;
-import com.smartchat.host.spaces.SpaceController;
+import com.smartchat.host.security.SpaceAccess;
 import com.smartchat.host.spaces.SpaceRepository;
 import com.smartchat.host.web.ui.ConversationLookup.Place;
 import java.security.Principal;
@@ -243,6 +243,6 @@ class InboxPages {
     }
 
     private Space space(UUID spaceId) {
-        return spaces.find(spaceId).orElseThrow(() -> SpaceController.notFound(spaceId));
+        return spaces.find(spaceId).orElseThrow(() -> SpaceAccess.notFound(spaceId));
     }
 }

@@ -6,7 +6,6 @@ import com.smartchat.host.inbox.InboxRepository;
 import com.smartchat.host.names.NameRule;
 import com.smartchat.host.security.SpaceAccess;
 import com.smartchat.host.spaces.Space;
-import com.smartchat.host.spaces.SpaceController;
 import com.smartchat.host.spaces.SpaceRepository;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +89,6 @@ class SpacePages {
     }
 
     private Space space(UUID spaceId) {
-        return spaces.find(spaceId).orElseThrow(() -> SpaceController.notFound(spaceId));
+        return spaces.find(spaceId).orElseThrow(() -> SpaceAccess.notFound(spaceId));
     }
 }
