@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,7 +22,10 @@ public class ChannelRepository {
     private final JdbcClient jdbc;
     private final Clock clock;
 
-    public ChannelRepository(JdbcClient jdbc, Clock clock) {
+    private final ApplicationEventPublisher events;
+
+    public ChannelRepository(JdbcClient jdbc, Clock clock, ApplicationEventPublisher events) {
+        this.events = events;
         this.jdbc = jdbc;
         this.clock = clock;
     }
@@ -148,20 +152,16 @@ public class ChannelRepository {
                 .list();
     }
 
-    /** Deletes a channel: with its history, or keeping its conversations for the record. */
+    /**
+     * Deletes a channel: with its history, or keeping its conversations for the record. The features that keep a
+     * channel's history learn of a purge from {@link ChannelPurged}, in this transaction, and delete theirs first.
+     */
     @Transactional
     public void delete(UUID id, boolean purgeHistory) {
         if (purgeHistory) {
-            for (String delete : List.of(
-                    "delete from outbound where channel_id = :id",
-                    "delete from message where conversation_id in (select id from conversation where channel_id = :id)",
-                    "delete from conversation where channel_id = :id",
-                    "delete from audience_member where channel_id = :id",
-                    "delete from inbound_event where channel_id = :id",
-                    "delete from channel_event where channel_id = :id",
-                    "delete from channel where id = :id")) {
-                jdbc.sql(delete).param("id", id).update();
-            }
+            events.publishEvent(new ChannelPurged(id));
+            jdbc.sql("delete from channel_event where channel_id = :id").param("id", id).update();
+            jdbc.sql("delete from channel where id = :id").param("id", id).update();
         } else {
             jdbc.sql("update channel set deleted_at = :now, enabled = false, secrets = :none where id = :id")
                     .param("now", now()).param("none", "").param("id", id).update();

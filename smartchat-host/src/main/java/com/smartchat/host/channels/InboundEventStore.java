@@ -5,7 +5,7 @@ import com.smartchat.channel.spi.InboundEvent;
 import java.util.List;
 import java.util.UUID;
 
-/** Stores what channels receive, durably and once per event id; the inbox implements it. */
+/** Stores what channels receive, durably and once per event id; the conversations feature implements it. */
 public interface InboundEventStore {
 
     /**

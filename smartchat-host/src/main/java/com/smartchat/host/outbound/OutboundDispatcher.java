@@ -10,7 +10,7 @@ import com.smartchat.channel.spi.SendReceipt;
 import com.smartchat.host.channels.ChannelProperties;
 import com.smartchat.host.channels.ChannelSupervisor;
 import com.smartchat.host.channels.ChannelSupervisor.ChannelRun;
-import com.smartchat.host.inbox.InboxChanged;
+import com.smartchat.host.conversations.ConversationChanged;
 import com.smartchat.host.plugins.PluginCallException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -103,7 +103,7 @@ public class OutboundDispatcher implements SmartLifecycle {
 
     /** Something was queued or a conversation changed: look for due messages now rather than at the next poll. */
     @EventListener
-    public void onInboxChanged(InboxChanged change) {
+    public void onConversationChanged(ConversationChanged change) {
         wakeUp();
     }
 

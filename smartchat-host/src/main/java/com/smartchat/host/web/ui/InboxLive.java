@@ -2,7 +2,7 @@ package com.smartchat.host.web.ui;
 
 import com.smartchat.host.channels.ChannelRecord;
 import com.smartchat.host.channels.ChannelRepository;
-import com.smartchat.host.inbox.InboxChanged;
+import com.smartchat.host.conversations.ConversationChanged;
 import com.smartchat.host.web.LiveStreamProperties;
 import com.smartchat.host.web.LiveStreams;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +14,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Live inbox updates: every open inbox page listens with server-sent events to its Space, and each stored inbound
- * event or queued reply ({@link InboxChanged}) tells the pages of that Space which conversation changed. The pages
+ * event or queued reply ({@link ConversationChanged}) tells the pages of that Space which conversation changed. The pages
  * then fetch what changed, through the same access checks as any page. Events never carry message content.
  */
 @Component
@@ -38,7 +38,7 @@ public class InboxLive {
     }
 
     @EventListener
-    public void onInboxChanged(InboxChanged change) {
+    public void onConversationChanged(ConversationChanged change) {
         channels.find(change.channelId()).map(ChannelRecord::spaceId).ifPresent(spaceId -> {
             String data = change.conversationId() == null ? "" : change.conversationId().toString();
             streams.publish(spaceId, () -> SseEmitter.event().name("inbox").data(data));

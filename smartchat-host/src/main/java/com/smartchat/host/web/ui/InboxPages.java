@@ -3,15 +3,15 @@ package com.smartchat.host.web.ui;
 import com.smartchat.channel.spi.ChannelState;
 import com.smartchat.host.channels.ChannelRecord;
 import com.smartchat.host.channels.ChannelRepository;
-import com.smartchat.host.inbox.InboxChanged;
-import com.smartchat.host.inbox.InboxRepository;
-import com.smartchat.host.inbox.InboxRepository.ConversationView;
-import com.smartchat.host.inbox.InboxRepository.MessageView;
+import com.smartchat.host.conversations.ConversationChanged;
+import com.smartchat.host.conversations.ConversationRepository;
+import com.smartchat.host.conversations.ConversationRepository.ConversationView;
+import com.smartchat.host.conversations.ConversationRepository.MessageView;
 import com.smartchat.host.outbound.OutboundQueue;
 import com.smartchat.host.spaces.Space;
 import com.smartchat.host.security.SpaceAccess;
 import com.smartchat.host.spaces.SpaceRepository;
-import com.smartchat.host.web.ui.ConversationLookup.Place;
+import com.smartchat.host.conversations.ConversationRepository.Place;
 import java.security.Principal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -45,8 +45,7 @@ class InboxPages {
     private static final int MAX_REPLY = 20_000;
 
     private final SpaceRepository spaces;
-    private final InboxRepository inbox;
-    private final ConversationLookup lookup;
+    private final ConversationRepository inbox;
     private final OutboundQueue outbound;
     private final ApplicationEventPublisher events;
     private final InboxLive live;
@@ -54,14 +53,13 @@ class InboxPages {
     private final ChannelRepository channels;
     private final Views views;
 
-    InboxPages(SpaceRepository spaces, InboxRepository inbox, ConversationLookup lookup, OutboundQueue outbound,
+    InboxPages(SpaceRepository spaces, ConversationRepository inbox, OutboundQueue outbound,
                ApplicationEventPublisher events, InboxLive live, JsonMapper json, ChannelRepository channels,
                Views views) {
         this.channels = channels;
         this.views = views;
         this.spaces = spaces;
         this.inbox = inbox;
-        this.lookup = lookup;
         this.outbound = outbound;
         this.events = events;
         this.live = live;
@@ -153,7 +151,7 @@ class InboxPages {
             return target;
         }
         outbound.enqueueReply(conversationId, text, Pages.actor(principal));
-        events.publishEvent(new InboxChanged(place.channelId(), conversationId));
+        events.publishEvent(new ConversationChanged(place.channelId(), conversationId));
         return target + "#reply";
     }
 
@@ -238,7 +236,7 @@ class InboxPages {
     }
 
     private Place place(UUID spaceId, UUID conversationId) {
-        return lookup.find(conversationId).filter(place -> place.spaceId().equals(spaceId))
+        return inbox.place(conversationId).filter(place -> place.spaceId().equals(spaceId))
                 .orElseThrow(Pages::notFound);
     }
 

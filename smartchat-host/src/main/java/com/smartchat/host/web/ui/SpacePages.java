@@ -2,7 +2,7 @@ package com.smartchat.host.web.ui;
 
 import com.smartchat.host.channels.ChannelRecord;
 import com.smartchat.host.channels.ChannelRepository;
-import com.smartchat.host.inbox.InboxRepository;
+import com.smartchat.host.conversations.ConversationRepository;
 import com.smartchat.host.names.NameRule;
 import com.smartchat.host.security.SpaceAccess;
 import com.smartchat.host.spaces.Space;
@@ -25,9 +25,9 @@ class SpacePages {
     private final SpaceRepository spaces;
     private final SpaceAccess access;
     private final ChannelRepository channels;
-    private final InboxRepository inbox;
+    private final ConversationRepository inbox;
 
-    SpacePages(SpaceRepository spaces, SpaceAccess access, ChannelRepository channels, InboxRepository inbox) {
+    SpacePages(SpaceRepository spaces, SpaceAccess access, ChannelRepository channels, ConversationRepository inbox) {
         this.spaces = spaces;
         this.access = access;
         this.channels = channels;
@@ -70,7 +70,7 @@ class SpacePages {
         model.addAttribute("space", space);
         model.addAttribute("channels", spaceChannels);
         model.addAttribute("unread", inbox.conversationsOfSpace(spaceId, 500).stream()
-                .mapToInt(InboxRepository.ConversationView::unread).sum());
+                .mapToInt(ConversationRepository.ConversationView::unread).sum());
         return "space";
     }
 

@@ -1,4 +1,4 @@
-package com.smartchat.host.inbox;
+package com.smartchat.host.conversations;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -11,11 +11,11 @@ import org.springframework.stereotype.Repository;
 
 /** Reads conversations and transcripts. */
 @Repository
-public class InboxRepository {
+public class ConversationRepository {
 
     private final JdbcClient jdbc;
 
-    public InboxRepository(JdbcClient jdbc) {
+    public ConversationRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
@@ -98,6 +98,24 @@ public class InboxRepository {
                 from message msg left join audience_member m on m.id = msg.member_id
                 where msg.id = :id""")
                 .param("id", messageId).query(MESSAGE_VIEW).optional();
+    }
+
+    /**
+     * Where a conversation belongs: its channel and Space, also when the channel was deleted with its history kept
+     * (its conversations stay readable in the inbox, but take no replies).
+     */
+    public record Place(UUID conversationId, UUID channelId, UUID spaceId, boolean channelDeleted) {
+    }
+
+    public Optional<Place> place(UUID conversationId) {
+        return jdbc.sql("""
+                select c.id, c.channel_id, ch.space_id, ch.deleted_at is not null as deleted
+                from conversation c join channel ch on ch.id = c.channel_id
+                where c.id = :id""")
+                .param("id", conversationId)
+                .query((rs, row) -> new Place(rs.getObject("id", UUID.class), rs.getObject("channel_id", UUID.class),
+                        rs.getObject("space_id", UUID.class), rs.getBoolean("deleted")))
+                .optional();
     }
 
     /** An agent read the conversation. */

@@ -1,4 +1,4 @@
-package com.smartchat.host.inbox;
+package com.smartchat.host.conversations;
 
 import com.smartchat.channel.spi.DeliveryException;
 import com.smartchat.channel.spi.InboundEvent;

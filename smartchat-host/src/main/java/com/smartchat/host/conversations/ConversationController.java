@@ -1,9 +1,9 @@
-package com.smartchat.host.inbox;
+package com.smartchat.host.conversations;
 
 import com.smartchat.host.channels.ChannelRequestException;
 import com.smartchat.host.channels.ChannelService;
-import com.smartchat.host.inbox.InboxRepository.ConversationView;
-import com.smartchat.host.inbox.InboxRepository.MessageView;
+import com.smartchat.host.conversations.ConversationRepository.ConversationView;
+import com.smartchat.host.conversations.ConversationRepository.MessageView;
 import com.smartchat.host.outbound.OutboundQueue;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -27,16 +27,16 @@ import org.springframework.web.server.ResponseStatusException;
 /** {@code /api/spaces/{space}/channels/{channel}/conversations}: conversations, transcripts and agents' replies. */
 @RestController
 @RequestMapping("/api/spaces/{space}/channels/{channel}/conversations")
-public class InboxController {
+public class ConversationController {
 
-    private final InboxRepository inbox;
+    private final ConversationRepository conversations;
     private final OutboundQueue outbound;
     private final ChannelService channels;
     private final ApplicationEventPublisher events;
 
-    public InboxController(InboxRepository inbox, OutboundQueue outbound, ChannelService channels,
+    public ConversationController(ConversationRepository conversations, OutboundQueue outbound, ChannelService channels,
                            ApplicationEventPublisher events) {
-        this.inbox = inbox;
+        this.conversations = conversations;
         this.outbound = outbound;
         this.channels = channels;
         this.events = events;
@@ -50,7 +50,7 @@ public class InboxController {
     public List<ConversationView> conversations(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
                                                 @RequestParam(name = "limit", defaultValue = "100") int limit) {
         channels.channelInSpace(spaceId, channelId);
-        return inbox.conversationsOfChannel(channelId, Math.clamp(limit, 1, 500));
+        return conversations.conversationsOfChannel(channelId, Math.clamp(limit, 1, 500));
     }
 
     @GetMapping("/{conversation}/messages")
@@ -58,8 +58,8 @@ public class InboxController {
                                       @PathVariable("conversation") UUID conversationId,
                                       @RequestParam(name = "limit", defaultValue = "200") int limit) {
         conversation(spaceId, channelId, conversationId);
-        inbox.markRead(conversationId);
-        return inbox.transcript(conversationId, Math.clamp(limit, 1, 1000));
+        conversations.markRead(conversationId);
+        return conversations.transcript(conversationId, Math.clamp(limit, 1, 1000));
     }
 
     @PostMapping("/{conversation}/messages")
@@ -69,8 +69,8 @@ public class InboxController {
         conversation(spaceId, channelId, conversationId);
         UUID messageId = outbound.enqueueReply(conversationId, reply.text(),
                 principal == null ? "anonymous" : principal.getName());
-        MessageView queued = inbox.message(messageId).orElseThrow(); // read before the dispatcher may send it
-        events.publishEvent(new InboxChanged(channelId, conversationId));
+        MessageView queued = conversations.message(messageId).orElseThrow(); // read before the dispatcher may send it
+        events.publishEvent(new ConversationChanged(channelId, conversationId));
         return ResponseEntity.accepted()
                 .location(URI.create("/api/spaces/" + spaceId + "/channels/" + channelId + "/conversations/"
                         + conversationId + "/messages"))
@@ -91,19 +91,19 @@ public class InboxController {
                     "There is no message " + messageId + " in this conversation.");
             case NOT_UNCERTAIN -> throw new ResponseStatusException(HttpStatus.CONFLICT, "Only a message whose delivery "
                     + "is uncertain (status UNCERTAIN) can be sent again; this one is "
-                    + inbox.message(messageId).map(MessageView::status).orElse("gone") + ".");
+                    + conversations.message(messageId).map(MessageView::status).orElse("gone") + ".");
             case QUEUED -> {
                 // go on below
             }
         }
-        MessageView queued = inbox.message(messageId).orElseThrow(); // read before the dispatcher may send it
-        events.publishEvent(new InboxChanged(channelId, conversationId));
+        MessageView queued = conversations.message(messageId).orElseThrow(); // read before the dispatcher may send it
+        events.publishEvent(new ConversationChanged(channelId, conversationId));
         return ResponseEntity.accepted().body(queued);
     }
 
     private void conversation(UUID spaceId, UUID channelId, UUID conversationId) {
         channels.channelInSpace(spaceId, channelId);
-        inbox.conversation(conversationId).filter(conversation -> conversation.channelId().equals(channelId))
+        conversations.conversation(conversationId).filter(conversation -> conversation.channelId().equals(channelId))
                 .orElseThrow(() -> new ChannelRequestException(ChannelRequestException.Reason.NOT_FOUND,
                         "There is no conversation " + conversationId + "."));
     }

@@ -1,4 +1,4 @@
-package com.smartchat.host.inbox;
+package com.smartchat.host.conversations;
 
 import java.time.OffsetDateTime;
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.smartchat.host.inbox;
+package com.smartchat.host.conversations;
 
 import com.smartchat.channel.spi.Attachment;
 import com.smartchat.channel.spi.AudienceMember;
@@ -6,6 +6,7 @@ import com.smartchat.channel.spi.Conversation;
 import com.smartchat.channel.spi.DeliveryException;
 import com.smartchat.channel.spi.FormSchema;
 import com.smartchat.channel.spi.InboundEvent;
+import com.smartchat.host.channels.ChannelPurged;
 import com.smartchat.host.channels.InboundEventStore;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -26,6 +27,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -43,9 +45,9 @@ import tools.jackson.databind.json.JsonMapper;
  * through a {@link GroupCommit}). Only after the commit does {@link #store} return, and so may the channel confirm.
  */
 @Component
-public class InboxStore implements InboundEventStore {
+public class IncomingEvents implements InboundEventStore {
 
-    private static final Logger log = LoggerFactory.getLogger(InboxStore.class);
+    private static final Logger log = LoggerFactory.getLogger(IncomingEvents.class);
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -59,7 +61,7 @@ public class InboxStore implements InboundEventStore {
     private final Cache<String, UUID> conversations;
     private final GroupCommit groupCommit;
 
-    public InboxStore(JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json, Clock clock,
+    public IncomingEvents(JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json, Clock clock,
                       MeterRegistry meters, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -87,7 +89,7 @@ public class InboxStore implements InboundEventStore {
 
     /** Stores the events in one transaction, or none of them. */
     private void storeTogether(List<GroupCommit.Received> batch) throws DeliveryException {
-        List<InboxChanged> changes;
+        List<ConversationChanged> changes;
         try {
             changes = transactions.execute(status -> batch.stream()
                     .map(received -> storeOnce(received.channelId(), received.event()))
@@ -119,6 +121,20 @@ public class InboxStore implements InboundEventStore {
         groupCommit.close();
     }
 
+    /** Deletes a purged channel's conversations, members and received events, in the purge's transaction. */
+    @EventListener
+    void onChannelPurged(ChannelPurged purged) {
+        for (String delete : List.of(
+                "delete from message where conversation_id in (select id from conversation where channel_id = :id)",
+                "delete from conversation where channel_id = :id",
+                "delete from audience_member where channel_id = :id",
+                "delete from inbound_event where channel_id = :id")) {
+            jdbc.sql(delete).param("id", purged.channelId()).update();
+        }
+        greetedMembers.invalidateAll(); // keyed by channel and member: cheaper to drop than to scan
+        conversations.invalidateAll();
+    }
+
     @Override
     public void setAside(UUID channelId, String eventId, String type, String payload, String reason)
             throws DeliveryException {
@@ -147,10 +163,10 @@ public class InboxStore implements InboundEventStore {
     }
 
     /** What {@link #storeOnce} returns for an event stored with no conversation to show it in. */
-    private static final InboxChanged NOTHING_TO_SHOW = new InboxChanged(null, null);
+    private static final ConversationChanged NOTHING_TO_SHOW = new ConversationChanged(null, null);
 
     /** Stores the event; {@code null} when it was stored before. */
-    private InboxChanged storeOnce(UUID channelId, InboundEvent event) {
+    private ConversationChanged storeOnce(UUID channelId, InboundEvent event) {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         // an event without a conversation (only an unrecognized one) has nowhere else to go: it stays raw here
         InboundEvent.Unrecognized chatless = event.conversation() == null
@@ -179,7 +195,7 @@ public class InboxStore implements InboundEventStore {
         Member member = event.member() == null ? null
                 : upsertMember(channelId, event.member(), now, greetsFirstContact);
         if (event instanceof InboundEvent.ConversationMoved moved) {
-            return new InboxChanged(channelId, move(channelId, moved, member, now));
+            return new ConversationChanged(channelId, move(channelId, moved, member, now));
         }
         UUID conversationId = upsertConversation(channelId, event.conversation(), member, now);
         switch (event) {
@@ -204,7 +220,7 @@ public class InboxStore implements InboundEventStore {
         if (member != null && member.firstContact() && greetsFirstContact) {
             greet(channelId, conversationId, member, now);
         }
-        return new InboxChanged(channelId, conversationId);
+        return new ConversationChanged(channelId, conversationId);
     }
 
     /**

@@ -1,4 +1,4 @@
-package com.smartchat.host.inbox;
+package com.smartchat.host.conversations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package com.smartchat.host.inbox;
+package com.smartchat.host.conversations;
 
 import java.util.UUID;
 
@@ -8,5 +8,5 @@ import java.util.UUID;
  * @param channelId the channel of the conversation
  * @param conversationId the conversation, or {@code null} when none was touched
  */
-public record InboxChanged(UUID channelId, UUID conversationId) {
+public record ConversationChanged(UUID channelId, UUID conversationId) {
 }
