@@ -198,8 +198,8 @@ public class ChannelService {
             return stored;
         }
         try {
-            Map<String, Object> migrated = provider.call("migrate the settings of channel " + channel.id(),
-                    properties.callTimeout(), () -> provider.provider().migrateSettings(channel.settingsVersion(), stored));
+            Map<String, Object> migrated = provider.migrateSettings("migrate the settings of channel " + channel.id(),
+                    channel.settingsVersion(), stored, properties.callTimeout());
             log.info("Migrated the settings of channel {} from version {} to {} for a change", channel.id(),
                     channel.settingsVersion(), provider.schema().version());
             return migrated;
@@ -258,8 +258,7 @@ public class ChannelService {
                     providerConfiguration.forProvider(provider.id()));
             ValidationResult result;
             try {
-                result = provider.call("validate settings for " + provider.id(), VALIDATE_TIMEOUT,
-                        () -> provider.provider().validate(settings));
+                result = provider.validate(settings, VALIDATE_TIMEOUT);
             } catch (PluginCallException e) {
                 // what failed inside the plugin is for the operator: it may quote whatever a remote server said
                 log.warn("The {} plugin could not check settings: {}", provider.id(), withoutSecrets(e.getMessage(), values));

@@ -1,6 +1,5 @@
 package com.smartchat.host.channels;
 
-import com.smartchat.channel.spi.Channel;
 import com.smartchat.channel.spi.ChannelException;
 import com.smartchat.channel.spi.ChannelSettings;
 import com.smartchat.channel.spi.ChannelState;
@@ -10,6 +9,7 @@ import com.smartchat.channel.spi.FailureKind;
 import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.channel.spi.InboundSink;
 import com.smartchat.host.plugins.LoadedProvider;
+import com.smartchat.host.plugins.PluginChannel;
 import com.smartchat.host.plugins.PluginCallException;
 import com.smartchat.host.plugins.PluginRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -79,7 +79,7 @@ public class ChannelSupervisor implements SmartLifecycle {
     }
 
     /** One run of a channel: from a successful open to its stop. */
-    public record ChannelRun(UUID channelId, LoadedProvider provider, Channel channel, HostChannelContext context,
+    public record ChannelRun(UUID channelId, LoadedProvider provider, PluginChannel channel, HostChannelContext context,
                              Instant startedAt) {
     }
 
@@ -137,8 +137,8 @@ public class ChannelSupervisor implements SmartLifecycle {
             return Optional.empty();
         }
         try {
-            return Optional.of(run.provider().call("ask channel " + channelId + " for its status",
-                    properties.callTimeout(), () -> run.channel().status()));
+            return Optional.of(run.channel().status("ask channel " + channelId + " for its status",
+                    properties.callTimeout()));
         } catch (PluginCallException e) {
             return Optional.of(ChannelStatus.of(ChannelState.DEGRADED, e.getMessage(), null));
         }
@@ -168,13 +168,12 @@ public class ChannelSupervisor implements SmartLifecycle {
         }
         channels.recordState(channelId, ChannelState.STARTING, null, null);
         HostChannelContext context;
-        Channel channel;
+        PluginChannel channel;
         try {
             ChannelSettings settings = settings(record, provider);
             context = new HostChannelContext(channelId, provider.id(), settings, sink(channelId),
                     webhookUrl(record), clock, new HostChannelMetrics(meters, provider.id()), this::onReport);
-            channel = provider.call("open channel " + channelId, properties.callTimeout(),
-                    () -> provider.provider().open(context));
+            channel = provider.open("open channel " + channelId, context, properties.callTimeout());
         } catch (PluginCallException | RuntimeException e) {
             failed(channelId, "The channel could not be opened: " + e.getMessage(), null, null);
             return;
@@ -182,10 +181,7 @@ public class ChannelSupervisor implements SmartLifecycle {
         ChannelRun run = new ChannelRun(channelId, provider, channel, context, clock.instant());
         runs.put(channelId, run);
         try {
-            provider.call("start channel " + channelId, properties.startTimeout(), () -> {
-                channel.start();
-                return null;
-            });
+            channel.start("start channel " + channelId, properties.startTimeout());
             channels.recordState(channelId, ChannelState.RUNNING, null, null);
             if (quietly) {
                 log.debug("Channel {} ({}) is running", channelId, provider.id());
@@ -216,8 +212,8 @@ public class ChannelSupervisor implements SmartLifecycle {
         int current = provider.schema().version();
         if (record.settingsVersion() < current) {
             Map<String, Object> old = values;
-            values = provider.call("migrate the settings of channel " + record.id(), properties.callTimeout(),
-                    () -> provider.provider().migrateSettings(record.settingsVersion(), old));
+            values = provider.migrateSettings("migrate the settings of channel " + record.id(),
+                    record.settingsVersion(), old, properties.callTimeout());
             ChannelSettingsCodec.StoredSettings stored = codec.encode(record.id(), values);
             channels.updateSettings(record.id(), record.name(), current, stored.settingsJson(),
                     stored.secretsCiphertext(), record.identity());
@@ -359,10 +355,7 @@ public class ChannelSupervisor implements SmartLifecycle {
             return;
         }
         try {
-            run.provider().call("stop channel " + channelId, properties.stopTimeout(), () -> {
-                run.channel().stop();
-                return null;
-            });
+            run.channel().stop("stop channel " + channelId, properties.stopTimeout());
         } catch (PluginCallException e) {
             log.warn("Channel {} did not stop cleanly and was abandoned: {}", channelId, e.getMessage());
         } finally {

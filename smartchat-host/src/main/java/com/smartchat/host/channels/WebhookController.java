@@ -36,7 +36,6 @@ import org.springframework.web.bind.annotation.RestController;
 public class WebhookController {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
-    private static final Duration HANDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final ChannelRepository channels;
     private final ChannelSupervisor supervisor;
@@ -77,8 +76,7 @@ public class WebhookController {
         }
         WebhookRequest webhook = new WebhookRequest(headers(request), body);
         try {
-            WebhookResponse response = run.provider().call("handle a webhook of channel " + channelId.get(),
-                    HANDLE_TIMEOUT, () -> run.channel().handleWebhook(webhook));
+            WebhookResponse response = run.channel().handleWebhook(webhook);
             return text(response.status(), response.body());
         } catch (PluginCallException e) {
             log.warn("Channel {} failed to handle a webhook: {}", channelId.get(), e.getMessage());

@@ -7,11 +7,9 @@ import com.smartchat.channel.spi.FailureKind;
 import com.smartchat.channel.spi.OutboundMessage;
 import com.smartchat.channel.spi.RateLimit;
 import com.smartchat.channel.spi.SendReceipt;
-import com.smartchat.host.channels.ChannelProperties;
 import com.smartchat.host.channels.ChannelSupervisor;
 import com.smartchat.host.channels.ChannelSupervisor.ChannelRun;
 import com.smartchat.host.conversations.ConversationChanged;
-import com.smartchat.host.plugins.PluginCallException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -33,8 +30,6 @@ import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -67,7 +62,6 @@ public class OutboundDispatcher implements SmartLifecycle {
     private final OutboundQueue queue;
     private final ChannelSupervisor supervisor;
     private final OutboundProperties properties;
-    private final ChannelProperties channelProperties;
     private final Clock clock;
     private final MeterRegistry meters;
     private final SendPacer pacer = new SendPacer();
@@ -86,11 +80,10 @@ public class OutboundDispatcher implements SmartLifecycle {
     private long nextAbandonedCheck;
 
     public OutboundDispatcher(OutboundQueue queue, ChannelSupervisor supervisor, OutboundProperties properties,
-                              ChannelProperties channelProperties, Clock clock, MeterRegistry meters) {
+                              Clock clock, MeterRegistry meters) {
         this.queue = queue;
         this.supervisor = supervisor;
         this.properties = properties;
-        this.channelProperties = channelProperties;
         this.clock = clock;
         this.meters = meters;
         Gauge.builder("smartchat.outbound.queue.depth", queue, OutboundQueue::depth)
@@ -241,10 +234,6 @@ public class OutboundDispatcher implements SmartLifecycle {
                     .tag("provider", provider).register(meters)
                     .record(Duration.between(pending.createdAt().toInstant(), clock.instant()));
             return null;
-        } catch (NotSent notSent) {
-            pacer.sent(ticket, clock.instant());
-            count(provider, "not_started");
-            return putBack(pending, clock.instant());
         } catch (MayHaveBeenSent uncertain) {
             pacer.sent(ticket, clock.instant());
             count(provider, "uncertain");
@@ -276,72 +265,27 @@ public class OutboundDispatcher implements SmartLifecycle {
         }
     }
 
-    /** The host gave up on asking the plugin to send before the plugin began: nothing went out. */
-    private static final class NotSent extends Exception {
-        NotSent(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     /**
-     * Asks the channel to send and waits for its answer. When asking overruns the call timeout (a host so busy that
-     * the plugin's thread did not even run), a request the plugin never began is put back as not attempted, and one
-     * it began is waited for like any other: neither is sent twice.
+     * Asks the channel to send and waits for its answer, at most the send timeout: without an answer by then, the
+     * send may or may not have been carried out.
      */
-    private SendReceipt send(ChannelRun run, OutboundQueue.Pending pending)
-            throws ChannelException, NotSent, MayHaveBeenSent {
+    private SendReceipt send(ChannelRun run, OutboundQueue.Pending pending) throws ChannelException, MayHaveBeenSent {
         OutboundMessage message = OutboundMessage.text(pending.conversationExternalId(), pending.text());
-        AtomicInteger state = new AtomicInteger(); // 0 not begun, 1 begun, 2 given up
-        AtomicReference<CompletionStage<SendReceipt>> begun = new AtomicReference<>();
-        long deadline = System.nanoTime() + properties.sendTimeout().toNanos();
-        CompletionStage<SendReceipt> stage;
         try {
-            stage = run.provider().call("send a message through channel " + pending.channelId(),
-                    channelProperties.callTimeout(), () -> {
-                        if (!state.compareAndSet(0, 1)) {
-                            throw new IllegalStateException("the host gave up on this send before it began");
-                        }
-                        CompletionStage<SendReceipt> sending = run.channel().send(message);
-                        begun.set(sending);
-                        return sending;
-                    });
-        } catch (PluginCallException e) {
-            if (!e.timedOut()) {
-                throw new ChannelException(FailureKind.TRANSIENT, e.getMessage(), null, null, e);
-            }
-            if (state.compareAndSet(0, 2)) {
-                throw new NotSent(e.getMessage());
-            }
-            stage = awaitBegun(begun, deadline);
-            if (stage == null) {
-                throw new MayHaveBeenSent("the channel began the send and did not answer within "
-                        + properties.sendTimeout().toSeconds() + " s");
-            }
-        }
-        try {
-            long left = Math.max(1, deadline - System.nanoTime());
-            return stage.toCompletableFuture().get(left, TimeUnit.NANOSECONDS);
+            return run.channel().send(message, properties.sendTimeout()).get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ChannelException failure) {
                 throw failure;
             }
+            if (e.getCause() instanceof TimeoutException) {
+                throw new MayHaveBeenSent("the channel did not answer the send within "
+                        + properties.sendTimeout().toSeconds() + " s");
+            }
             throw new ChannelException(FailureKind.TRANSIENT, "The channel failed to send: " + e.getCause(), null, null, e.getCause());
-        } catch (TimeoutException e) {
-            throw new MayHaveBeenSent("the channel did not answer the send within "
-                    + properties.sendTimeout().toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MayHaveBeenSent("the host was interrupted while waiting for the channel's answer");
         }
-    }
-
-    /** The send the plugin began after the host stopped waiting for it to begin, once it is known. */
-    private static CompletionStage<SendReceipt> awaitBegun(AtomicReference<CompletionStage<SendReceipt>> begun,
-                                                           long deadline) {
-        while (begun.get() == null && System.nanoTime() < deadline) {
-            sleepQuietly(Duration.ofMillis(5));
-        }
-        return begun.get();
     }
 
     private Instant handleFailure(OutboundQueue.Pending pending, ChannelRun run, ChannelException failure) {

@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param batchSize how many due messages one dispatcher round claims
  * @param lease how long a claimed message is reserved for its dispatcher
- * @param sendTimeout how long one send may take before it counts as a transient failure
+ * @param sendTimeout how long the host waits for the answer to a send; without one by then the message may or may
+ *                    not have been delivered and is marked uncertain
  * @param retryDelay the pause after the first transient failure; it doubles each time
  * @param maxRetryDelay the longest pause between attempts
  * @param maxAttempts attempts before a message that keeps failing transiently is marked failed

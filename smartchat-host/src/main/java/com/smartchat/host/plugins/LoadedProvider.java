@@ -1,16 +1,21 @@
 package com.smartchat.host.plugins;
 
+import com.smartchat.channel.spi.Channel;
+import com.smartchat.channel.spi.ChannelContext;
 import com.smartchat.channel.spi.ChannelProvider;
+import com.smartchat.channel.spi.ChannelSettings;
 import com.smartchat.channel.spi.FormSchema;
 import com.smartchat.channel.spi.RateLimit;
+import com.smartchat.channel.spi.ValidationResult;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /**
  * A provider that loaded, with what the host read from it at load time. Those values are copies: reading them
- * never calls plugin code. Everything else goes through {@link #call(String, Duration, Callable)}.
+ * never calls plugin code. The plugin's own object stays inside: the methods that call it are guarded (see
+ * {@link PluginCalls}), and so are the channels it opens ({@link PluginChannel}), so no plugin code runs unguarded.
  */
 public final class LoadedProvider {
 
@@ -43,11 +48,6 @@ public final class LoadedProvider {
     /** The provider's stable id, such as {@code telegram}. */
     public String id() {
         return id;
-    }
-
-    /** The plugin's object. Call it only through {@link #call(String, Duration, Callable)}. */
-    public ChannelProvider provider() {
-        return provider;
     }
 
     /** The plugin's class loader, or the host's for a provider on the host's class path. */
@@ -87,20 +87,38 @@ public final class LoadedProvider {
     }
 
     /**
-     * Runs plugin code, such as {@code provider().validate(settings)} or a channel's {@code start()}, with the
-     * plugin's class loader as context class loader and under a timeout. A call that overruns is interrupted and
-     * abandoned (and logged), and this method returns at the timeout.
+     * Asks the provider to check settings (it may call its network).
      *
-     * @param what what the host is doing, for messages and the log, such as {@code start channel 42}; never put a
-     *             secret in it
-     * @param timeout how long the call may take
-     * @param work the call
-     * @return what the work returned
-     * @throws PluginCallException when the work throws, with the reason as message and the plugin's exception as
-     *                             cause, or when it overruns the timeout ({@link PluginCallException#timedOut()})
+     * @throws PluginCallException when it threw, or did not answer within the timeout
      */
-    public <T> T call(String what, Duration timeout, Callable<T> work) throws PluginCallException {
-        return PluginCalls.call(id, classLoader, what, timeout, work);
+    public ValidationResult validate(ChannelSettings settings, Duration timeout) throws PluginCallException {
+        return PluginCalls.call(id, classLoader, "validate settings for " + id, timeout,
+                () -> provider.validate(settings));
+    }
+
+    /**
+     * Asks the provider to bring stored settings written for an older schema version up to its current one.
+     *
+     * @param what for messages and the log, such as {@code migrate the settings of channel 42}
+     * @throws PluginCallException when it threw, or did not answer within the timeout
+     */
+    public Map<String, Object> migrateSettings(String what, int fromVersion, Map<String, Object> values,
+                                               Duration timeout) throws PluginCallException {
+        return PluginCalls.call(id, classLoader, what, timeout, () -> provider.migrateSettings(fromVersion, values));
+    }
+
+    /**
+     * Opens a channel, guarded as every later call to it.
+     *
+     * @param what for messages and the log, such as {@code open channel 42}
+     * @throws PluginCallException when the provider threw, or did not answer within the timeout
+     */
+    public PluginChannel open(String what, ChannelContext context, Duration timeout) throws PluginCallException {
+        Channel channel = PluginCalls.call(id, classLoader, what, timeout, () -> provider.open(context));
+        if (channel == null) {
+            throw new PluginCallException(what + " failed: the provider opened no channel (null)", null, false);
+        }
+        return new PluginChannel(channel, id, classLoader);
     }
 
     @Override

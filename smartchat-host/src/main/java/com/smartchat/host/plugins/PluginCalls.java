@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * Runs plugin code the way every call into a plugin must run: on a virtual thread of its own whose context class
- * loader is the plugin's (libraries look classes up there), and under a timeout, so that a plugin that hangs cannot
- * hang the host. A call that overruns is interrupted and abandoned: the caller goes on, the plugin's thread ends
- * when the plugin lets it.
+ * Runs plugin code the way every call into a plugin must run: with the plugin's class loader as context class loader
+ * (libraries look classes up there), and failures of any kind caught. Calls that may block run on a virtual thread of
+ * their own under a timeout, so that a plugin that hangs cannot hang the host: one that overruns is interrupted and
+ * abandoned, the caller goes on, the plugin's thread ends when the plugin lets it. Calls that must not block run on
+ * the caller's thread ({@link #inPlugin}).
  */
 final class PluginCalls {
 
@@ -58,6 +59,25 @@ final class PluginCalls {
             thread.interrupt();
             Thread.currentThread().interrupt();
             throw new PluginCallException(what + " was interrupted because the host is stopping it", e, false);
+        }
+    }
+
+    /**
+     * Runs plugin code on this thread, with the plugin's class loader as context class loader, for calls that the SPI
+     * asks not to block.
+     *
+     * @throws PluginCallException when the work throws (anything: an Error from plugin code is its failure too)
+     */
+    static <T> T inPlugin(ClassLoader classLoader, Callable<T> work) throws PluginCallException {
+        Thread thread = Thread.currentThread();
+        ClassLoader own = thread.getContextClassLoader();
+        thread.setContextClassLoader(classLoader);
+        try {
+            return work.call();
+        } catch (Throwable failure) {
+            throw new PluginCallException(describe(failure), failure, false);
+        } finally {
+            thread.setContextClassLoader(own);
         }
     }
 

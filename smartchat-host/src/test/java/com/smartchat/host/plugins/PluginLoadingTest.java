@@ -41,7 +41,7 @@ class PluginLoadingTest {
 
         LoadedProvider echo = load().find("echo").orElseThrow();
 
-        assertThat(echo.provider().getClass().getClassLoader()).isSameAs(echo.classLoader());
+        assertThat(echo.classLoader()).isInstanceOf(PluginClassLoader.class);
         assertThat(echo.classLoader()).isNotSameAs(getClass().getClassLoader());
         assertThat(echo.displayName()).isEqualTo("Display name of echo");
         assertThat(echo.spiVersion()).isEqualTo(ChannelProvider.SPI_VERSION);
@@ -245,10 +245,15 @@ class PluginLoadingTest {
         PluginJar.named("echo.jar").provider(echo()).writeTo(pluginsDir);
         LoadedProvider echo = load().find("echo").orElseThrow();
 
-        ClassLoader contextClassLoader = echo.call("read the context class loader", Duration.ofSeconds(5),
+        ClassLoader onAThreadOfItsOwn = PluginCalls.call("echo", echo.classLoader(), "read the context class loader",
+                Duration.ofSeconds(5), () -> Thread.currentThread().getContextClassLoader());
+        ClassLoader hosts = Thread.currentThread().getContextClassLoader();
+        ClassLoader onTheCallersThread = PluginCalls.inPlugin(echo.classLoader(),
                 () -> Thread.currentThread().getContextClassLoader());
 
-        assertThat(contextClassLoader).isSameAs(echo.classLoader());
+        assertThat(onAThreadOfItsOwn).isSameAs(echo.classLoader());
+        assertThat(onTheCallersThread).isSameAs(echo.classLoader());
+        assertThat(Thread.currentThread().getContextClassLoader()).as("given back after the call").isSameAs(hosts);
     }
 
     @Test
@@ -257,7 +262,7 @@ class PluginLoadingTest {
         LoadedProvider echo = load().find("echo").orElseThrow();
         CountDownLatch interrupted = new CountDownLatch(1);
 
-        assertThatThrownBy(() -> echo.call("stop channel 42", Duration.ofMillis(200), () -> {
+        assertThatThrownBy(() -> PluginCalls.call("echo", echo.classLoader(), "stop channel 42", Duration.ofMillis(200), () -> {
             try {
                 Thread.sleep(60_000);
             } catch (InterruptedException e) {
@@ -276,12 +281,18 @@ class PluginLoadingTest {
         LoadedProvider echo = load().find("echo").orElseThrow();
         IllegalStateException failure = new IllegalStateException("network unreachable");
 
-        assertThatThrownBy(() -> echo.call("validate channel 7", Duration.ofSeconds(5), () -> {
-            throw failure;
-        }))
+        assertThatThrownBy(() -> PluginCalls.call("echo", echo.classLoader(), "validate channel 7",
+                Duration.ofSeconds(5), () -> {
+                    throw failure;
+                }))
                 .isInstanceOfSatisfying(PluginCallException.class, e -> assertThat(e.timedOut()).isFalse())
                 .hasMessage("validate channel 7 failed: IllegalStateException: network unreachable")
                 .hasCause(failure);
+        assertThatThrownBy(() -> PluginCalls.inPlugin(echo.classLoader(), () -> {
+            throw new NoClassDefFoundError("com/example/Missing");
+        }))
+                .isInstanceOf(PluginCallException.class)
+                .hasMessageContaining("class com.example.Missing is missing");
     }
 
     @Test

@@ -1,0 +1,98 @@
+package com.smartchat.host.plugins;
+
+import com.smartchat.channel.spi.Channel;
+import com.smartchat.channel.spi.ChannelException;
+import com.smartchat.channel.spi.ChannelStatus;
+import com.smartchat.channel.spi.FailureKind;
+import com.smartchat.channel.spi.OutboundMessage;
+import com.smartchat.channel.spi.SendReceipt;
+import com.smartchat.channel.spi.WebhookRequest;
+import com.smartchat.channel.spi.WebhookResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A plugin's channel as the host may call it: the only way to it, so that no plugin code runs unguarded. Every call
+ * runs with the plugin's class loader as context class loader and turns whatever the plugin throws into a
+ * {@link PluginCallException} (or, for a send, a failed future).
+ *
+ * <p>The calls of the message path ({@link #send}, {@link #handleWebhook}) run on the caller's thread: the SPI asks
+ * them not to block, and a send is bounded by a timeout on its own future. The lifecycle calls, which may block on
+ * the network and which a hung plugin must not be allowed to hold up, run under a timeout on a thread of their own.
+ */
+public final class PluginChannel {
+
+    private final Channel channel;
+    private final String pluginId;
+    private final ClassLoader classLoader;
+
+    PluginChannel(Channel channel, String pluginId, ClassLoader classLoader) {
+        this.channel = channel;
+        this.pluginId = pluginId;
+        this.classLoader = classLoader;
+    }
+
+    /**
+     * @param what for messages and the log, such as {@code start channel 42}
+     * @throws PluginCallException when the channel could not start (its {@link ChannelException} as cause), or did
+     *                             not finish starting within the timeout
+     */
+    public void start(String what, Duration timeout) throws PluginCallException {
+        PluginCalls.call(pluginId, classLoader, what, timeout, () -> {
+            channel.start();
+            return null;
+        });
+    }
+
+    /** @throws PluginCallException when the channel failed to stop, or did not stop within the timeout */
+    public void stop(String what, Duration timeout) throws PluginCallException {
+        PluginCalls.call(pluginId, classLoader, what, timeout, () -> {
+            channel.stop();
+            return null;
+        });
+    }
+
+    /** What the channel says of itself. */
+    public ChannelStatus status(String what, Duration timeout) throws PluginCallException {
+        return PluginCalls.call(pluginId, classLoader, what, timeout, channel::status);
+    }
+
+    /**
+     * Asks the channel to send, on this thread, and bounds the answer by {@code timeout}. The future fails with the
+     * channel's {@link ChannelException}; with a {@link java.util.concurrent.TimeoutException} when no answer came in
+     * time (the send may or may not have been carried out); and with a {@link ChannelException} of kind
+     * {@link FailureKind#TRANSIENT} when the plugin threw instead of answering (it had not sent).
+     */
+    public CompletableFuture<SendReceipt> send(OutboundMessage message, Duration timeout) {
+        CompletionStage<SendReceipt> sending;
+        try {
+            sending = PluginCalls.inPlugin(classLoader, () -> channel.send(message));
+        } catch (PluginCallException e) {
+            return CompletableFuture.failedFuture(
+                    new ChannelException(FailureKind.TRANSIENT, e.getMessage(), null, null, e.getCause()));
+        }
+        if (sending == null) {
+            return CompletableFuture.failedFuture(new ChannelException(FailureKind.TRANSIENT,
+                    "The channel answered a send with nothing (null)", null, null, null));
+        }
+        // a future of the host's: the timeout must not complete the plugin's own, which it may still complete itself
+        CompletableFuture<SendReceipt> answer = new CompletableFuture<>();
+        sending.whenComplete((receipt, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                        ? wrapped.getCause() : failure);
+            } else {
+                answer.complete(receipt);
+            }
+        });
+        return answer.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** @throws PluginCallException when the channel threw instead of answering */
+    public WebhookResponse handleWebhook(WebhookRequest request) throws PluginCallException {
+        return PluginCalls.inPlugin(classLoader, () -> channel.handleWebhook(request));
+    }
+}
