@@ -2,6 +2,7 @@ package com.smartchat.host;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The boundaries between modules: no Telegram type outside the Telegram plugin, no Spring type in the SPI or a
- * plugin, no host type in a plugin, and nothing but the JDK in the SPI. Reads the compiled classes of each module
+ * plugin, no host type in a plugin, nothing but the JDK in the SPI, and no cycle between the host's features. Reads the compiled classes of each module
  * of this build.
  */
 class ModuleBoundariesTest {
@@ -39,6 +40,13 @@ class ModuleBoundariesTest {
             noClasses().should().dependOnClassesThat().resideInAnyPackage("org.telegram..")
                     .check(module(module));
         }
+    }
+
+    /** A feature that another feature's change can break only through the code it imports: no package cycles. */
+    @Test
+    void theHostsFeaturesDependOnEachOtherWithoutCycles() {
+        slices().matching("com.smartchat.host.(*)..").should().beFreeOfCycles()
+                .check(module("smartchat-host"));
     }
 
     private static JavaClasses module(String name) {

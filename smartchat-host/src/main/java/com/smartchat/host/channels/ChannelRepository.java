@@ -1,6 +1,7 @@
 package com.smartchat.host.channels;
 
 import com.smartchat.channel.spi.ChannelState;
+import com.smartchat.channel.spi.FormSchema;
 import com.smartchat.host.channels.ChannelRecord.ChannelIdentity;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,6 +15,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Stores channels and their history (state changes and the admin audit trail). */
 @Repository
@@ -24,8 +27,11 @@ public class ChannelRepository {
 
     private final ApplicationEventPublisher events;
 
-    public ChannelRepository(JdbcClient jdbc, Clock clock, ApplicationEventPublisher events) {
+    private final JsonMapper json;
+
+    public ChannelRepository(JdbcClient jdbc, Clock clock, ApplicationEventPublisher events, JsonMapper json) {
         this.events = events;
+        this.json = json;
         this.jdbc = jdbc;
         this.clock = clock;
     }
@@ -150,6 +156,15 @@ public class ChannelRepository {
                         rs.getString("actor"),
                         rs.getString("action")))
                 .list();
+    }
+
+    /** The channel's greeting for a new member of its audience, when it has one. */
+    public Optional<String> greeting(UUID id) {
+        String settings = jdbc.sql("select settings from channel where id = :id").param("id", id)
+                .query(String.class).single();
+        JsonNode greeting = json.readTree(settings).get(FormSchema.GREETING);
+        return greeting != null && greeting.isString() && !greeting.asString().isBlank()
+                ? Optional.of(greeting.asString()) : Optional.empty();
     }
 
     /**

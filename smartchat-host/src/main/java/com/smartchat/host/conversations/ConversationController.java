@@ -4,7 +4,6 @@ import com.smartchat.host.channels.ChannelRequestException;
 import com.smartchat.host.channels.ChannelService;
 import com.smartchat.host.conversations.ConversationRepository.ConversationView;
 import com.smartchat.host.conversations.ConversationRepository.MessageView;
-import com.smartchat.host.outbound.OutboundQueue;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -12,7 +11,6 @@ import java.net.URI;
 import java.security.Principal;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,16 +28,13 @@ import org.springframework.web.server.ResponseStatusException;
 public class ConversationController {
 
     private final ConversationRepository conversations;
-    private final OutboundQueue outbound;
+    private final Replies replies;
     private final ChannelService channels;
-    private final ApplicationEventPublisher events;
 
-    public ConversationController(ConversationRepository conversations, OutboundQueue outbound, ChannelService channels,
-                           ApplicationEventPublisher events) {
+    public ConversationController(ConversationRepository conversations, Replies replies, ChannelService channels) {
         this.conversations = conversations;
-        this.outbound = outbound;
+        this.replies = replies;
         this.channels = channels;
-        this.events = events;
     }
 
     /** An agent's reply; long texts are split by the channel as its network requires. */
@@ -67,10 +62,8 @@ public class ConversationController {
                                              @PathVariable("conversation") UUID conversationId,
                                              @Valid @RequestBody Reply reply, Principal principal) {
         conversation(spaceId, channelId, conversationId);
-        UUID messageId = outbound.enqueueReply(conversationId, reply.text(),
+        MessageView queued = replies.reply(conversationId, reply.text(),
                 principal == null ? "anonymous" : principal.getName());
-        MessageView queued = conversations.message(messageId).orElseThrow(); // read before the dispatcher may send it
-        events.publishEvent(new ConversationChanged(channelId, conversationId));
         return ResponseEntity.accepted()
                 .location(URI.create("/api/spaces/" + spaceId + "/channels/" + channelId + "/conversations/"
                         + conversationId + "/messages"))
@@ -86,7 +79,8 @@ public class ConversationController {
                                                  @PathVariable("conversation") UUID conversationId,
                                                  @PathVariable("message") UUID messageId) {
         conversation(spaceId, channelId, conversationId);
-        switch (outbound.sendAgain(conversationId, messageId)) {
+        Replies.SentAgain sentAgain = replies.sendAgain(conversationId, messageId);
+        switch (sentAgain.outcome()) {
             case NOT_FOUND -> throw new ChannelRequestException(ChannelRequestException.Reason.NOT_FOUND,
                     "There is no message " + messageId + " in this conversation.");
             case NOT_UNCERTAIN -> throw new ResponseStatusException(HttpStatus.CONFLICT, "Only a message whose delivery "
@@ -96,9 +90,7 @@ public class ConversationController {
                 // go on below
             }
         }
-        MessageView queued = conversations.message(messageId).orElseThrow(); // read before the dispatcher may send it
-        events.publishEvent(new ConversationChanged(channelId, conversationId));
-        return ResponseEntity.accepted().body(queued);
+        return ResponseEntity.accepted().body(sentAgain.message());
     }
 
     private void conversation(UUID spaceId, UUID channelId, UUID conversationId) {

@@ -4,10 +4,11 @@ import com.smartchat.channel.spi.Attachment;
 import com.smartchat.channel.spi.AudienceMember;
 import com.smartchat.channel.spi.Conversation;
 import com.smartchat.channel.spi.DeliveryException;
-import com.smartchat.channel.spi.FormSchema;
 import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.host.channels.ChannelPurged;
+import com.smartchat.host.channels.ChannelRepository;
 import com.smartchat.host.channels.InboundEventStore;
+import com.smartchat.host.outbound.OutboundQueue;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.annotation.PreDestroy;
@@ -35,7 +36,6 @@ import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -60,9 +60,14 @@ public class IncomingEvents implements InboundEventStore {
     /** Conversation ids by channel and network id. Filled after commits only. */
     private final Cache<String, UUID> conversations;
     private final GroupCommit groupCommit;
+    private final ChannelRepository channels;
+    private final OutboundQueue outbound;
 
     public IncomingEvents(JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json, Clock clock,
-                      MeterRegistry meters, ApplicationEventPublisher events) {
+                          MeterRegistry meters, ApplicationEventPublisher events, ChannelRepository channels,
+                          OutboundQueue outbound) {
+        this.channels = channels;
+        this.outbound = outbound;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.json = json;
@@ -218,7 +223,7 @@ public class IncomingEvents implements InboundEventStore {
             case InboundEvent.ConversationMoved moved -> throw new IllegalStateException("handled above");
         }
         if (member != null && member.firstContact() && greetsFirstContact) {
-            greet(channelId, conversationId, member, now);
+            greet(channelId, conversationId, event.conversation().externalId(), member, now);
         }
         return new ConversationChanged(channelId, conversationId);
     }
@@ -418,15 +423,12 @@ public class IncomingEvents implements InboundEventStore {
     }
 
     /** Queues the channel's greeting, if it has one, and marks the member greeted in the same transaction. */
-    private void greet(UUID channelId, UUID conversationId, Member member, OffsetDateTime now) {
-        String settings = jdbc.sql("select settings from channel where id = :id").param("id", channelId)
-                .query(String.class).single();
-        JsonNode greeting = json.readTree(settings).get(FormSchema.GREETING);
+    private void greet(UUID channelId, UUID conversationId, String externalId, Member member, OffsetDateTime now) {
         if (!member.storedGreeted()) {
             jdbc.sql("update audience_member set greeted = true where id = :id").param("id", member.id()).update();
         }
-        if (greeting != null && greeting.isString() && !greeting.asString().isBlank()) {
-            String text = greeting.asString();
+        String text = channels.greeting(channelId).orElse(null);
+        if (text != null) {
             UUID messageId = UUID.randomUUID();
             jdbc.sql("""
                     insert into message (id, conversation_id, direction, kind, text, status, created_at, author)
@@ -434,10 +436,8 @@ public class IncomingEvents implements InboundEventStore {
                     .param("id", messageId).param("conversation", conversationId).param("text", text)
                     .param("now", now)
                     .update();
-            jdbc.sql("""
-                    insert into outbound (message_id, channel_id, due_at, attempts) values (:id, :channel, :now, 0)""")
-                    .param("id", messageId).param("channel", channelId).param("now", now)
-                    .update();
+            outbound.enqueue(new OutboundQueue.Pending(messageId, channelId, conversationId, externalId, false,
+                    member.id(), "GREETING", text, 0, now));
         }
     }
 }

@@ -9,7 +9,6 @@ import com.smartchat.channel.spi.RateLimit;
 import com.smartchat.channel.spi.SendReceipt;
 import com.smartchat.host.channels.ChannelSupervisor;
 import com.smartchat.host.channels.ChannelSupervisor.ChannelRun;
-import com.smartchat.host.conversations.ConversationChanged;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -24,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.PriorityBlockingQueue;
@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.context.event.EventListener;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -60,6 +60,7 @@ public class OutboundDispatcher implements SmartLifecycle {
     private static final Duration ABANDONED_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final OutboundQueue queue;
+    private final DeliveryRecords records;
     private final ChannelSupervisor supervisor;
     private final OutboundProperties properties;
     private final Clock clock;
@@ -75,13 +76,18 @@ public class OutboundDispatcher implements SmartLifecycle {
             .build();
     /** When messages put back become due, in epoch milliseconds: the dispatcher looks again at each. */
     private final PriorityBlockingQueue<Long> dueTimes = new PriorityBlockingQueue<>();
+    /** Messages queued by this host's commits, claimed and handed over in memory: no query finds them. */
+    private final ConcurrentLinkedQueue<OutboundQueue.Pending> handedOver = new ConcurrentLinkedQueue<>();
+    /** Whether the next round also asks the queue: something may be due that was not handed over. */
+    private volatile boolean lookInQueue = true;
     private volatile boolean running;
     private Thread loop;
     private long nextAbandonedCheck;
 
-    public OutboundDispatcher(OutboundQueue queue, ChannelSupervisor supervisor, OutboundProperties properties,
-                              Clock clock, MeterRegistry meters) {
+    public OutboundDispatcher(OutboundQueue queue, DeliveryRecords records, ChannelSupervisor supervisor,
+                              OutboundProperties properties, Clock clock, MeterRegistry meters) {
         this.queue = queue;
+        this.records = records;
         this.supervisor = supervisor;
         this.properties = properties;
         this.clock = clock;
@@ -89,19 +95,24 @@ public class OutboundDispatcher implements SmartLifecycle {
         Gauge.builder("smartchat.outbound.queue.depth", queue, OutboundQueue::depth)
                 .description("Messages waiting to be sent")
                 .register(meters);
-        Gauge.builder("smartchat.outbound.uncertain.waiting", queue, OutboundQueue::uncertain)
+        Gauge.builder("smartchat.outbound.uncertain.waiting", records, DeliveryRecords::uncertainCount)
                 .description("Messages that may or may not have been delivered, waiting for an agent's decision")
                 .register(meters);
     }
 
-    /** Something was queued or a conversation changed: look for due messages now rather than at the next poll. */
-    @EventListener
-    public void onConversationChanged(ConversationChanged change) {
+    /** A message this host queued (and claimed) is committed: it goes out without being looked for. */
+    @TransactionalEventListener
+    void onQueued(MessageQueued queued) {
+        if (!running) {
+            // queued while the host stops (by a channel still stopping): due at once for the next dispatcher
+            queue.release(queued.pending().messageId(), clock.instant(), false, null);
+            return;
+        }
+        handedOver.add(queued.pending());
         wakeUp();
     }
 
-    /** Looks for due messages now. */
-    public void wakeUp() {
+    private void wakeUp() {
         if (wakeUp.availablePermits() == 0) {
             wakeUp.release();
         }
@@ -112,30 +123,45 @@ public class OutboundDispatcher implements SmartLifecycle {
             try {
                 if (clock.millis() >= nextAbandonedCheck) {
                     nextAbandonedCheck = clock.millis() + ABANDONED_CHECK_INTERVAL.toMillis();
-                    queue.abandonSendsUnderWay().forEach(uncertain -> {
+                    records.abandonSendsUnderWay().forEach(uncertain -> {
                         log.warn("Message {} ({}) was being sent when its host stopped; it may or may not have been "
                                 + "delivered, so it is marked uncertain, not sent again", uncertain.messageId(),
                                 uncertain.kind().toLowerCase(Locale.ROOT));
                         countUncertain(uncertain.kind(), "host_stopped");
                     });
                 }
-                List<OutboundQueue.Pending> due = queue.claimDue(properties.batchSize(), properties.lease());
+                List<OutboundQueue.Pending> due = new ArrayList<>();
+                for (OutboundQueue.Pending pending; (pending = handedOver.poll()) != null; ) {
+                    due.add(pending);
+                }
+                boolean queueFull = false;
+                if (lookInQueue) {
+                    lookInQueue = false;
+                    List<OutboundQueue.Pending> claimed = queue.claimDue(properties.batchSize(), properties.lease());
+                    due.addAll(claimed);
+                    queueFull = claimed.size() == properties.batchSize();
+                }
                 Map<UUID, List<OutboundQueue.Pending>> byConversation = new LinkedHashMap<>();
                 for (OutboundQueue.Pending pending : due) {
                     byConversation.computeIfAbsent(pending.conversationId(), id -> new ArrayList<>()).add(pending);
                 }
                 byConversation.forEach(this::dispatchConversation);
-                if (due.size() < properties.batchSize()) {
+                if (queueFull) {
+                    lookInQueue = true; // more may be due right now
+                } else {
                     long now = clock.millis();
                     Long next;
                     while ((next = dueTimes.peek()) != null && next <= now) {
-                        dueTimes.poll(); // due now: this round claimed it, or the next one will
+                        dueTimes.poll(); // due now: the next round claims it
+                        lookInQueue = true;
                     }
                     long wait = properties.idlePoll().toMillis();
                     if (next != null && next - now < wait) {
                         wait = next - now;
                     }
-                    wakeUp.tryAcquire(wait, TimeUnit.MILLISECONDS);
+                    if (!lookInQueue && !wakeUp.tryAcquire(wait, TimeUnit.MILLISECONDS)) {
+                        lookInQueue = true; // the idle poll, or a message put back is due
+                    }
                     wakeUp.drainPermits();
                 }
             } catch (InterruptedException e) {
@@ -228,7 +254,7 @@ public class OutboundDispatcher implements SmartLifecycle {
         try {
             SendReceipt receipt = send(run, pending);
             pacer.sent(ticket, clock.instant());
-            queue.markSent(pending.messageId(), receipt.messageIds(), receipt.sentAt());
+            records.sent(pending.messageId(), receipt.messageIds(), receipt.sentAt());
             count(provider, "sent");
             Timer.builder("smartchat.outbound.latency").description("From queued to accepted by the network")
                     .tag("provider", provider).register(meters)
@@ -254,7 +280,7 @@ public class OutboundDispatcher implements SmartLifecycle {
     /** Puts a claimed message back in the queue, due at {@code due}, and looks for due messages then. */
     private void release(UUID messageId, Instant due, boolean attempted, String error) {
         queue.release(messageId, due, attempted, error);
-        dueTimes.add(due.toEpochMilli());
+        dueTimes.add(due.toEpochMilli()); // the dispatcher looks in the queue then
         wakeUp(); // to wait for this one, the dispatcher must know of it
     }
 
@@ -300,14 +326,11 @@ public class OutboundDispatcher implements SmartLifecycle {
                 return until;
             }
             case RECIPIENT_BLOCKED -> {
-                queue.markFailed(pending.messageId(), failure.kind(), failure.getMessage());
-                if (pending.memberId() != null) {
-                    queue.markBlocked(pending.memberId());
-                }
+                records.recipientBlocked(pending.messageId(), pending.memberId(), failure.getMessage());
                 return null;
             }
             case INVALID_REQUEST -> {
-                queue.markFailed(pending.messageId(), failure.kind(), failure.getMessage());
+                records.failed(pending.messageId(), failure.kind(), failure.getMessage());
                 return null;
             }
             case UNAUTHORIZED, CONFLICT -> {
@@ -323,7 +346,7 @@ public class OutboundDispatcher implements SmartLifecycle {
             case TRANSIENT -> {
                 int attempts = pending.attempts() + 1;
                 if (attempts >= properties.maxAttempts()) {
-                    queue.markFailed(pending.messageId(), failure.kind(),
+                    records.failed(pending.messageId(), failure.kind(),
                             failure.getMessage() + " (gave up after " + attempts + " attempts)");
                     return null;
                 }
@@ -340,7 +363,7 @@ public class OutboundDispatcher implements SmartLifecycle {
     private void markUncertain(OutboundQueue.Pending pending, String reason, String cause) {
         log.warn("Message {} through channel {} may or may not have been delivered ({}); it is marked uncertain, "
                 + "not sent again", pending.messageId(), pending.channelId(), reason);
-        queue.markUncertain(pending.messageId(), reason);
+        records.uncertain(pending.messageId(), reason);
         countUncertain(pending.kind(), cause);
     }
 
@@ -378,6 +401,10 @@ public class OutboundDispatcher implements SmartLifecycle {
         wakeUp();
         try {
             loop.join(properties.drainTimeout());
+            // handed over but not begun: due at once for whichever dispatcher runs next, rather than after the claim
+            for (OutboundQueue.Pending pending; (pending = handedOver.poll()) != null; ) {
+                queue.release(pending.messageId(), clock.instant(), false, null);
+            }
             inFlight.awaitAdvanceInterruptibly(inFlight.arrive(), properties.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

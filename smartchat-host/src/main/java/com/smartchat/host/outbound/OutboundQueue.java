@@ -1,30 +1,38 @@
 package com.smartchat.host.outbound;
 
-import com.smartchat.channel.spi.FailureKind;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The durable queue of messages to send. A row is claimed for a lease before it is sent, so several dispatchers
- * (on one host or many) never send it twice, and a dispatcher that dies releases its rows when the lease ends.
+ * The durable queue of messages to send: the {@code outbound} table, and nothing else (the messages themselves belong
+ * to the conversations feature, which records what became of each send). A row is claimed for a lease before it is
+ * sent, so several dispatchers (on one host or many) never send it twice, and a dispatcher that dies releases its
+ * rows when the lease ends. Writes join the caller's transaction.
  */
 @Repository
 public class OutboundQueue {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final OutboundProperties properties;
+    private final ApplicationEventPublisher events;
 
-    public OutboundQueue(JdbcClient jdbc, Clock clock) {
+    public OutboundQueue(JdbcClient jdbc, Clock clock, OutboundProperties properties, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.properties = properties;
+        this.events = events;
     }
 
     /**
@@ -39,58 +47,44 @@ public class OutboundQueue {
                          OffsetDateTime createdAt) {
     }
 
-    /** Queues an agent's reply in a conversation; returns the new message's id. */
-    @Transactional
-    public UUID enqueueReply(UUID conversationId, String text, String author) {
-        UUID channelId = jdbc.sql("select channel_id from conversation where id = :id").param("id", conversationId)
-                .query(UUID.class).single();
-        UUID messageId = UUID.randomUUID();
-        OffsetDateTime now = now();
+    /**
+     * Queues a message, in the caller's transaction, claimed by this host: once that transaction commits, the
+     * message goes to this host's dispatcher in memory ({@link MessageQueued}) rather than waiting to be found by a
+     * query. Should the host die first, the claim ends after its lease and any dispatcher finds the row.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void enqueue(Pending pending) {
+        OffsetDateTime claimedUntil = now().plus(properties.lease());
         jdbc.sql("""
-                insert into message (id, conversation_id, direction, kind, text, status, created_at, author)
-                values (:id, :conversation, 'OUT', 'REPLY', :text, 'QUEUED', :now, :author)""")
-                .param("id", messageId).param("conversation", conversationId).param("text", text)
-                .param("now", now).param("author", author)
+                insert into outbound (message_id, channel_id, due_at, attempts, claimed_until)
+                values (:id, :channel, :until, :attempts, :until)""")
+                .param("id", pending.messageId()).param("channel", pending.channelId())
+                .param("until", claimedUntil).param("attempts", pending.attempts())
                 .update();
-        jdbc.sql("insert into outbound (message_id, channel_id, due_at, attempts) values (:id, :channel, :now, 0)")
-                .param("id", messageId).param("channel", channelId).param("now", now)
-                .update();
-        jdbc.sql("update conversation set last_message_at = :now, unread = 0 where id = :id")
-                .param("now", now).param("id", conversationId).update();
-        return messageId;
-    }
-
-    /** A message whose send may or may not have reached the network. */
-    public record Uncertain(UUID messageId, String kind) {
+        events.publishEvent(new MessageQueued(pending)); // heard after the commit: see OutboundDispatcher
     }
 
     /**
-     * Marks {@link #markUnderWay under way} messages whose claim has ended UNCERTAIN, and takes them out of the
-     * queue: the host that sent them stopped (or hung) before it could record the network's answer, so they may
-     * have gone out, and sending them again could deliver them twice.
-     *
-     * @return the messages marked
+     * Locks and returns the {@link #markUnderWay under way} messages whose claim has ended: the host that sent them
+     * stopped (or hung) before it could record the network's answer, so they may have gone out, and sending them
+     * again could deliver them twice. The caller records them as uncertain and {@linkplain #remove removes} them in
+     * its transaction.
      */
-    @Transactional
-    public List<Uncertain> abandonSendsUnderWay() {
-        List<UUID> ids = jdbc.sql("""
+    @Transactional(propagation = Propagation.MANDATORY)
+    public List<UUID> lockAbandonedSends() {
+        return jdbc.sql("""
                 select message_id from outbound
                 where sending_since is not null and claimed_until < :now
                 for update skip locked""")
                 .param("now", now())
                 .query(UUID.class).list();
-        if (ids.isEmpty()) {
-            return List.of();
+    }
+
+    /** Takes messages out of the queue: sent, failed for good, or uncertain. */
+    public void remove(Collection<UUID> messageIds) {
+        if (!messageIds.isEmpty()) {
+            jdbc.sql("delete from outbound where message_id in (:ids)").param("ids", messageIds).update();
         }
-        List<Uncertain> marked = jdbc.sql("select id, kind from message where id in (:ids)").param("ids", ids)
-                .query((rs, row) -> new Uncertain(rs.getObject("id", UUID.class), rs.getString("kind"))).list();
-        jdbc.sql("""
-                update message set status = 'UNCERTAIN', failure_kind = null, failure_reason = :reason
-                where id in (:ids)""")
-                .param("reason", "The host stopped while sending this message: it may or may not have been delivered.")
-                .param("ids", ids).update();
-        jdbc.sql("delete from outbound where message_id in (:ids)").param("ids", ids).update();
-        return marked;
     }
 
     /** Claims up to {@code limit} due messages for {@code lease}, oldest first. */
@@ -136,77 +130,13 @@ public class OutboundQueue {
 
     /**
      * Records, in a commit of its own, that the message is about to be handed to its channel: from now on, a host
-     * that stops before recording the answer leaves it {@linkplain #abandonSendsUnderWay uncertain}, never resent.
+     * that stops before recording the answer leaves it {@linkplain #lockAbandonedSends uncertain}, never resent.
+     * Its claim starts anew, so that a send that waited for its turn still has a whole lease to get its answer.
      */
     public void markUnderWay(UUID messageId) {
-        jdbc.sql("update outbound set sending_since = :now where message_id = :id")
-                .param("now", now()).param("id", messageId).update();
-    }
-
-    /** The message may or may not have reached the network: it leaves the queue, the reason stays on it. */
-    @Transactional
-    public void markUncertain(UUID messageId, String reason) {
-        jdbc.sql("update message set status = 'UNCERTAIN', failure_kind = null, failure_reason = :reason where id = :id")
-                .param("reason", truncate(reason)).param("id", messageId)
-                .update();
-        jdbc.sql("delete from outbound where message_id = :id").param("id", messageId).update();
-    }
-
-    /** What {@link #sendAgain} found. */
-    public enum SendAgain {
-        /** Queued again. */
-        QUEUED,
-        /** The conversation has no such message. */
-        NOT_FOUND,
-        /** The message's delivery is not uncertain: sending it again is not for an agent to decide. */
-        NOT_UNCERTAIN
-    }
-
-    /** An agent decided that an uncertain message was not delivered: queues it again, as it was. */
-    @Transactional
-    public SendAgain sendAgain(UUID conversationId, UUID messageId) {
-        UUID channelId = jdbc.sql("select channel_id from conversation where id = :id").param("id", conversationId)
-                .query(UUID.class).optional().orElse(null);
-        int queued = jdbc.sql("""
-                update message set status = 'QUEUED', failure_reason = null
-                where id = :id and conversation_id = :conversation and status = 'UNCERTAIN'""")
-                .param("id", messageId).param("conversation", conversationId).update();
-        if (queued == 0 || channelId == null) {
-            boolean exists = jdbc.sql("select count(*) from message where id = :id and conversation_id = :conversation")
-                    .param("id", messageId).param("conversation", conversationId).query(Long.class).single() > 0;
-            return exists ? SendAgain.NOT_UNCERTAIN : SendAgain.NOT_FOUND;
-        }
-        jdbc.sql("insert into outbound (message_id, channel_id, due_at, attempts) values (:id, :channel, :now, 0)")
-                .param("id", messageId).param("channel", channelId).param("now", now())
-                .update();
-        return SendAgain.QUEUED;
-    }
-
-    /** How many messages wait for an agent's decision because their delivery is uncertain. */
-    public long uncertain() {
-        return jdbc.sql("select count(*) from message where status = 'UNCERTAIN'").query(Long.class).single();
-    }
-
-    /** The network accepted the message. */
-    @Transactional
-    public void markSent(UUID messageId, List<String> providerMessageIds, Instant sentAt) {
-        jdbc.sql("""
-                update message set status = 'SENT', provider_message_id = :providerIds, sent_at = :sentAt,
-                    failure_kind = null, failure_reason = null
-                where id = :id""")
-                .param("providerIds", String.join(",", providerMessageIds))
-                .param("sentAt", sentAt.atOffset(ZoneOffset.UTC)).param("id", messageId)
-                .update();
-        jdbc.sql("delete from outbound where message_id = :id").param("id", messageId).update();
-    }
-
-    /** The message will not be sent: the reason stays on it for agents to see. */
-    @Transactional
-    public void markFailed(UUID messageId, FailureKind kind, String reason) {
-        jdbc.sql("update message set status = 'FAILED', failure_kind = :kind, failure_reason = :reason where id = :id")
-                .param("kind", kind.name()).param("reason", truncate(reason)).param("id", messageId)
-                .update();
-        jdbc.sql("delete from outbound where message_id = :id").param("id", messageId).update();
+        OffsetDateTime now = now();
+        jdbc.sql("update outbound set sending_since = :now, claimed_until = :until, due_at = :until where message_id = :id")
+                .param("now", now).param("until", now.plus(properties.lease())).param("id", messageId).update();
     }
 
     /**
@@ -222,11 +152,6 @@ public class OutboundQueue {
                 .param("due", dueAt.atOffset(ZoneOffset.UTC)).param("attempt", attempted ? 1 : 0)
                 .param("error", truncate(error)).param("id", messageId)
                 .update();
-    }
-
-    /** Marks the audience member who blocked the channel. */
-    public void markBlocked(UUID memberId) {
-        jdbc.sql("update audience_member set blocked = true where id = :id").param("id", memberId).update();
     }
 
     /** How many messages wait to be sent. */

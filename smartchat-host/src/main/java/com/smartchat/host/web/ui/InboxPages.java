@@ -3,11 +3,10 @@ package com.smartchat.host.web.ui;
 import com.smartchat.channel.spi.ChannelState;
 import com.smartchat.host.channels.ChannelRecord;
 import com.smartchat.host.channels.ChannelRepository;
-import com.smartchat.host.conversations.ConversationChanged;
 import com.smartchat.host.conversations.ConversationRepository;
 import com.smartchat.host.conversations.ConversationRepository.ConversationView;
 import com.smartchat.host.conversations.ConversationRepository.MessageView;
-import com.smartchat.host.outbound.OutboundQueue;
+import com.smartchat.host.conversations.Replies;
 import com.smartchat.host.spaces.Space;
 import com.smartchat.host.security.SpaceAccess;
 import com.smartchat.host.spaces.SpaceRepository;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -46,22 +44,20 @@ class InboxPages {
 
     private final SpaceRepository spaces;
     private final ConversationRepository inbox;
-    private final OutboundQueue outbound;
-    private final ApplicationEventPublisher events;
+    private final Replies replies;
     private final InboxLive live;
     private final JsonMapper json;
     private final ChannelRepository channels;
     private final Views views;
 
-    InboxPages(SpaceRepository spaces, ConversationRepository inbox, OutboundQueue outbound,
-               ApplicationEventPublisher events, InboxLive live, JsonMapper json, ChannelRepository channels,
+    InboxPages(SpaceRepository spaces, ConversationRepository inbox, Replies replies,
+               InboxLive live, JsonMapper json, ChannelRepository channels,
                Views views) {
         this.channels = channels;
         this.views = views;
         this.spaces = spaces;
         this.inbox = inbox;
-        this.outbound = outbound;
-        this.events = events;
+        this.replies = replies;
         this.live = live;
         this.json = json;
     }
@@ -150,8 +146,7 @@ class InboxPages {
             redirect.addFlashAttribute("replyText", text);
             return target;
         }
-        outbound.enqueueReply(conversationId, text, Pages.actor(principal));
-        events.publishEvent(new ConversationChanged(place.channelId(), conversationId));
+        replies.reply(conversationId, text, Pages.actor(principal));
         return target + "#reply";
     }
 
