@@ -3,13 +3,19 @@ package com.smartchat.host.conversations;
 import com.smartchat.channel.spi.FailureKind;
 import com.smartchat.host.outbound.DeliveryRecords;
 import com.smartchat.host.outbound.OutboundQueue;
+import com.smartchat.host.storage.GroupCommit;
+import jakarta.annotation.PreDestroy;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Records what became of each send on its message (and on a member who blocked the channel). */
 @Component
@@ -20,23 +26,39 @@ class Deliveries implements DeliveryRecords {
 
     private final JdbcClient jdbc;
     private final OutboundQueue queue;
+    /** Sends recorded at the same time share a commit. */
+    private final GroupCommit<Sent> sentMarks;
 
-    Deliveries(JdbcClient jdbc, OutboundQueue queue) {
+    Deliveries(JdbcClient jdbc, NamedParameterJdbcTemplate batches, TransactionTemplate transactions,
+               OutboundQueue queue) {
         this.jdbc = jdbc;
         this.queue = queue;
+        this.sentMarks = new GroupCommit<>("sent marks", 256, sent -> transactions.executeWithoutResult(status -> {
+            batches.batchUpdate("""
+                    update message set status = 'SENT', provider_message_id = :providerIds, sent_at = :sentAt,
+                        failure_kind = null, failure_reason = null
+                    where id = :id""", sent.stream().map(Sent::parameters).toArray(SqlParameterSource[]::new));
+            queue.remove(sent.stream().map(Sent::messageId).toList());
+        }));
     }
 
+    private record Sent(UUID messageId, List<String> providerMessageIds, Instant sentAt) {
+        SqlParameterSource parameters() {
+            return new MapSqlParameterSource("id", messageId)
+                    .addValue("providerIds", String.join(",", providerMessageIds))
+                    .addValue("sentAt", sentAt.atOffset(ZoneOffset.UTC));
+        }
+    }
+
+    /** Returns once the mark is committed; marks recorded at the same time share the commit. */
     @Override
-    @Transactional
     public void sent(UUID messageId, List<String> providerMessageIds, Instant sentAt) {
-        jdbc.sql("""
-                update message set status = 'SENT', provider_message_id = :providerIds, sent_at = :sentAt,
-                    failure_kind = null, failure_reason = null
-                where id = :id""")
-                .param("providerIds", String.join(",", providerMessageIds))
-                .param("sentAt", sentAt.atOffset(ZoneOffset.UTC)).param("id", messageId)
-                .update();
-        queue.remove(List.of(messageId));
+        sentMarks.commit(new Sent(messageId, providerMessageIds, sentAt));
+    }
+
+    @PreDestroy
+    void close() throws InterruptedException {
+        sentMarks.close();
     }
 
     @Override

@@ -9,6 +9,7 @@ import com.smartchat.host.channels.ChannelPurged;
 import com.smartchat.host.channels.ChannelRepository;
 import com.smartchat.host.channels.InboundEventStore;
 import com.smartchat.host.outbound.OutboundQueue;
+import com.smartchat.host.storage.GroupCommit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.annotation.PreDestroy;
@@ -59,7 +60,7 @@ public class IncomingEvents implements InboundEventStore {
     private final Cache<String, KnownMember> greetedMembers;
     /** Conversation ids by channel and network id. Filled after commits only. */
     private final Cache<String, UUID> conversations;
-    private final GroupCommit groupCommit;
+    private final GroupCommit<Received> groupCommit;
     private final ChannelRepository channels;
     private final OutboundQueue outbound;
 
@@ -78,22 +79,32 @@ public class IncomingEvents implements InboundEventStore {
         this.conversations = Caffeine.newBuilder().maximumSize(100_000).recordStats().build();
         CaffeineCacheMetrics.monitor(meters, greetedMembers, "inbox.members");
         CaffeineCacheMetrics.monitor(meters, conversations, "inbox.conversations");
-        this.groupCommit = new GroupCommit(this::storeTogether);
+        this.groupCommit = new GroupCommit<>("inbound events", 256, this::storeTogether);
     }
 
     /** Stores the event in a commit shared with the events other channels deliver at the same time. */
     @Override
     public void store(UUID channelId, InboundEvent event) throws DeliveryException {
-        groupCommit.store(channelId, event);
+        try {
+            groupCommit.commit(new Received(channelId, event));
+        } catch (GroupCommit.Failed failed) {
+            throw failed.getCause() instanceof DeliveryException refused ? refused
+                    : new DeliveryException("The host could not store event " + event.eventId() + ": "
+                    + failed.getMessage(), failed);
+        }
+    }
+
+    /** An event of a channel, to be stored. */
+    private record Received(UUID channelId, InboundEvent event) {
     }
 
     @Override
     public void store(UUID channelId, List<? extends InboundEvent> events) throws DeliveryException {
-        storeTogether(events.stream().map(event -> new GroupCommit.Received(channelId, event)).toList());
+        storeTogether(events.stream().map(event -> new Received(channelId, event)).toList());
     }
 
     /** Stores the events in one transaction, or none of them. */
-    private void storeTogether(List<GroupCommit.Received> batch) throws DeliveryException {
+    private void storeTogether(List<Received> batch) throws DeliveryException {
         List<ConversationChanged> changes;
         try {
             changes = transactions.execute(status -> batch.stream()
@@ -114,7 +125,7 @@ public class IncomingEvents implements InboundEventStore {
                 .forEach(events::publishEvent);
     }
 
-    private static String describe(List<GroupCommit.Received> events) {
+    private static String describe(List<Received> events) {
         return events.size() == 1 ? "event " + events.getFirst().event().eventId()
                 : events.size() + " events (" + events.getFirst().event().eventId() + " to "
                 + events.getLast().event().eventId() + ")";

@@ -1,5 +1,7 @@
 package com.smartchat.host.outbound;
 
+import com.smartchat.host.storage.GroupCommit;
+import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +14,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -28,11 +31,22 @@ public class OutboundQueue {
     private final OutboundProperties properties;
     private final ApplicationEventPublisher events;
 
-    public OutboundQueue(JdbcClient jdbc, Clock clock, OutboundProperties properties, ApplicationEventPublisher events) {
+    /** Marks of sends under way, committed together: each is a commit that must precede its network call. */
+    private final GroupCommit<UUID> underWay;
+
+    public OutboundQueue(JdbcClient jdbc, Clock clock, OutboundProperties properties, ApplicationEventPublisher events,
+                         TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.properties = properties;
         this.events = events;
+        this.underWay = new GroupCommit<>("sends under way", 256, ids -> transactions.executeWithoutResult(status -> {
+            OffsetDateTime now = now();
+            jdbc.sql("""
+                    update outbound set sending_since = :now, claimed_until = :until, due_at = :until
+                    where message_id in (:ids)""")
+                    .param("now", now).param("until", now.plus(properties.lease())).param("ids", ids).update();
+        }));
     }
 
     /**
@@ -129,14 +143,20 @@ public class OutboundQueue {
     }
 
     /**
-     * Records, in a commit of its own, that the message is about to be handed to its channel: from now on, a host
-     * that stops before recording the answer leaves it {@linkplain #lockAbandonedSends uncertain}, never resent.
-     * Its claim starts anew, so that a send that waited for its turn still has a whole lease to get its answer.
+     * Records, and commits before it returns, that the message is about to be handed to its channel: from now on, a
+     * host that stops before recording the answer leaves it {@linkplain #lockAbandonedSends uncertain}, never
+     * resent. Its claim starts anew, so that a send that waited for its turn still has a whole lease to get its
+     * answer. Marks made at the same time share a commit.
+     *
+     * @throws GroupCommit.Failed when it could not be recorded: then the message must not be sent
      */
     public void markUnderWay(UUID messageId) {
-        OffsetDateTime now = now();
-        jdbc.sql("update outbound set sending_since = :now, claimed_until = :until, due_at = :until where message_id = :id")
-                .param("now", now).param("until", now.plus(properties.lease())).param("id", messageId).update();
+        underWay.commit(messageId);
+    }
+
+    @PreDestroy
+    void close() throws InterruptedException {
+        underWay.close();
     }
 
     /**

@@ -1,17 +1,12 @@
-package com.smartchat.host.conversations;
+package com.smartchat.host.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.smartchat.channel.spi.Conversation;
-import com.smartchat.channel.spi.DeliveryException;
-import com.smartchat.channel.spi.InboundEvent;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -20,28 +15,25 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Events delivered one at a time by concurrent callers are committed together, and each caller learns its own fate. */
+/** Items written one at a time by concurrent callers are committed together, and each caller learns its own fate. */
 class GroupCommitTest {
 
-    private static final UUID CHANNEL = UUID.randomUUID();
-
     /** Commits in memory, one list per transaction; refuses a transaction that holds an event called "bad…". */
-    private static final class Transactions implements GroupCommit.Store {
+    private static final class Transactions implements GroupCommit.Store<String> {
         final List<List<String>> committed = Collections.synchronizedList(new ArrayList<>());
         volatile CountDownLatch hold = new CountDownLatch(0);
         final CountDownLatch entered = new CountDownLatch(1);
 
         @Override
-        public void storeTogether(List<GroupCommit.Received> events) throws DeliveryException {
+        public void storeTogether(List<String> ids) throws Exception {
             entered.countDown();
             try {
                 hold.await();
             } catch (InterruptedException e) {
-                throw new DeliveryException("interrupted", e);
+                throw e;
             }
-            List<String> ids = events.stream().map(received -> received.event().eventId()).toList();
             if (ids.stream().anyMatch(id -> id.startsWith("bad"))) {
-                throw new DeliveryException("cannot store " + ids, null);
+                throw new IllegalArgumentException("cannot store " + ids);
             }
             committed.add(ids);
         }
@@ -55,19 +47,14 @@ class GroupCommitTest {
         }
     }
 
-    private static InboundEvent event(String id) {
-        return new InboundEvent.MessageReceived(id, Instant.EPOCH,
-                new Conversation("chat-" + id, Conversation.Kind.PRIVATE, null), null, "1", "hello", List.of(), null);
-    }
-
     @Test
     void callersWaitingTogetherShareOneCommitAndReturnOnlyAfterIt() throws Exception {
         Transactions transactions = new Transactions();
-        try (GroupCommit groupCommit = new GroupCommit(transactions);
+        try (GroupCommit<String> groupCommit = new GroupCommit<>("test", 256, transactions);
              ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             transactions.hold = new CountDownLatch(1);
             Future<?> first = callers.submit(() -> {
-                groupCommit.store(CHANNEL, event("first"));
+                groupCommit.commit("first");
                 return null;
             });
             // the first commit is under way and held: the others queue behind it
@@ -76,7 +63,7 @@ class GroupCommitTest {
             for (int i = 0; i < 50; i++) {
                 String id = "event-" + i;
                 others.add(callers.submit(() -> {
-                    groupCommit.store(CHANNEL, event(id));
+                    groupCommit.commit(id);
                     return transactions.stored().contains(id); // returned: its commit is done
                 }));
             }
@@ -96,24 +83,24 @@ class GroupCommitTest {
     @Test
     void anEventThatCannotBeStoredFailsOnlyItsOwnCaller() throws Exception {
         Transactions transactions = new Transactions();
-        try (GroupCommit groupCommit = new GroupCommit(transactions);
+        try (GroupCommit<String> groupCommit = new GroupCommit<>("test", 256, transactions);
              ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             transactions.hold = new CountDownLatch(1);
             Future<?> first = callers.submit(() -> {
-                groupCommit.store(CHANNEL, event("first"));
+                groupCommit.commit("first");
                 return null;
             });
             awaitCommitStarted(transactions);
             Future<?> good1 = callers.submit(() -> {
-                groupCommit.store(CHANNEL, event("good-1"));
+                groupCommit.commit("good-1");
                 return null;
             });
             Future<?> bad = callers.submit(() -> {
-                groupCommit.store(CHANNEL, event("bad-1"));
+                groupCommit.commit("bad-1");
                 return null;
             });
             Future<?> good2 = callers.submit(() -> {
-                groupCommit.store(CHANNEL, event("good-2"));
+                groupCommit.commit("good-2");
                 return null;
             });
             awaitWaiting(groupCommit, 3);
@@ -121,7 +108,7 @@ class GroupCommitTest {
             first.get(30, TimeUnit.SECONDS);
             good1.get(30, TimeUnit.SECONDS);
             good2.get(30, TimeUnit.SECONDS);
-            assertThatThrownBy(() -> bad.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(DeliveryException.class);
+            assertThatThrownBy(() -> bad.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(GroupCommit.Failed.class);
             assertThat(transactions.stored()).containsExactlyInAnyOrder("first", "good-1", "good-2");
         }
     }
@@ -129,16 +116,16 @@ class GroupCommitTest {
     @Test
     void closingRefusesWhatStillWaitsSoThatNothingIsConfirmed() throws Exception {
         Transactions transactions = new Transactions();
-        GroupCommit groupCommit = new GroupCommit(transactions);
+        GroupCommit<String> groupCommit = new GroupCommit<>("test", 256, transactions);
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             transactions.hold = new CountDownLatch(1);
             Future<?> first = callers.submit(() -> {
-                groupCommit.store(CHANNEL, event("first"));
+                groupCommit.commit("first");
                 return null;
             });
             awaitCommitStarted(transactions);
             Future<?> waiting = callers.submit(() -> {
-                groupCommit.store(CHANNEL, event("waiting"));
+                groupCommit.commit("waiting");
                 return null;
             });
             awaitWaiting(groupCommit, 1);
@@ -150,8 +137,8 @@ class GroupCommitTest {
             transactions.hold.countDown(); // the commit under way finishes; the waiting one is not started
             closing.get(30, TimeUnit.SECONDS);
             first.get(30, TimeUnit.SECONDS);
-            assertThatThrownBy(() -> waiting.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(DeliveryException.class);
-            assertThatThrownBy(() -> groupCommit.store(CHANNEL, event("late"))).isInstanceOf(DeliveryException.class);
+            assertThatThrownBy(() -> waiting.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(GroupCommit.Failed.class);
+            assertThatThrownBy(() -> groupCommit.commit("late")).isInstanceOf(GroupCommit.Failed.class);
             assertThat(transactions.stored()).containsExactly("first");
         }
     }
@@ -160,7 +147,7 @@ class GroupCommitTest {
         assertThat(transactions.entered.await(30, TimeUnit.SECONDS)).as("the first commit started").isTrue();
     }
 
-    private static void awaitWaiting(GroupCommit groupCommit, int count) throws InterruptedException {
+    private static void awaitWaiting(GroupCommit<String> groupCommit, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (groupCommit.waiting() < count) {
             assertThat(System.nanoTime()).as(count + " waiting").isLessThan(deadline);
