@@ -217,7 +217,7 @@ class EchoChannelTest {
     }
 
     private SendReceipt send(String conversation, String text) throws Exception {
-        return channel.send(OutboundMessage.text(conversation, text)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        return channel.send(OutboundMessage.text(conversation, text)).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private InboundEvent.MessageReceived onlyMessage() throws InterruptedException {
@@ -228,7 +228,7 @@ class EchoChannelTest {
 
     private static ChannelException failureOf(CompletionStage<SendReceipt> stage) throws Exception {
         try {
-            SendReceipt receipt = stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+            SendReceipt receipt = stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
             throw new AssertionError("Expected the send to fail, but it succeeded: " + receipt);
         } catch (ExecutionException e) {
             return (ChannelException) e.getCause();

@@ -40,6 +40,7 @@ class TelegramEndToEndTest {
     @TempDir
     Path dataDir;
     BotApiEmulator telegram;
+    String database;
     ConfigurableApplicationContext host;
     ApiClient api;
     final List<String> responses = new ArrayList<>();
@@ -47,6 +48,9 @@ class TelegramEndToEndTest {
     @BeforeEach
     void startTelegram() {
         telegram = BotApiEmulator.start();
+        // the restarted host finds what the first one stored: on H2 a file in the data directory
+        database = InProcessHost.onPostgres() ? OwnSchemaPerHost.newSchema() : "jdbc:h2:file:"
+                + dataDir.resolve("smartchat") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
     }
 
     @AfterEach
@@ -55,6 +59,9 @@ class TelegramEndToEndTest {
             host.close();
         }
         telegram.close();
+        if (InProcessHost.onPostgres()) {
+            OwnSchemaPerHost.dropSchema(database);
+        }
     }
 
     @Test
@@ -135,10 +142,7 @@ class TelegramEndToEndTest {
     }
 
     private void startHost() {
-        // on H2, a file in the data directory, so that the restarted host finds what the first one stored
-        host = InProcessHost.onPostgres() ? InProcessHost.start(telegram, dataDir)
-                : InProcessHost.start(telegram, dataDir, "spring.datasource.url=jdbc:h2:file:" + dataDir.resolve("smartchat")
-                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+        host = InProcessHost.start(telegram, dataDir, "spring.datasource.url=" + database);
         api = ApiClient.admin(InProcessHost.port(host));
     }
 

@@ -49,7 +49,7 @@ class LifecycleRulesTest {
 
     @Test
     void aStartThatNeverReturnsFails() {
-        KitRun run = KitRun.of(FakeProvider.opening(context -> new FakeChannel(context) {
+        KitRun run = KitRun.ofHanging(FakeProvider.opening(context -> new FakeChannel(context) {
             @Override
             public void start() throws ChannelException {
                 super.start();
@@ -108,7 +108,7 @@ class LifecycleRulesTest {
 
     @Test
     void aSecondStopThatHangsFails() {
-        KitRun run = KitRun.of(FakeProvider.opening(context -> new FakeChannel(context) {
+        KitRun run = KitRun.ofHanging(FakeProvider.opening(context -> new FakeChannel(context) {
             @Override
             public void stop() {
                 if (state == ChannelState.STOPPED) {
@@ -145,7 +145,7 @@ class LifecycleRulesTest {
 
     @Test
     void aTaskLeftRunningAfterStopFails() {
-        KitRun run = KitRun.of(FakeProvider.opening(context -> new FakeChannel(context) {
+        KitRun run = KitRun.ofHanging(FakeProvider.opening(context -> new FakeChannel(context) {
             @Override
             public void start() throws ChannelException {
                 super.start();

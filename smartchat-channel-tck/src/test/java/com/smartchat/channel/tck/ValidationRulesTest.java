@@ -111,7 +111,7 @@ class ValidationRulesTest {
 
     @Test
     void hangingFails() {
-        KitRun run = KitRun.of(new FakeProvider() {
+        KitRun run = KitRun.ofHanging(new FakeProvider() {
             @Override
             public ValidationResult validate(ChannelSettings settings) {
                 try {

@@ -2,6 +2,7 @@ package com.smartchat.host.security;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -77,13 +78,18 @@ public class DataDirectory implements ApplicationListener<SpringApplicationEvent
         }
     }
 
-    /** Creates the directory and any missing parents; the directory itself gets owner-only permissions at birth. */
+    /**
+     * Creates the directory and any missing parents; the directory itself gets owner-only permissions at birth. Another
+     * host starting at the same moment may create it first: then it is theirs as well, and tightened next.
+     */
     private static void createOwnerOnly(Path directory) throws IOException {
         Files.createDirectories(directory.getParent());
         try {
             Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_DIRECTORY));
         } catch (UnsupportedOperationException e) {
             Files.createDirectory(directory);
+        } catch (FileAlreadyExistsException e) {
+            // created by the other host meanwhile
         }
     }
 

@@ -182,8 +182,8 @@ class ProvidersApiTest {
 
         assertThat(response.status()).isEqualTo(200);
         JsonNode health = response.body();
-        // channels of other tests may need attention (a shared database); a failed plugin never makes the host DOWN
-        assertThat(health.get("status").asString()).isNotEqualTo("DOWN");
+        // a failed plugin never makes the host DOWN (this host has no channel of its own, nor another test's)
+        assertThat(health.get("status").asString()).isEqualTo("UP");
         JsonNode plugins = health.at("/components/plugins");
         assertThat(plugins.get("status").asString()).isEqualTo("UP");
         assertThat(json.readTree("""

@@ -8,19 +8,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The embedded default's data directory (database and master key) is readable by the host's account alone: a host
  * started on a new directory creates it {@code rwx------} with every file {@code rw-------}, and a host started on a
- * directory someone left open closes it, files included. Starts the real application on an H2 file database.
+ * directory someone left open closes it, files included; hosts starting together on a new directory all go on.
+ * Starts the real application on an H2 file database.
  */
 class DataDirectoryTest {
 
@@ -56,6 +68,38 @@ class DataDirectoryTest {
         assertThat(permissions).containsKeys("master.key", "smartchat.mv.db", "notes.txt", "backup/old.sql")
                 .allSatisfy((path, mode) -> assertThat(mode).as(path).isEqualTo(
                         path.equals(".") || path.equals("backup") ? "rwx------" : "rw-------"));
+    }
+
+    /** Hosts starting at once on a directory none of them finds: each goes on, and the directory is the owner's. */
+    @Test
+    void hostsStartingTogetherAllCreateTheSameDirectory() throws Exception {
+        assumePosix();
+        int hosts = 32;
+        SpringApplication application = new SpringApplication();
+        try (ExecutorService threads = Executors.newFixedThreadPool(hosts)) {
+            for (int round = 0; round < 50; round++) {
+                Path data = parent.resolve("round-" + round + "/data");
+                StandardEnvironment environment = new StandardEnvironment();
+                environment.getPropertySources().addFirst(new MapPropertySource("test",
+                        Map.of(DataDirectory.DATA_DIR, data.toString())));
+                ApplicationEnvironmentPreparedEvent prepared = new ApplicationEnvironmentPreparedEvent(
+                        new DefaultBootstrapContext(), application, new String[0], environment);
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<?>> started = new ArrayList<>();
+                for (int i = 0; i < hosts; i++) {
+                    started.add(threads.submit(() -> {
+                        go.await();
+                        new DataDirectory().onApplicationEvent(prepared);
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (Future<?> host : started) {
+                    host.get();
+                }
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+            }
+        }
     }
 
     /** Starts the host on an H2 file database in the directory, and reads the permissions while it runs. */

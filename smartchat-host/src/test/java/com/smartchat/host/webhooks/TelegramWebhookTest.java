@@ -46,15 +46,16 @@ import tools.jackson.databind.JsonNode;
  * emulator delivering to {@code POST /hooks/{id}} at the host's public address ({@code smartchat.public-url}, plain
  * http on a local port, which the emulator accepts), driven through the HTTP API.
  *
- * <p>The emulator waits 5 s before retrying a failed delivery (Telegram waits longer still), so that a test can see
- * the updates Telegram holds while it waits.
+ * <p>The emulator waits 15 s before retrying a failed delivery (Telegram waits longer still), so that a test can see
+ * the updates Telegram holds while it waits: long enough for a loaded machine to show them, once, in the host's health
+ * (checked each second).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(OutputCaptureExtension.class)
 class TelegramWebhookTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Duration RETRY_DELAY = Duration.ofSeconds(5);
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(15);
     private static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
     private static final AtomicInteger BOTS = new AtomicInteger();
     private static final AtomicInteger UPDATE_IDS = new AtomicInteger(2_000_000_000);

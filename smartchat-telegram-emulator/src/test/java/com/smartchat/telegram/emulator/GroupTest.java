@@ -159,7 +159,7 @@ class GroupTest extends EmulatorTestBase {
         assertThat(query.at("/from/id").asLong()).isEqualTo(bob.id());
         assertThat(query.at("/message/chat/id").asLong()).isEqualTo(team.id());
         assertThat(query.get("id").asString()).isEqualTo(press.id());
-        assertThat(telegram.awaitSent(team, bot, 1, Duration.ofSeconds(1))).hasSize(1);
+        assertThat(telegram.awaitSent(team, bot, 1, Duration.ofSeconds(30))).hasSize(1);
     }
 
     /** Reads every pending update of a bot and confirms them. */

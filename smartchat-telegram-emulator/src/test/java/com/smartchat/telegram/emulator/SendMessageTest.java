@@ -281,7 +281,7 @@ class SendMessageTest extends EmulatorTestBase {
 
         ok("answerCallbackQuery", "callback_query_id", press.id(), "text", "Picked A", "show_alert", true);
 
-        assertThat(press.awaitAnswer(Duration.ofSeconds(1))).isEqualTo(new CallbackAnswer("Picked A", true, null));
+        assertThat(press.awaitAnswer(Duration.ofSeconds(30))).isEqualTo(new CallbackAnswer("Picked A", true, null));
         assertThat(error("answerCallbackQuery", "callback_query_id", press.id()).description())
                 .isEqualTo("Bad Request: query is too old and response timeout expired or query ID is invalid");
     }

@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 
 class WebhookTest extends EmulatorTestBase {
 
-    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     private WebhookReceiver receiver;
 
