@@ -1,8 +1,5 @@
-package com.smartchat.host.security;
+package com.smartchat.host.channels;
 
-import com.smartchat.host.channels.ChannelRecord;
-import com.smartchat.host.channels.ChannelRepository;
-import com.smartchat.host.channels.ChannelSettingsCodec;
 import java.util.List;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
