@@ -33,10 +33,12 @@ public class OutboundQueue {
      * @param conversationExternalId the network's id of the conversation
      * @param group whether the conversation is a group or broadcast one
      * @param kind the message's kind: GREETING or REPLY
+     * @param behindEarlier whether an earlier message of its conversation, not claimed with it, was still queued: it
+     *                      must not go before that one (claimed by another dispatcher, or waiting for its retry)
      */
     public record Pending(UUID messageId, UUID channelId, UUID conversationId, String conversationExternalId,
                          boolean group, UUID memberId, String kind, String text, int attempts,
-                         OffsetDateTime createdAt) {
+                         OffsetDateTime createdAt, boolean behindEarlier) {
     }
 
     /** Queues an agent's reply in a conversation; returns the new message's id. */
@@ -113,7 +115,10 @@ public class OutboundQueue {
                 .param("until", now.plus(lease)).param("ids", ids).update();
         return jdbc.sql("""
                 select o.message_id, o.channel_id, o.attempts, m.conversation_id, m.kind as message_kind, m.text,
-                    m.created_at, c.external_id, c.kind, c.member_id
+                    m.created_at, c.external_id, c.kind, c.member_id,
+                    exists (select 1 from message e join outbound eo on eo.message_id = e.id
+                            where e.conversation_id = m.conversation_id and e.seq < m.seq
+                                and e.id not in (:ids)) as behind_earlier
                 from outbound o
                 join message m on m.id = o.message_id
                 join conversation c on c.id = m.conversation_id
@@ -130,7 +135,8 @@ public class OutboundQueue {
                         rs.getString("message_kind"),
                         rs.getString("text"),
                         rs.getInt("attempts"),
-                        rs.getObject("created_at", OffsetDateTime.class)))
+                        rs.getObject("created_at", OffsetDateTime.class),
+                        rs.getBoolean("behind_earlier")))
                 .list();
     }
 
