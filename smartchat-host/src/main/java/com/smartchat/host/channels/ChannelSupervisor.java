@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -60,6 +61,8 @@ public class ChannelSupervisor implements SmartLifecycle {
     private final MeterRegistry meters;
 
     private final ConcurrentMap<UUID, ChannelRun> runs = new ConcurrentHashMap<>();
+    /** The runs whose channel finished starting: only these take sends. */
+    private final Set<ChannelRun> started = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<UUID, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final ConcurrentMap<UUID, Restarts> restarts = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService timer;
@@ -130,6 +133,15 @@ public class ChannelSupervisor implements SmartLifecycle {
         return Optional.ofNullable(runs.get(channelId));
     }
 
+    /**
+     * The current run of a channel whose start has finished: a channel still starting cannot send yet, and a send
+     * handed to it would only fail.
+     */
+    public Optional<ChannelRun> startedRun(UUID channelId) {
+        ChannelRun run = runs.get(channelId);
+        return run != null && started.contains(run) ? Optional.of(run) : Optional.empty();
+    }
+
     /** What a running channel says of itself, asked under the call timeout; empty when it does not run. */
     public Optional<ChannelStatus> liveStatus(UUID channelId) {
         ChannelRun run = runs.get(channelId);
@@ -182,6 +194,7 @@ public class ChannelSupervisor implements SmartLifecycle {
         runs.put(channelId, run);
         try {
             channel.start("start channel " + channelId, properties.startTimeout());
+            started.add(run);
             channels.recordState(channelId, ChannelState.RUNNING, null, null);
             if (quietly) {
                 log.debug("Channel {} ({}) is running", channelId, provider.id());
@@ -354,6 +367,7 @@ public class ChannelSupervisor implements SmartLifecycle {
         if (run == null) {
             return;
         }
+        started.remove(run);
         try {
             run.channel().stop("stop channel " + channelId, properties.stopTimeout());
         } catch (PluginCallException e) {

@@ -100,7 +100,7 @@ public class Replies {
     private record Recipient(UUID channelId, UUID conversationId, String externalId, boolean group, UUID memberId) {
         OutboundQueue.Pending pending(UUID messageId, String kind, String text, OffsetDateTime createdAt) {
             return new OutboundQueue.Pending(messageId, channelId, conversationId, externalId, group, memberId, kind,
-                    text, 0, createdAt);
+                    text, 0, createdAt, false);
         }
     }
 

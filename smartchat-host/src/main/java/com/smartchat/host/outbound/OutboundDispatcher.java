@@ -184,7 +184,11 @@ public class OutboundDispatcher implements SmartLifecycle {
         Thread.ofVirtual().name("outbound-" + conversationId).start(() -> {
             try {
                 for (int i = 0; i < messages.size(); i++) {
-                    Instant postponeTo = dispatch(messages.get(i));
+                    OutboundQueue.Pending pending = messages.get(i);
+                    // in order within a conversation, also when another dispatcher holds its earlier messages
+                    Instant postponeTo = pending.behindEarlier()
+                            ? putBack(pending, clock.instant().plus(properties.idlePoll()))
+                            : dispatch(pending);
                     if (postponeTo != null) {
                         messages.subList(i + 1, messages.size()).forEach(later ->
                                 release(later.messageId(), postponeTo, false, null));
@@ -208,7 +212,7 @@ public class OutboundDispatcher implements SmartLifecycle {
      */
     private Instant dispatch(OutboundQueue.Pending pending) {
         Instant now = clock.instant();
-        ChannelRun run = supervisor.run(pending.channelId()).orElse(null);
+        ChannelRun run = supervisor.startedRun(pending.channelId()).orElse(null);
         if (run == null) {
             return putBack(pending, now.plus(CHANNEL_DOWN_RETRY));
         }

@@ -55,27 +55,40 @@ public class OutboundQueue {
      * @param conversationExternalId the network's id of the conversation
      * @param group whether the conversation is a group or broadcast one
      * @param kind the message's kind: GREETING or REPLY
+     * @param behindEarlier whether an earlier message of its conversation, not claimed with it, was still queued: it
+     *                      must not go before that one (claimed by another dispatcher, or waiting for its retry)
      */
     public record Pending(UUID messageId, UUID channelId, UUID conversationId, String conversationExternalId,
                          boolean group, UUID memberId, String kind, String text, int attempts,
-                         OffsetDateTime createdAt) {
+                         OffsetDateTime createdAt, boolean behindEarlier) {
     }
 
     /**
      * Queues a message, in the caller's transaction, claimed by this host: once that transaction commits, the
      * message goes to this host's dispatcher in memory ({@link MessageQueued}) rather than waiting to be found by a
-     * query. Should the host die first, the claim ends after its lease and any dispatcher finds the row.
+     * query. Should the host die first, the claim ends after its lease and any dispatcher finds the row. A message
+     * whose conversation still has an earlier one queued (waiting for a retry, or being sent) is queued unclaimed
+     * instead: it goes after that one, in the queue's order.
+     *
+     * @param pending the message; its {@code attempts} and {@code behindEarlier} are not read
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void enqueue(Pending pending) {
-        OffsetDateTime claimedUntil = now().plus(properties.lease());
+        boolean behindEarlier = jdbc.sql("""
+                select count(*) from outbound o join message m on m.id = o.message_id
+                where m.conversation_id = :conversation""")
+                .param("conversation", pending.conversationId()).query(Long.class).single() > 0;
+        OffsetDateTime now = now();
+        OffsetDateTime claimedUntil = behindEarlier ? null : now.plus(properties.lease());
         jdbc.sql("""
                 insert into outbound (message_id, channel_id, due_at, attempts, claimed_until)
-                values (:id, :channel, :until, :attempts, :until)""")
+                values (:id, :channel, :due, 0, :until)""")
                 .param("id", pending.messageId()).param("channel", pending.channelId())
-                .param("until", claimedUntil).param("attempts", pending.attempts())
+                .param("due", behindEarlier ? now : claimedUntil).param("until", claimedUntil)
                 .update();
-        events.publishEvent(new MessageQueued(pending)); // heard after the commit: see OutboundDispatcher
+        if (!behindEarlier) {
+            events.publishEvent(new MessageQueued(pending)); // heard after the commit: see OutboundDispatcher
+        }
     }
 
     /**
@@ -121,7 +134,10 @@ public class OutboundQueue {
                 .param("until", now.plus(lease)).param("ids", ids).update();
         return jdbc.sql("""
                 select o.message_id, o.channel_id, o.attempts, m.conversation_id, m.kind as message_kind, m.text,
-                    m.created_at, c.external_id, c.kind, c.member_id
+                    m.created_at, c.external_id, c.kind, c.member_id,
+                    exists (select 1 from message e join outbound eo on eo.message_id = e.id
+                            where e.conversation_id = m.conversation_id and e.seq < m.seq
+                                and e.id not in (:ids)) as behind_earlier
                 from outbound o
                 join message m on m.id = o.message_id
                 join conversation c on c.id = m.conversation_id
@@ -138,7 +154,8 @@ public class OutboundQueue {
                         rs.getString("message_kind"),
                         rs.getString("text"),
                         rs.getInt("attempts"),
-                        rs.getObject("created_at", OffsetDateTime.class)))
+                        rs.getObject("created_at", OffsetDateTime.class),
+                        rs.getBoolean("behind_earlier")))
                 .list();
     }
 

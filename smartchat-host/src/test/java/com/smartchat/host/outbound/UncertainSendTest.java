@@ -5,10 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.smartchat.host.ApiClient;
 import com.smartchat.host.ApiClient.Response;
-import com.smartchat.host.SmartChatHostApplication;
+import com.smartchat.host.InProcessHost;
 import com.smartchat.telegram.emulator.BotApiEmulator;
 import com.smartchat.telegram.emulator.EmulatedBot;
 import com.smartchat.telegram.emulator.EmulatedUser;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -33,6 +34,8 @@ class UncertainSendTest {
     /** Longer than the host's send timeout (1 s here), so that the host stops waiting; Telegram still sends. */
     private static final Duration SLOW_ANSWER = Duration.ofSeconds(3);
 
+    @TempDir
+    Path dataDir;
     BotApiEmulator telegram;
     ConfigurableApplicationContext host;
     ApiClient api;
@@ -40,13 +43,10 @@ class UncertainSendTest {
     @BeforeEach
     void start() {
         telegram = BotApiEmulator.start();
-        host = new SpringApplicationBuilder(SmartChatHostApplication.class).run(
-                "--server.port=0",
-                "--smartchat.plugins.telegram.api-url=" + telegram.baseUrl(),
-                "--smartchat.plugins.telegram.poll-timeout=1",
-                "--smartchat.outbound.send-timeout=1s",
-                "--smartchat.outbound.retry-delay=100ms");
-        api = ApiClient.admin(Integer.parseInt(host.getEnvironment().getProperty("local.server.port")));
+        host = InProcessHost.start(telegram, dataDir,
+                "smartchat.outbound.send-timeout=1s",
+                "smartchat.outbound.retry-delay=100ms");
+        api = ApiClient.admin(InProcessHost.port(host));
     }
 
     @AfterEach
