@@ -14,6 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReceivingRulesTest {
 
+    private static final String[] RECEIVING_RULES = {
+            "aFailedDeliveryIsDeliveredAgain", "nothingIsConfirmedBeforeDeliverReturned"};
+
     @Test
     void confirmingABatchBeforeDeliveringItFails() {
         KitRun run = KitRun.of(FakeProvider.opening(context -> new FakeChannel(context) {
@@ -24,8 +27,7 @@ class ReceivingRulesTest {
             }
         }));
 
-        assertThat(run.failures()).containsOnlyKeys("aFailedDeliveryIsDeliveredAgain",
-                "nothingIsConfirmedBeforeDeliverReturned");
+        assertThat(run.failures()).containsOnlyKeys(RECEIVING_RULES);
         assertThat(run.message("aFailedDeliveryIsDeliveredAgain")).contains("The first delivery of event 1 threw "
                 + "DeliveryException, and the channel did not deliver it again within PT5S.", "stored: []");
         assertThat(run.message("nothingIsConfirmedBeforeDeliverReturned")).contains("it must have confirmed it to "
@@ -44,8 +46,7 @@ class ReceivingRulesTest {
             }
         }));
 
-        assertThat(run.failures()).containsOnlyKeys("aFailedDeliveryIsDeliveredAgain",
-                "nothingIsConfirmedBeforeDeliverReturned");
+        assertThat(run.failures()).containsOnlyKeys(RECEIVING_RULES);
     }
 
     /** It delivers again after a failure, from memory: only the network's restart shows the event confirmed. */
@@ -83,8 +84,7 @@ class ReceivingRulesTest {
             }
         }));
 
-        assertThat(run.failures()).containsOnlyKeys("aFailedDeliveryIsDeliveredAgain",
-                "nothingIsConfirmedBeforeDeliverReturned");
+        assertThat(run.failures()).containsOnlyKeys(RECEIVING_RULES);
     }
 
     @Test
@@ -96,8 +96,7 @@ class ReceivingRulesTest {
             }
         }));
 
-        assertThat(run.failures()).containsOnlyKeys("aFailedDeliveryIsDeliveredAgain",
-                "nothingIsConfirmedBeforeDeliverReturned");
+        assertThat(run.failures()).containsOnlyKeys(RECEIVING_RULES);
         assertThat(run.message("aFailedDeliveryIsDeliveredAgain")).contains("the channel handed nothing to "
                 + "context.inbound().deliver() within PT5S");
     }
