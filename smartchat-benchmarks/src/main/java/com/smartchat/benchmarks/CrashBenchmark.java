@@ -10,8 +10,10 @@ import java.util.List;
  * The crash suite of the host's build ({@code HostCrashIT}), longer: more channels, members and kills, run
  * {@code --runs} times with seeds seed, seed + 1, ... on the host's default embedded database. Each run prints what
  * it found: messages stored against sent, greetings and replies uncertain, and every problem (a message lost or
- * stored twice, out of order, a greeting or reply delivered twice or lost). {@code --host-args} adds host settings,
- * for example a datasource URL to measure another database or setting.
+ * stored twice, out of order, a greeting or reply delivered twice or lost, an error logged at the final stop).
+ * {@code --faults} turns the Bot API's faults on (502s, 429s, dropped connections, lost answers, slow sends) on top
+ * of the kills. {@code --host-args} adds host settings, for example a datasource URL to measure another database or
+ * setting.
  */
 final class CrashBenchmark {
 
@@ -25,6 +27,7 @@ final class CrashBenchmark {
         int members = options.integer("members", 35);
         int messages = options.integer("messages", 10);
         int kills = options.integer("kills", 10);
+        boolean faults = options.flag("faults");
         Duration maxKillDelay = options.seconds("max-kill-delay", 8);
         HostProcess.Setup setup = HostProcess.Setup.from(options);
         Report report = new Report("Crash", options);
@@ -35,8 +38,8 @@ final class CrashBenchmark {
         for (int run = 1; run <= runs; run++) {
             Path work = Fixtures.tempDir("crash");
             CrashScenario.Result result = CrashScenario.run(new CrashScenario.Settings(seed + run - 1, channelsPerMode,
-                    members, messages, kills, maxKillDelay, setup.hostJar(), setup.pluginsDir(), work.resolve("data"),
-                    work.resolve("host.log"), setup.hostArgs(), Duration.ofMinutes(5)));
+                    members, messages, kills, faults, maxKillDelay, setup.hostJar(), setup.pluginsDir(),
+                    work.resolve("data"), work.resolve("host.log"), setup.hostArgs(), Duration.ofMinutes(5)));
             List<Duration> starts = result.restarts().stream().sorted().toList();
             report.line("| %d | %d | %d | %,d | %,d | %d | %d (%d) | %d | %d | %d | %d | %.1f s | %d s |", run,
                     result.seed(), result.members(), result.messagesSent(), result.messagesStored(),

@@ -1,5 +1,6 @@
 package com.smartchat.telegram;
 
+import com.smartchat.channel.spi.Channel;
 import com.smartchat.channel.spi.ChannelProvider;
 import com.smartchat.channel.spi.ChannelSettings;
 import com.smartchat.channel.tck.ChannelProviderConformanceTest;
@@ -35,5 +36,12 @@ class TelegramConformanceTest extends ChannelProviderConformanceTest {
     @Override
     protected ChannelSettings validSettings() {
         return TelegramTests.settings(telegram, bot.token());
+    }
+
+    /** A user writes to the bot: an update waits at Telegram until the channel confirms it. */
+    @Override
+    protected boolean sendEvent(Channel channel) {
+        telegram.createUser("Conformance").send(bot, "Hello");
+        return true;
     }
 }

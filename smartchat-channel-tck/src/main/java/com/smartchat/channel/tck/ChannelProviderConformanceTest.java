@@ -6,9 +6,11 @@ import com.smartchat.channel.spi.ChannelProvider;
 import com.smartchat.channel.spi.ChannelSettings;
 import com.smartchat.channel.spi.ChannelState;
 import com.smartchat.channel.spi.ChannelStatus;
+import com.smartchat.channel.spi.DeliveryException;
 import com.smartchat.channel.spi.FieldType;
 import com.smartchat.channel.spi.FormField;
 import com.smartchat.channel.spi.FormSchema;
+import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.channel.spi.OutboundMessage;
 import com.smartchat.channel.spi.RateLimit;
 import com.smartchat.channel.spi.Secret;
@@ -90,13 +92,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *       {@link #stopTwiceIsSafe()}, {@link #startStopStartStopWorks()}, {@link #stopEndsEveryTaskTheChannelStarted()},
  *       {@link #stopAfterFailedStartIsSafe()}, {@link #stopWithoutStartIsSafe()},
  *       {@link #statusIsNeverNullAndNeverThrows()}.</li>
+ *   <li><b>Receiving</b>: {@link #aFailedDeliveryIsDeliveredAgain()},
+ *       {@link #nothingIsConfirmedBeforeDeliverReturned()}.</li>
  *   <li><b>Sending</b>: {@link #rateLimitsAreWellFormed()}.</li>
  * </ul>
  * Every channel the kit opens gets a fresh {@link TestChannelContext}, closed at the end of the test. The kit calls
  * {@link #provider()} and {@link #validSettings()} afresh in each test that needs them, so start the servers they
  * point at in a {@code @BeforeAll} or {@code @BeforeEach} method of your subclass. The rules are final methods: adapt
- * the kit to your network through the protected hooks, {@link #startStopBound()} and
- * {@link #settingsThatFailToStart()}.
+ * the kit to your network through the protected hooks, {@link #startStopBound()},
+ * {@link #settingsThatFailToStart()}, {@link #sendEvent(Channel)} and {@link #deliveryBound()}.
  */
 public abstract class ChannelProviderConformanceTest {
 
@@ -156,6 +160,26 @@ public abstract class ChannelProviderConformanceTest {
         Map<String, String> invalid = new LinkedHashMap<>();
         secretFields(schemaOrAbort()).forEach(field -> invalid.put(field.name(), "invalid-credential"));
         return invalid.isEmpty() ? null : withSecrets(validSettings(), invalid);
+    }
+
+    /**
+     * Makes your test network send the channel one new inbound event, such as a message from a user, for the rules
+     * on receiving. The kit calls it once the channel, opened with {@link #validSettings()}, started. By default it
+     * returns {@code false} and those rules are skipped: override it to have them checked, which you should.
+     *
+     * @param channel the running channel, for a network that reaches the channel through it
+     * @return {@code true} once the network sent the event
+     */
+    protected boolean sendEvent(Channel channel) throws Exception {
+        return false;
+    }
+
+    /**
+     * How long the kit waits for the channel to deliver an event its network sent, pauses and retries after a failed
+     * delivery included. Thirty seconds by default.
+     */
+    protected Duration deliveryBound() {
+        return Duration.ofSeconds(30);
     }
 
     // ---------------------------------------------------------------------------------------------------- identity
@@ -638,13 +662,7 @@ public abstract class ChannelProviderConformanceTest {
             Channel channel = open(provider(), context);
             start(channel);
             stop(channel, "the first stop()");
-            try {
-                perform("start() after stop()", START_SLOW, channel::start);
-            } catch (Exception e) {
-                fail("start() after stop() threw " + describe(e) + ", though the first start() succeeded. stop() "
-                        + "must leave the channel ready to start again: reset what start() checks, and create "
-                        + "threads and connections in start(), not in the constructor.", e);
-            }
+            startAgain(channel);
             checkRunning(channel, "after the second start()");
             stop(channel, "the second stop()");
         }
@@ -726,6 +744,88 @@ public abstract class ChannelProviderConformanceTest {
         }
     }
 
+    // --------------------------------------------------------------------------------------------------- receiving
+
+    /**
+     * When {@code deliver} throws {@link DeliveryException}, the channel delivers the same event again: the host
+     * stored nothing, so the event must stay unconfirmed at the network. Checked for one event of
+     * {@link #sendEvent(Channel)}, whose first delivery fails, whether the channel delivers it alone or in a batch.
+     */
+    @Test
+    public final void aFailedDeliveryIsDeliveredAgain() throws Exception {
+        try (TestChannelContext context = new TestChannelContext(validSettings())) {
+            context.failNextDeliveries(1);
+            Channel channel = open(provider(), context);
+            start(channel);
+            sendEventOrSkip(channel);
+            InboundEvent failed = firstDelivered(context);
+            awaitStored(context, failed, "The first delivery of event " + failed.eventId() + " threw "
+                    + "DeliveryException, and the channel did not deliver it again within " + deliveryBound() + ". "
+                    + "When deliver() throws, the host stored nothing: leave the event unconfirmed at the network "
+                    + "and deliver it again after a pause (after a bounded number of attempts, set it aside).");
+            stop(channel, "stop()");
+        }
+    }
+
+    /**
+     * The channel confirms nothing to its network (Telegram: asks for the next update offset; a webhook: answers
+     * 200) until {@code deliver} returned: the host returns only once the event is stored durably, and a host that
+     * dies meanwhile stored nothing. The kit holds the first delivery of an event of {@link #sendEvent(Channel)},
+     * fails it as a host going down would, stops the channel and starts it again: the network must then hand the
+     * event over again, and the channel deliver it. Whether the channel delivers one by one or in batches.
+     */
+    @Test
+    public final void nothingIsConfirmedBeforeDeliverReturned() throws Exception {
+        try (TestChannelContext context = new TestChannelContext(validSettings())) {
+            context.holdDeliveries();
+            Channel channel = open(provider(), context);
+            start(channel);
+            sendEventOrSkip(channel);
+            InboundEvent held = firstDelivered(context);
+            context.failDeliveries();
+            stop(channel, "stop() while deliveries fail");
+            // what the stopped channel still does must fail too: the host it talked to is gone
+            long deadline = System.nanoTime() + startStopBound().toNanos();
+            while (context.liveTasks().isPresent() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            context.acceptDeliveries();
+            startAgain(channel);
+            awaitStored(context, held, "The kit held the delivery of event " + held.eventId() + ", then failed it "
+                    + "(as a host that goes down while storing), stopped the channel and started it again; the "
+                    + "channel did not deliver the event within " + deliveryBound() + ", so it must have confirmed "
+                    + "it to the network before deliver() returned. Confirm an event (the next poll's offset, a "
+                    + "webhook's answer) only after deliver() returned, and never when it threw.");
+            stop(channel, "stop()");
+        }
+    }
+
+    private void sendEventOrSkip(Channel channel) throws Exception {
+        assumeTrue(sendEvent(channel), "sendEvent(channel) is not overridden: the rules on receiving are skipped. "
+                + "Override it to make your test network send the channel an event.");
+    }
+
+    private InboundEvent firstDelivered(TestChannelContext context) throws InterruptedException {
+        try {
+            return context.awaitDeliveryAttempts(1, deliveryBound()).getFirst();
+        } catch (AssertionError e) {
+            return fail("The network sent the channel an event (sendEvent), but the channel handed nothing to "
+                    + "context.inbound().deliver() within " + deliveryBound() + ". Deliver every event received.");
+        }
+    }
+
+    private void awaitStored(TestChannelContext context, InboundEvent event, String whenNot)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + deliveryBound().toNanos();
+        while (context.events().stream().noneMatch(stored -> stored.eventId().equals(event.eventId()))) {
+            if (System.nanoTime() > deadline) {
+                fail(whenNot + " Events handed to deliver(): " + context.deliveryAttempts() + ", stored: "
+                        + context.events());
+            }
+            Thread.sleep(10);
+        }
+    }
+
     // ----------------------------------------------------------------------------------------------------- sending
 
     /** {@link ChannelProvider#rateLimits()} is a list, possibly empty, without {@code null} elements. */
@@ -773,6 +873,16 @@ public abstract class ChannelProviderConformanceTest {
                     channel.start();
                     return null;
                 });
+    }
+
+    private void startAgain(Channel channel) throws Exception {
+        try {
+            perform("start() after stop()", START_SLOW, channel::start);
+        } catch (Exception e) {
+            fail("start() after stop() threw " + describe(e) + ", though the first start() succeeded. stop() "
+                    + "must leave the channel ready to start again: reset what start() checks, and create "
+                    + "threads and connections in start(), not in the constructor.", e);
+        }
     }
 
     private void stop(Channel channel, String what) throws Exception {

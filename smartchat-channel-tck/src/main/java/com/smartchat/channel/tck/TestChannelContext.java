@@ -43,9 +43,10 @@ import java.util.function.Predicate;
  * <p>What it does, like the host:
  * <ul>
  *   <li>{@link #inbound()} stores each event once per {@link InboundEvent#eventId()}; a second delivery of the same
- *       id is accepted and ignored. {@link #failNextDeliveries(int)} and {@link #failDeliveries()} make
- *       {@code deliver} throw {@link DeliveryException}, so a test can prove that the channel delivers again and
- *       confirms nothing that was not stored.</li>
+ *       id is accepted and ignored. A batch ({@link InboundSink#deliver(List)}) is stored whole or not at all.
+ *       {@link #failNextDeliveries(int)} and {@link #failDeliveries()} make {@code deliver} throw
+ *       {@link DeliveryException}, and {@link #holdDeliveries()} makes it wait, so a test can prove that the channel
+ *       delivers again and confirms nothing that was not stored.</li>
  *   <li>{@link #executor()} runs each task on a new virtual thread and {@link #scheduler()} runs delayed work;
  *       {@link #close()} interrupts and ends both, as the host does when a channel stops.</li>
  *   <li>{@link #logger()} records every line at every level, {@link #report(ChannelStatus)} records every status,
@@ -82,8 +83,16 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
     private final List<Thread> executorThreads = new ArrayList<>();
     private final ExecutorService executor;
     private final ScheduledThreadPoolExecutor scheduler;
-    private int deliveryAttempts;
+    private final List<InboundEvent> attempted = new ArrayList<>();
     private int deliveriesToFail;
+    /** The deliveries {@link #holdDeliveries()} holds now, or null. */
+    private Hold hold;
+
+    /** A hold, and how it ended: its deliveries fail when it was released by a failure, whatever came after. */
+    private static final class Hold {
+        boolean released;
+        boolean fail;
+    }
     private Predicate<InboundEvent> refused = event -> false;
     private final List<SetAside> setAside = new ArrayList<>();
 
@@ -124,15 +133,25 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
     }
 
     /**
-     * Stores each event once per {@link InboundEvent#eventId()}, as the host does, or throws
-     * {@link DeliveryException} when told to by {@link #failNextDeliveries(int)} or {@link #failDeliveries()}.
+     * Stores each event once per {@link InboundEvent#eventId()}, as the host does, a batch whole or not at all; or
+     * throws {@link DeliveryException} when told to by {@link #failNextDeliveries(int)}, {@link #failDeliveries()}
+     * or {@link #refuseEvents}; or waits while told to by {@link #holdDeliveries()}.
      */
     @Override
     public InboundSink inbound() {
         return new InboundSink() {
             @Override
             public void deliver(InboundEvent event) throws DeliveryException {
-                TestChannelContext.this.deliver(event);
+                Objects.requireNonNull(event, "deliver(null): a channel delivers events, never null");
+                TestChannelContext.this.deliver(List.of(event));
+            }
+
+            @Override
+            public void deliver(List<? extends InboundEvent> events) throws DeliveryException {
+                Objects.requireNonNull(events, "deliver(null): a channel delivers a list of events, never null");
+                events.forEach(event -> Objects.requireNonNull(event, "deliver(" + events + "): a batch holds "
+                        + "events, never null"));
+                TestChannelContext.this.deliver(List.copyOf(events));
             }
 
             @Override
@@ -143,19 +162,35 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
         };
     }
 
-    private void deliver(InboundEvent event) throws DeliveryException {
-        Objects.requireNonNull(event, "deliver(null): a channel delivers events, never null");
+    private void deliver(List<InboundEvent> batch) throws DeliveryException {
+        if (batch.isEmpty()) {
+            return;
+        }
         synchronized (lock) {
-            deliveryAttempts++;
-            if (deliveriesToFail > 0) {
-                deliveriesToFail--;
+            attempted.addAll(batch);
+            lock.notifyAll();
+            Hold mine = hold;
+            while (mine != null && !mine.released) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new DeliveryException("TestChannelContext was holding this delivery when the channel's "
+                            + "thread was interrupted: nothing is stored", e);
+                }
+            }
+            boolean heldThenFailed = mine != null && mine.fail;
+            if (heldThenFailed || deliveriesToFail > 0) {
+                if (!heldThenFailed) {
+                    deliveriesToFail--;
+                }
                 throw new DeliveryException("TestChannelContext failed this delivery on purpose: do not confirm "
                         + "the event to the network, and deliver it again later", null);
             }
-            if (refused.test(event)) {
+            if (batch.stream().anyMatch(refused)) {
                 throw new DeliveryException("TestChannelContext refuses this event on purpose, every time", null);
             }
-            events.putIfAbsent(event.eventId(), event);
+            batch.forEach(event -> events.putIfAbsent(event.eventId(), event));
             lock.notifyAll();
         }
     }
@@ -259,7 +294,7 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new AssertionError("Expected " + count + " stored events within " + timeout + " but the "
-                            + "channel stored " + events.size() + " in " + deliveryAttempts + " delivery attempts: "
+                            + "channel stored " + events.size() + " in " + attempted.size() + " delivery attempts: "
                             + events.values() + ". Does the channel hand each event to context.inbound().deliver(), "
                             + "and deliver again after a DeliveryException?");
                 }
@@ -269,20 +304,69 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
         }
     }
 
-    /** How many times {@code deliver} was called, failed calls and repeated events included. */
+    /**
+     * How many events the channel handed to {@code deliver}: failed, held and repeated ones included, each event of a
+     * batch counted.
+     */
     public int deliveryAttempts() {
         synchronized (lock) {
-            return deliveryAttempts;
+            return attempted.size();
         }
     }
 
-    /** Makes the next {@code count} calls of {@code deliver} throw {@link DeliveryException}, storing nothing. */
+    /**
+     * Waits until the channel handed at least {@code count} events to {@code deliver}, whatever became of them.
+     *
+     * @return the first {@code count} events handed over, failed, held and repeated ones included, each event of a
+     *         batch on its own
+     * @throws AssertionError when fewer came within the timeout
+     */
+    public List<InboundEvent> awaitDeliveryAttempts(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (attempted.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("Expected " + count + " events handed to deliver() within " + timeout
+                            + " but the channel handed over " + attempted.size() + ": " + attempted);
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return List.copyOf(attempted.subList(0, count));
+        }
+    }
+
+    /**
+     * Makes the next {@code count} calls of {@code deliver} throw {@link DeliveryException}, storing nothing; a
+     * batch fails whole, as one call. Releases the deliveries {@link #holdDeliveries()} holds: they fail too.
+     */
     public void failNextDeliveries(int count) {
         if (count < 0) {
             throw new IllegalArgumentException("A count of deliveries to fail cannot be negative: " + count);
         }
         synchronized (lock) {
             deliveriesToFail = count;
+            if (hold != null) {
+                hold.released = true;
+                hold.fail = count > 0;
+                hold = null;
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * Makes every call of {@code deliver} wait, storing nothing, as a host does while its database is slow: until
+     * {@link #acceptDeliveries()} (then they store), {@link #failNextDeliveries(int)} or {@link #failDeliveries()}
+     * (then they fail) or {@link #close()}. A call whose thread is interrupted while it waits throws
+     * {@link DeliveryException}. So that a test can look at what the channel does while a delivery has not returned:
+     * it must confirm nothing of it to the network.
+     */
+    public void holdDeliveries() {
+        synchronized (lock) {
+            if (hold == null) {
+                hold = new Hold();
+            }
         }
     }
 
@@ -292,7 +376,8 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
     }
 
     /**
-     * Makes {@code deliver} throw {@link DeliveryException} for every event that matches, every time: poison input
+     * Makes {@code deliver} throw {@link DeliveryException} for every event that matches, every time (and for every
+     * batch that holds one, storing none of it): poison input
      * that the host can never store, which the channel must set aside ({@link InboundSink#setAside}) after a bounded
      * number of attempts, and move on.
      */
@@ -337,7 +422,7 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
         }
     }
 
-    /** Makes {@code deliver} store events again. */
+    /** Makes {@code deliver} store events again; releases the deliveries {@link #holdDeliveries()} holds. */
     public void acceptDeliveries() {
         failNextDeliveries(0);
     }
@@ -389,9 +474,13 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
         }
     }
 
-    /** Interrupts the channel's tasks and cancels its scheduled work, as the host does when a channel stops. */
+    /**
+     * Interrupts the channel's tasks and cancels its scheduled work, as the host does when a channel stops; every
+     * later or held delivery fails.
+     */
     @Override
     public void close() throws InterruptedException {
+        failDeliveries(); // a held delivery ends: the host is gone
         executor.shutdownNow();
         scheduler.shutdownNow();
         executor.awaitTermination(5, TimeUnit.SECONDS);

@@ -5,7 +5,9 @@ import com.smartchat.channel.spi.ChannelContext;
 import com.smartchat.channel.spi.ChannelException;
 import com.smartchat.channel.spi.ChannelState;
 import com.smartchat.channel.spi.ChannelStatus;
+import com.smartchat.channel.spi.DeliveryException;
 import com.smartchat.channel.spi.FailureKind;
+import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.channel.spi.OutboundMessage;
 import com.smartchat.channel.spi.Secret;
 import com.smartchat.channel.spi.SendReceipt;
@@ -19,6 +21,8 @@ import java.util.concurrent.Future;
 class FakeChannel implements Channel {
 
     final ChannelContext context;
+    /** This channel's account at Fake: what its users send it. */
+    final FakeNetwork network = new FakeNetwork();
     volatile ChannelState state = ChannelState.CREATED;
     private Future<?> poller;
 
@@ -36,13 +40,7 @@ class FakeChannel implements Channel {
             throw new ChannelException(FailureKind.UNAUTHORIZED, "Fake rejected the token.",
                     "Paste a new token from Fake.", null, null);
         }
-        poller = context.executor().submit(() -> {
-            try {
-                Thread.sleep(Long.MAX_VALUE); // stands for a long poll
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        poller = context.executor().submit(this::receive);
         state = ChannelState.RUNNING;
     }
 
@@ -66,6 +64,27 @@ class FakeChannel implements Channel {
     @Override
     public ChannelStatus status() {
         return ChannelStatus.of(state, null, null);
+    }
+
+    /** Long-polls the network until stop() interrupts; a failed delivery is polled and delivered again. */
+    private void receive() {
+        try {
+            while (true) {
+                try {
+                    store(network.poll());
+                } catch (DeliveryException e) {
+                    Thread.sleep(10);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Delivers what one poll brought, in a batch, and confirms it once stored. */
+    void store(List<InboundEvent> events) throws DeliveryException, InterruptedException {
+        context.inbound().deliver(events);
+        network.confirm(events);
     }
 
     /** Whether Fake accepts the settings' token. */

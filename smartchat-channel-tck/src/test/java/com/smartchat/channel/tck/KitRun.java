@@ -1,5 +1,6 @@
 package com.smartchat.channel.tck;
 
+import com.smartchat.channel.spi.Channel;
 import com.smartchat.channel.spi.ChannelProvider;
 import com.smartchat.channel.spi.ChannelSettings;
 import org.junit.platform.engine.TestExecutionResult;
@@ -39,6 +40,22 @@ final class KitRun {
         @Override
         protected Duration startStopBound() {
             return bound != null ? bound : super.startStopBound();
+        }
+
+        /** A user of Fake writes, when the channel is Fake's. */
+        @Override
+        protected boolean sendEvent(Channel channel) {
+            if (channel instanceof FakeChannel fake) {
+                fake.network.send("Hello");
+                return true;
+            }
+            return false;
+        }
+
+        /** Short, so that the rules on receiving fail fast: the fake delivers again after 10 ms. */
+        @Override
+        protected Duration deliveryBound() {
+            return Duration.ofSeconds(5);
         }
     }
 

@@ -22,7 +22,8 @@ class LifecycleRulesTest {
     private static final String[] RULES_THAT_OPEN_A_CHANNEL = {
             "openReturnsAChannelWithoutStartingWork", "startThenStopWithinBound", "stopTwiceIsSafe",
             "startStopStartStopWorks", "stopEndsEveryTaskTheChannelStarted", "stopAfterFailedStartIsSafe",
-            "stopWithoutStartIsSafe", "statusIsNeverNullAndNeverThrows"};
+            "stopWithoutStartIsSafe", "statusIsNeverNullAndNeverThrows", "aFailedDeliveryIsDeliveredAgain",
+            "nothingIsConfirmedBeforeDeliverReturned"};
 
     @Test
     void workStartedInOpenFails() {
@@ -59,7 +60,8 @@ class LifecycleRulesTest {
 
         assertThat(run.failures()).containsOnlyKeys("startThenStopWithinBound", "stopTwiceIsSafe",
                 "startStopStartStopWorks", "stopEndsEveryTaskTheChannelStarted", "statusIsNeverNullAndNeverThrows",
-                "acceptedSecretNeverLeaks");
+                "acceptedSecretNeverLeaks", "aFailedDeliveryIsDeliveredAgain",
+                "nothingIsConfirmedBeforeDeliverReturned");
         assertThat(run.message("startThenStopWithinBound")).contains(
                 "start() with validSettings() did not return within PT1S. start() must return once receiving has "
                         + "begun: run long-lived work, such as a polling loop, on context.executor().");
@@ -75,7 +77,8 @@ class LifecycleRulesTest {
         }));
 
         assertThat(run.failures()).containsOnlyKeys("startThenStopWithinBound", "stopTwiceIsSafe",
-                "startStopStartStopWorks", "stopEndsEveryTaskTheChannelStarted", "statusIsNeverNullAndNeverThrows");
+                "startStopStartStopWorks", "stopEndsEveryTaskTheChannelStarted", "statusIsNeverNullAndNeverThrows",
+                "aFailedDeliveryIsDeliveredAgain", "nothingIsConfirmedBeforeDeliverReturned");
         assertThat(run.message("startThenStopWithinBound")).contains("start() with validSettings() threw "
                 + "ChannelException(TRANSIENT): Fake is unreachable.", "point them at a test server");
     }
@@ -138,7 +141,8 @@ class LifecycleRulesTest {
             }
         }));
 
-        assertThat(run.failures()).containsOnlyKeys("startStopStartStopWorks");
+        assertThat(run.failures()).containsOnlyKeys("startStopStartStopWorks",
+                "nothingIsConfirmedBeforeDeliverReturned");
         assertThat(run.message("startStopStartStopWorks")).contains("start() after stop() threw "
                 + "ChannelException(TRANSIENT): This poller was closed.", "ready to start again");
     }

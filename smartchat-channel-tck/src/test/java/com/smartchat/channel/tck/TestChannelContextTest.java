@@ -67,6 +67,52 @@ class TestChannelContextTest {
     }
 
     @Test
+    void storesABatchWholeOrNotAtAll() throws Exception {
+        context.refuseEvents(event -> event.eventId().equals("2"));
+
+        assertThatThrownBy(() -> context.inbound().deliver(List.of(event("1"), event("2"))))
+                .isInstanceOf(DeliveryException.class);
+        assertThat(context.events()).isEmpty();
+
+        context.inbound().deliver(List.of(event("1"), event("3")));
+        assertThat(context.events()).extracting(InboundEvent::eventId).containsExactly("1", "3");
+        assertThat(context.deliveryAttempts()).isEqualTo(4);
+    }
+
+    @Test
+    void aHeldDeliveryWaitsAndFailsWhenReleasedByAFailureWhateverComesAfter() throws Exception {
+        context.holdDeliveries();
+        Future<?> held = context.executor().submit(() -> {
+            context.inbound().deliver(List.of(event("1")));
+            return null;
+        });
+        assertThat(context.awaitDeliveryAttempts(1, Duration.ofSeconds(30))).extracting(InboundEvent::eventId)
+                .containsExactly("1");
+        assertThat(held.isDone()).isFalse();
+
+        context.failDeliveries();
+        context.acceptDeliveries();
+
+        assertThatThrownBy(held::get).hasCauseInstanceOf(DeliveryException.class);
+        assertThat(context.events()).isEmpty();
+    }
+
+    @Test
+    void aHeldDeliveryStoresWhenReleasedByAccepting() throws Exception {
+        context.holdDeliveries();
+        Future<?> held = context.executor().submit(() -> {
+            context.inbound().deliver(event("1"));
+            return null;
+        });
+        context.awaitDeliveryAttempts(1, Duration.ofSeconds(30));
+
+        context.acceptDeliveries();
+
+        held.get();
+        assertThat(context.events()).extracting(InboundEvent::eventId).containsExactly("1");
+    }
+
+    @Test
     void awaitsEventsDeliveredFromAnotherThread() throws Exception {
         context.executor().submit(() -> {
             Thread.sleep(50);

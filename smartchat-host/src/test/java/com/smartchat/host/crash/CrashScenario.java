@@ -6,6 +6,7 @@ import com.smartchat.telegram.emulator.BotApiEmulator;
 import com.smartchat.telegram.emulator.EmulatedBot;
 import com.smartchat.telegram.emulator.EmulatedUser;
 import com.smartchat.telegram.emulator.EmulatorOptions;
+import com.smartchat.telegram.emulator.Faults;
 import com.smartchat.telegram.emulator.SentMessage;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,15 +32,23 @@ import tools.jackson.databind.JsonNode;
  * reply through the API, and the host is killed with SIGKILL at random moments and started again on the same data.
  * Then it counts what the host says against what Telegram saw: every member's messages stored exactly once and in
  * order, every member greeted exactly once (or the greeting reported uncertain and delivered at most once), every
- * reply the API accepted delivered exactly once (or reported uncertain and delivered at most once).
+ * reply the API accepted delivered exactly once (or reported uncertain and delivered at most once). At the end the
+ * host is stopped as an operator stops it (SIGTERM): it must exit as Spring Boot does on SIGTERM and log no error.
  *
- * <p>Random choices (who writes when, when the kills come) follow the seed; thread timing still varies between runs
+ * <p>With {@code botApiFaults}, the Bot API misbehaves on top of the kills, as Telegram and the networks before it
+ * do: some getUpdates are answered 502, some sends 429 with {@code retry_after}, some connections are dropped before
+ * Telegram read the request, some requests are carried out and their answer lost, some sends are answered late.
+ * Nothing may be lost or repeated for that either; a send that may have reached Telegram may be reported uncertain.
+ *
+ * <p>Random choices (who writes when, when the kills come, which faults) follow the seed; thread timing still varies between runs
  * of one seed. Used by {@code HostCrashIT} (the build) and by the {@code crash} benchmark (longer runs).
  */
 public final class CrashScenario {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final String GREETING = "Welcome! An agent answers here soon.";
+    /** What a JVM ends with on SIGTERM: 128 + 15. */
+    private static final int SIGTERM_EXIT = 143;
 
     /**
      * What to run.
@@ -47,6 +57,7 @@ public final class CrashScenario {
      * @param members audience members per channel
      * @param messages numbered messages each member sends
      * @param kills SIGKILLs, each at a random moment up to {@code maxKillDelay} after the host was ready
+     * @param botApiFaults whether the Bot API injects faults while the audience writes
      * @param hostJar the host's runnable jar
      * @param pluginsDir the plugins directory for the host (the Telegram plugin jar)
      * @param dataDir the host's data directory, new
@@ -54,7 +65,7 @@ public final class CrashScenario {
      * @param hostArgs more settings for the host, as {@code --name=value}
      */
     public record Settings(long seed, int channelsPerMode, int members, int messages, int kills,
-                           Duration maxKillDelay, Path hostJar, Path pluginsDir, Path dataDir, Path log,
+                           boolean botApiFaults, Duration maxKillDelay, Path hostJar, Path pluginsDir, Path dataDir, Path log,
                            List<String> hostArgs, Duration settleTimeout) {
     }
 
@@ -63,12 +74,13 @@ public final class CrashScenario {
      *
      * @param killedAfter how long after the host was ready each kill came
      * @param restarts how long each start took, to ready, the first included
+     * @param faults how many faults of each kind the Bot API was told to inject
      * @param problems every difference between what the host says and what Telegram saw; empty when all is well
      */
     public record Result(long seed, int members, int messagesSent, long messagesStored, int greetingsUncertain,
                          long greetingsUncertainDelivered, int repliesPosted, long repliesAccepted, int repliesSent,
                          int repliesUncertain, List<Duration> killedAfter, List<Duration> restarts,
-                         Duration duration, List<String> problems) {
+                         Map<String, Integer> faults, Duration duration, List<String> problems) {
 
         /** One line of figures. */
         public String summary() {
@@ -77,7 +89,7 @@ public final class CrashScenario {
                     .toList() + " ms after ready; greetings uncertain " + greetingsUncertain + " (delivered "
                     + greetingsUncertainDelivered + "); replies posted " + repliesPosted + ", accepted "
                     + repliesAccepted + ", sent " + repliesSent + ", uncertain " + repliesUncertain + "; "
-                    + problems.size() + " problems; " + duration.toSeconds() + " s";
+                    + (faults.isEmpty() ? "" : "faults " + faults + "; ") + problems.size() + " problems; " + duration.toSeconds() + " s";
         }
     }
 
@@ -217,6 +229,10 @@ public final class CrashScenario {
             }
         });
 
+        AtomicBoolean injecting = new AtomicBoolean(settings.botApiFaults());
+        Map<String, Integer> faults = new ConcurrentHashMap<>();
+        Thread faulty = injectFaults(telegram.faults(), injecting, faults);
+
         List<Duration> killedAfter = new ArrayList<>();
         for (int k = 0; k < kills; k++) {
             long after = random.nextLong(300, Math.max(301, settings.maxKillDelay().toMillis()));
@@ -233,16 +249,74 @@ public final class CrashScenario {
         sleep(3_000); // agents reply to the last messages too
         replying.set(false);
         agents.join();
+        // what is still to be sent goes out on a Bot API that works again, so that the run settles
+        injecting.set(false);
+        faulty.join();
 
         Map<EmulatedUser, List<JsonNode>> transcripts = settle(api, channels);
-        host.stop();
-        return count(telegram, channels, replies, transcripts, total, killedAfter, restarts, began);
+        HostProcess.Stop stop = host.stopAndRead();
+        List<String> problems = new ArrayList<>();
+        if (stop.exitCode() != SIGTERM_EXIT) {
+            problems.add("a normal stop (SIGTERM) ended the host with exit code " + stop.exitCode() + ", not "
+                    + SIGTERM_EXIT + " as Spring Boot's");
+        }
+        if (!stop.errors().isEmpty()) {
+            problems.add("a normal stop (SIGTERM) logged errors:\n" + String.join("\n", stop.errors()));
+        }
+        return count(telegram, channels, replies, transcripts, total, killedAfter, restarts, faults, began, problems);
+    }
+
+    /**
+     * Until {@code injecting} is cleared, tells the Bot API to misbehave once in a while, at random; counts what it
+     * planned in {@code planned}. Clears every fault at the end.
+     */
+    private Thread injectFaults(Faults faults, AtomicBoolean injecting, Map<String, Integer> planned) {
+        Random random = new Random(settings.seed() + 3);
+        return Thread.ofVirtual().name("faults").start(() -> {
+            while (injecting.get()) {
+                sleep(random.nextInt(100, 400));
+                String fault = switch (random.nextInt(7)) {
+                    case 0 -> {
+                        faults.failNext("getUpdates", 1, 502);
+                        yield "getUpdates 502";
+                    }
+                    case 1 -> {
+                        faults.failNext("sendMessage", 1, 429);
+                        yield "sendMessage 429";
+                    }
+                    case 2 -> {
+                        faults.dropNextConnections("getUpdates", 1);
+                        yield "getUpdates dropped before read";
+                    }
+                    case 3 -> {
+                        faults.dropNextConnections("sendMessage", 1);
+                        yield "sendMessage dropped before read";
+                    }
+                    case 4 -> {
+                        faults.loseNextAnswers("getUpdates", 1);
+                        yield "getUpdates answer lost";
+                    }
+                    case 5 -> {
+                        faults.loseNextAnswers("sendMessage", 1);
+                        yield "sendMessage answer lost";
+                    }
+                    default -> {
+                        // every send in the window is answered late, across a kill too when one comes
+                        faults.latency("sendMessage", Duration.ofMillis(random.nextInt(500, 3_000)));
+                        sleep(random.nextInt(200, 1_500));
+                        faults.latency("sendMessage", Duration.ZERO);
+                        yield "sendMessage slow";
+                    }
+                };
+                planned.merge(fault, 1, Integer::sum);
+            }
+            faults.clear();
+        });
     }
 
     private Result count(BotApiEmulator telegram, List<Channel> channels, List<Reply> replies,
                          Map<EmulatedUser, List<JsonNode>> transcripts, int total, List<Duration> killedAfter,
-                         List<Duration> restarts, long began) {
-        List<String> problems = new ArrayList<>();
+                         List<Duration> restarts, Map<String, Integer> faults, long began, List<String> problems) {
         int greetedUncertain = 0;
         long uncertainGreetingsDelivered = 0;
         long stored = 0;
@@ -298,7 +372,7 @@ public final class CrashScenario {
         }
         return new Result(settings.seed(), channels.size() * settings.members(), total, stored, greetedUncertain,
                 uncertainGreetingsDelivered, replies.size(), replies.stream().filter(Reply::accepted).count(),
-                repliesSent, repliesUncertain, killedAfter, restarts, Duration.ofNanos(System.nanoTime() - began),
+                repliesSent, repliesUncertain, killedAfter, restarts, new TreeMap<>(faults), Duration.ofNanos(System.nanoTime() - began),
                 problems);
     }
 

@@ -17,9 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What the host confirmed survives {@code kill -9} ({@link CrashScenario}): on the host's default embedded database,
  * or, in the build's second test run, on the PostgreSQL server it names (in a schema of its own). Runs after the
- * host's jar is built (failsafe, {@code ./mvnw verify}).
+ * host's jar is built (failsafe, {@code ./mvnw verify}). Then the same, smaller, with the Bot API's faults on top of
+ * the kills. Each run ends with a normal stop (SIGTERM), which must log no error.
  *
- * <p>The seed is printed; {@code -Dsmartchat.crash.seed=<seed>} replays its random choices. The size comes from
+ * <p>The seed is printed; {@code -Dsmartchat.crash.seed=<seed>} replays its random choices. The size of the run
+ * without faults comes from
  * {@code smartchat.crash.channels-per-mode}, {@code .members}, {@code .messages} and {@code .kills};
  * {@code smartchat.crash.host-args} adds settings for the host, space-separated (for example a datasource URL with
  * H2's default {@code WRITE_DELAY}, to see what the suite catches). The host's log is kept in
@@ -42,26 +44,38 @@ class HostCrashIT {
 
     @Test
     void whatTheHostConfirmedSurvivesKillMinus9AtRandomMoments() throws Exception {
+        run("HostCrashIT", false, Integer.getInteger("smartchat.crash.channels-per-mode", 2),
+                Integer.getInteger("smartchat.crash.members", 10), Integer.getInteger("smartchat.crash.messages", 8),
+                Integer.getInteger("smartchat.crash.kills", 3));
+    }
+
+    /** Smaller, to keep the build short: the faults come often, every few hundred milliseconds. */
+    @Test
+    void whatTheHostConfirmedSurvivesKillMinus9AndBotApiFaults() throws Exception {
+        run("HostCrashIT with Bot API faults", true, 1, 8, 8, 2);
+    }
+
+    private void run(String name, boolean faults, int channelsPerMode, int members, int messages, int kills)
+            throws Exception {
         long seed = Long.getLong("smartchat.crash.seed", new SecureRandom().nextLong());
-        System.out.println("HostCrashIT: seed " + seed + " (replay with -Dsmartchat.crash.seed=" + seed + ")");
-        CrashScenario.Settings settings = new CrashScenario.Settings(seed,
-                Integer.getInteger("smartchat.crash.channels-per-mode", 2),
-                Integer.getInteger("smartchat.crash.members", 10),
-                Integer.getInteger("smartchat.crash.messages", 8),
-                Integer.getInteger("smartchat.crash.kills", 3),
-                Duration.ofSeconds(3),
+        System.out.println(name + ": seed " + seed + " (replay with -Dsmartchat.crash.seed=" + seed + ")");
+        CrashScenario.Settings settings = new CrashScenario.Settings(seed, channelsPerMode, members, messages, kills,
+                faults, Duration.ofSeconds(3),
                 Path.of("target/smartchat-host.jar").toAbsolutePath(),
                 Path.of("target/plugins").toAbsolutePath(),
                 dir.resolve("data"),
-                Path.of("target/crash-logs/host-" + seed + ".log").toAbsolutePath(),
+                Path.of("target/crash-logs/host-" + seed + (faults ? "-faults" : "") + ".log").toAbsolutePath(),
                 hostArgs(),
                 Duration.ofSeconds(120));
 
         CrashScenario.Result result = CrashScenario.run(settings);
 
-        System.out.println("HostCrashIT: " + result.summary());
+        System.out.println(name + ": " + result.summary());
         assertThat(result.problems()).as("seed " + seed + "; the host's log: " + settings.log()).isEmpty();
         assertThat(result.repliesAccepted()).as("replies accepted during the run").isPositive();
+        if (faults) {
+            assertThat(result.faults()).as("faults injected").isNotEmpty();
+        }
     }
 
     private List<String> hostArgs() throws SQLException {

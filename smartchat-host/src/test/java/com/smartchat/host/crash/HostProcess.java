@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,6 +15,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The host as production runs it, {@code java -jar smartchat-host.jar} in a process of its own with the Telegram
@@ -22,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HostProcess {
 
+    /** The start of a line of Spring Boot's console log: its time and level. */
+    private static final Pattern LOG_LINE =
+            Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\S+\\s+(TRACE|DEBUG|INFO|WARN|ERROR)\\s");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final List<String> command;
@@ -88,14 +94,39 @@ public final class HostProcess {
         }
     }
 
-    /** Ends the host as an operator would (SIGTERM), forcibly after 30 s. */
+    /** Ends the host as an operator would (SIGTERM), forcibly after 60 s; nothing when it is not running. */
     public void stop() throws InterruptedException {
-        if (process == null || !process.isAlive()) {
-            return;
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                kill();
+            }
         }
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            kill();
+    }
+
+    /**
+     * What a normal stop did: the host's exit code, and each line it logged at ERROR from the SIGTERM on, with the
+     * lines of its stack trace.
+     */
+    public record Stop(int exitCode, List<String> errors) {
+    }
+
+    /** {@link #stop()}, then what the host logged meanwhile. */
+    public Stop stopAndRead() throws IOException, InterruptedException {
+        long logged = Files.size(log);
+        stop();
+        byte[] all = Files.readAllBytes(log);
+        List<String> errors = new ArrayList<>();
+        boolean inError = false;
+        for (String line : new String(all, (int) logged, all.length - (int) logged, StandardCharsets.UTF_8)
+                .split("\\R")) {
+            // a line without time and level continues the one before (a stack trace)
+            Matcher logLine = LOG_LINE.matcher(line);
+            inError = logLine.lookingAt() ? logLine.group(1).equals("ERROR") : inError;
+            if (inError) {
+                errors.add(line);
+            }
         }
+        return new Stop(process.exitValue(), errors);
     }
 }
