@@ -143,11 +143,7 @@ class ChannelApiTest {
 
     @Test
     void aFirstContactIsStoredOnceAndGreetedOnceAndAgentsReplies() throws Exception {
-        Response created = api.post(space + "/channels", Map.of("provider", "scripted",
-                "settings", Map.of("name", "Greeter", "key", "k", "greeting", "Welcome! An agent will answer soon.")));
-        String channel = space + "/channels/" + created.body().get("id").asString();
-        await().atMost(Duration.ofSeconds(10)).until(() -> ScriptedProvider.channel("Greeter") != null
-                && api.get(channel).body().get("state").asString().equals("RUNNING"));
+        String channel = connect(Map.of("name", "Greeter", "key", "k", "greeting", "Welcome! An agent will answer soon."));
         ScriptedProvider.ScriptedChannel network = ScriptedProvider.channel("Greeter");
         Conversation chat = new Conversation("1001", Conversation.Kind.PRIVATE, null);
         AudienceMember alice = new AudienceMember("501", "Alice", "alice", "en");
@@ -184,11 +180,7 @@ class ChannelApiTest {
 
     @Test
     void eventsReceivedTogetherAreStoredAllOrNoneOnceEachAndGreetANewMemberOnce() throws Exception {
-        Response created = api.post(space + "/channels", Map.of("provider", "scripted",
-                "settings", Map.of("name", "Batched", "key", "k", "greeting", "Hello from the batch")));
-        String channel = space + "/channels/" + created.body().get("id").asString();
-        await().atMost(Duration.ofSeconds(10)).until(() -> ScriptedProvider.channel("Batched") != null
-                && api.get(channel).body().get("state").asString().equals("RUNNING"));
+        String channel = connect(Map.of("name", "Batched", "key", "k", "greeting", "Hello from the batch"));
         ScriptedProvider.ScriptedChannel network = ScriptedProvider.channel("Batched");
         Conversation chat = new Conversation("2002", Conversation.Kind.PRIVATE, null);
         AudienceMember carol = new AudienceMember("602", "Carol", "carol", "en");
@@ -231,12 +223,17 @@ class ChannelApiTest {
                 .param("id", UUID.fromString(id(kept))).query(String.class).list()).contains("created", "deleted");
     }
 
-    private String connectAndReceive(String name) throws Exception {
-        Response created = api.post(space + "/channels",
-                Map.of("provider", "scripted", "settings", Map.of("name", name, "key", "k")));
+    /** Creates a scripted channel with these settings and waits until it runs; returns its API path. */
+    private String connect(Map<String, String> settings) {
+        Response created = api.post(space + "/channels", Map.of("provider", "scripted", "settings", settings));
         String channel = space + "/channels/" + created.body().get("id").asString();
-        await().atMost(Duration.ofSeconds(10)).until(() -> ScriptedProvider.channel(name) != null
+        await().atMost(Duration.ofSeconds(10)).until(() -> ScriptedProvider.channel(settings.get("name")) != null
                 && api.get(channel).body().get("state").asString().equals("RUNNING"));
+        return channel;
+    }
+
+    private String connectAndReceive(String name) throws Exception {
+        String channel = connect(Map.of("name", name, "key", "k"));
         ScriptedProvider.channel(name).receive(message("1", new Conversation("7", Conversation.Kind.PRIVATE, null),
                 new AudienceMember("70", "Bob", null, null), "hello"));
         return channel;
