@@ -74,6 +74,24 @@ final class RecordingContext implements ChannelContext {
                 }
             }
 
+            /**
+             * Records a batch only once the whole of it was stored, as a host that stores a batch in one
+             * transaction would: what a failed batch stored is not a delivery the channel made twice.
+             */
+            @Override
+            public void deliver(List<? extends InboundEvent> events) throws DeliveryException {
+                for (InboundEvent event : events) {
+                    if (uncheckedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        throw new IllegalStateException("a host bug, thrown on purpose by the test");
+                    }
+                    sink.deliver(event);
+                }
+                synchronized (stored) {
+                    stored.addAll(events);
+                    stored.notifyAll();
+                }
+            }
+
             @Override
             public void setAside(String eventId, String type, String payload, String reason)
                     throws DeliveryException {
