@@ -27,6 +27,8 @@ final class RecordingContext implements ChannelContext {
     private final TestChannelContext delegate;
     private final List<InboundEvent> stored;
     private final AtomicInteger uncheckedFailures = new AtomicInteger();
+    /** The size of every batch stored whole, in order. */
+    private final List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String webhookUrl;
     private final ChannelSettings settings;
 
@@ -86,6 +88,7 @@ final class RecordingContext implements ChannelContext {
                     }
                     sink.deliver(event);
                 }
+                batches.add(events.size());
                 synchronized (stored) {
                     stored.addAll(events);
                     stored.notifyAll();
@@ -98,6 +101,11 @@ final class RecordingContext implements ChannelContext {
                 sink.setAside(eventId, type, payload, reason);
             }
         };
+    }
+
+    /** The size of every batch stored whole through {@code deliver(List)}, in order. */
+    List<Integer> batches() {
+        return batches;
     }
 
     static List<InboundEvent> sharedList() {
