@@ -14,7 +14,7 @@ import org.telegram.telegrambots.meta.api.objects.Update;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
 
 /**
- * The getUpdates request this plugin hands TelegramBots' poller. It differs from the library's in how it reads the
+ * The getUpdates request {@link LongPollReceiver} sends through TelegramBots' client. It differs from the library's in how it reads the
  * answer: update by update, keeping each update's JSON. TelegramBots' own reading keeps nothing of an update type
  * its model does not know (it arrives as a bare {@code update_id}), and one update its model cannot read fails the
  * whole batch, which it then polls again forever. Here the answer is split into its updates by a streaming parser
@@ -32,9 +32,6 @@ final class PollRequest extends GetUpdates {
                     .maxStringLength(Integer.MAX_VALUE).maxNameLength(Integer.MAX_VALUE)
                     .maxDocumentLength(-1).build())
             .build();
-
-    /** The id an update without a usable one carries inside the plugin only. */
-    private static final int NO_ID = Integer.MIN_VALUE + 1;
 
     /** An update together with the JSON it came as. */
     static final class RawUpdate extends Update {
@@ -54,11 +51,6 @@ final class PollRequest extends GetUpdates {
         transient boolean idless;
     }
 
-    /** Told before each batch is handed to the poller; see {@link TelegramChannel}. */
-    interface BatchListener {
-        void batchRead(List<RawUpdate> batch);
-    }
-
     /**
      * The update types asked for, by polls and webhooks alike so that switching between them changes nothing: the
      * kinds {@link UpdateMapper} turns into messages, button presses and blocks. Others (inline queries, polls,
@@ -69,11 +61,7 @@ final class PollRequest extends GetUpdates {
     static final List<String> ALLOWED_UPDATES = List.of("message", "edited_message", "channel_post",
             "edited_channel_post", "callback_query", "my_chat_member");
 
-    @JsonIgnore
-    private final transient BatchListener listener;
-
-    PollRequest(Integer offset, int timeoutSeconds, BatchListener listener) {
-        this.listener = listener;
+    PollRequest(Integer offset, int timeoutSeconds) {
         setOffset(offset);
         setLimit(100);
         setTimeout(timeoutSeconds);
@@ -92,13 +80,9 @@ final class PollRequest extends GetUpdates {
             return super.deserializeResponse(answer); // throws with Telegram's error code and parameters
         }
         ArrayList<Update> updates = new ArrayList<>();
-        List<RawUpdate> batch = new ArrayList<>();
         for (String text : results) {
-            RawUpdate update = read(text);
-            updates.add(update);
-            batch.add(update);
+            updates.add(read(text));
         }
-        listener.batchRead(batch);
         return updates;
     }
 
@@ -200,9 +184,7 @@ final class PollRequest extends GetUpdates {
         } catch (IOException | RuntimeException e) {
             id = null;
         }
-        // TelegramBots' poller compares every update's id, so one without gets a number it lets through; it is never
-        // used as an event id or offset, idless says so
-        update.setUpdateId(id == null ? NO_ID : id);
+        update.setUpdateId(id); // null when idless: never an event id or offset
         update.idless = id == null;
         update.kind = kind == null ? "update" : kind;
     }

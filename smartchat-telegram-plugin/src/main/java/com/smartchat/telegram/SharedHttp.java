@@ -1,21 +1,17 @@
 package com.smartchat.telegram;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
-import java.util.function.BooleanSupplier;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
-import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 
@@ -41,8 +37,6 @@ final class SharedHttp {
     private static SharedHttp current;
     private static int users;
 
-    private static final ThreadLocal<Outcome> LAST_POLL = new ThreadLocal<>();
-    private static final ThreadLocal<PollThread> POLL_THREAD = new ThreadLocal<>();
     private static final MediaType JSON = MediaType.get("application/json");
 
     /**
@@ -74,13 +68,13 @@ final class SharedHttp {
                 // a redirect is a destination nobody entered: the token stays with the server it was entered for
                 .followRedirects(false)
                 .followSslRedirects(false)
-                .addInterceptor(SharedHttp::recordPollOutcome)
                 .build();
         // no silent second try of a request that may have been carried out: a send would be delivered twice
         requests = client.newBuilder().callTimeout(REQUEST_TIMEOUT).retryOnConnectionFailure(false).build();
         probe = client.newBuilder().callTimeout(PROBE_TIMEOUT).build();
         for (int i = 0; i < POLLING_POOLS; i++) {
-            pollingClients[i] = client.newBuilder().connectionPool(new ConnectionPool(16, 2, TimeUnit.MINUTES)).build();
+            pollingClients[i] = client.newBuilder().connectionPool(new ConnectionPool(16, 2, TimeUnit.MINUTES))
+                    .addInterceptor(SharedHttp::botApiErrors).build();
         }
     }
 
@@ -122,11 +116,17 @@ final class SharedHttp {
     }
 
     /**
-     * The client for long polling: the one TelegramBots' poller gets. The same client with one of
-     * {@link #POLLING_POOLS} connection pools, in turn: sends and checks keep the main pool to themselves.
+     * A client for one channel's long polls: the same client with one of {@link #POLLING_POOLS} connection pools,
+     * in turn (sends and checks keep the main pool to themselves), and a dispatcher of its own on the shared call
+     * threads, so that the channel can cancel its poll ({@code dispatcher().cancelAll()}) without touching others.
+     * A poll answers within its timeout: a silent connection is found dead soon after, not minutes later.
      */
-    OkHttpClient polling() {
-        return pollingClients[Math.floorMod(nextPollingClient.getAndIncrement(), POLLING_POOLS)];
+    OkHttpClient polling(Duration pollTimeout) {
+        Dispatcher own = new Dispatcher(callThreads);
+        return pollingClients[Math.floorMod(nextPollingClient.getAndIncrement(), POLLING_POOLS)].newBuilder()
+                .dispatcher(own)
+                .readTimeout(pollTimeout.plusSeconds(15))
+                .build();
     }
 
     /** The same client with a deadline for sends. */
@@ -139,97 +139,22 @@ final class SharedHttp {
         return probe;
     }
 
-    // ------------------------------------------------------------------------------- what the poller cannot tell
-
     /**
-     * What the last getUpdates or deleteWebhook on this thread got: TelegramBots' poller throws away the HTTP status
-     * and the body of a failed poll, so this interceptor keeps them for the poller's {@code BackOff}, which runs on
-     * the same thread right after the failure.
-     *
-     * @param httpStatus the HTTP status, or 0 when no answer came
-     * @param errorCode Telegram's {@code error_code}, or 0
-     * @param description Telegram's description, or {@code null}
-     * @param retryAfter Telegram's {@code retry_after} in seconds, or {@code null}
-     * @param failure the I/O failure when no answer came, or {@code null}
+     * A failed answer that is not the Bot API's JSON (Telegram's nginx front answers 502, 503 and 504 with an HTML
+     * page) put in the Bot API's error shape, so that TelegramBots' client reports the HTTP status as the
+     * {@code TelegramApiRequestException}'s error code instead of an unreadable answer.
      */
-    record Outcome(int httpStatus, int errorCode, String description, Integer retryAfter, IOException failure) {
-
-        /** Telegram's error code, or the HTTP status when the body said nothing. */
-        int code() {
-            return errorCode != 0 ? errorCode : httpStatus;
+    private static Response botApiErrors(Interceptor.Chain chain) throws IOException {
+        Response response = chain.proceed(chain.request());
+        MediaType type = response.body() == null ? null : response.body().contentType();
+        if (response.isSuccessful() || type != null && "json".equals(type.subtype())) {
+            return response;
         }
-    }
-
-    /** Takes the outcome recorded on this thread, if any. */
-    static Outcome takeLastPollOutcome() {
-        Outcome outcome = LAST_POLL.get();
-        LAST_POLL.remove();
-        return outcome;
-    }
-
-    /**
-     * Marks the current thread as a poller that is told to stop when {@code stopping} says so: a poll cut short by
-     * stopping then ends as an empty answer, not as an error that TelegramBots would log with its stack trace.
-     */
-    static void pollingThread(BooleanSupplier stopping, Duration pollTimeout) {
-        POLL_THREAD.set(new PollThread(stopping, pollTimeout));
-    }
-
-    /** What the interceptor knows of the poller on its thread. */
-    private record PollThread(BooleanSupplier stopping, Duration pollTimeout) {
-    }
-
-    private static Response recordPollOutcome(Interceptor.Chain chain) throws IOException {
-        Request request = chain.request();
-        String path = request.url().encodedPath().toLowerCase(Locale.ROOT);
-        if (!path.endsWith("/getupdates") && !path.endsWith("/deletewebhook")) {
-            return chain.proceed(request);
+        ObjectNode error = Json.MAPPER.createObjectNode().put("ok", false).put("error_code", response.code());
+        if (!response.message().isBlank()) {
+            error.put("description", response.message());
         }
-        LAST_POLL.remove();
-        PollThread poller = POLL_THREAD.get();
-        Interceptor.Chain bounded = chain;
-        if (path.endsWith("/deletewebhook")) {
-            // TelegramBots calls it inside registerBot, on the host's thread: keep start() short
-            int millis = (int) PROBE_TIMEOUT.toMillis();
-            bounded = chain.withConnectTimeout(millis, TimeUnit.MILLISECONDS)
-                    .withReadTimeout(millis, TimeUnit.MILLISECONDS)
-                    .withWriteTimeout(millis, TimeUnit.MILLISECONDS);
-        } else if (poller != null) {
-            // a poll answers within its timeout: a silent connection is found dead soon after, not minutes later
-            int millis = (int) Math.min(READ_TIMEOUT.toMillis(), poller.pollTimeout().toMillis() + 15_000);
-            bounded = chain.withReadTimeout(millis, TimeUnit.MILLISECONDS);
-        }
-        Response response;
-        try {
-            response = bounded.proceed(request);
-        } catch (IOException e) {
-            if (poller != null && poller.stopping().getAsBoolean() && path.endsWith("/getupdates")) {
-                return new Response.Builder()
-                        .request(request)
-                        .protocol(Protocol.HTTP_1_1)
-                        .code(200)
-                        .message("Stopped")
-                        .body(ResponseBody.create("{\"ok\":true,\"result\":[]}", JSON))
-                        .build();
-            }
-            LAST_POLL.set(new Outcome(0, 0, null, null, e));
-            throw e;
-        }
-        if (!response.isSuccessful()) {
-            int errorCode = 0;
-            String description = null;
-            Integer retryAfter = null;
-            try {
-                JsonNode body = Json.MAPPER.readTree(response.peekBody(64 * 1024).string());
-                errorCode = body.path("error_code").asInt(0);
-                description = body.path("description").isTextual() ? body.path("description").asText() : null;
-                JsonNode after = body.path("parameters").path("retry_after");
-                retryAfter = after.canConvertToInt() && after.asInt() > 0 ? after.asInt() : null;
-            } catch (IOException | RuntimeException e) {
-                // not a Bot API answer (a proxy's error page): the HTTP status is all there is
-            }
-            LAST_POLL.set(new Outcome(response.code(), errorCode, description, retryAfter, null));
-        }
-        return response;
+        response.close();
+        return response.newBuilder().body(ResponseBody.create(error.toString(), JSON)).build();
     }
 }

@@ -164,23 +164,28 @@ class PollingFailuresTest {
     }
 
     @Test
-    void startThatFailsInsideTelegramBotsCanSimplyBeTriedAgain() throws Exception {
+    void startThatFailsRemovingItsOwnWebhookCanSimplyBeTriedAgain() throws Exception {
         EmulatedBot bot = TelegramTests.bot(telegram);
         EmulatedUser alice = telegram.createUser("Alice");
-        try (TestChannelContext context = new TestChannelContext(TelegramTests.settings(telegram, bot.token()))) {
-            Channel channel = provider.open(context);
-            telegram.faults().failNext("deleteWebhook", 1, 500); // TelegramBots' registerBot calls it
+        String hook = "https://smartchat.example.com/hooks/" + java.util.UUID.randomUUID();
+        // left by this channel in webhook mode: switching to polling removes it first
+        TelegramTests.callBotApi(telegram, bot.token(), "setWebhook", "url=" + hook);
+        try (TestChannelContext kit = new TestChannelContext(TelegramTests.settings(telegram, bot.token()))) {
+            Channel channel = provider.open(new RecordingContext(kit, RecordingContext.sharedList(), hook));
+            telegram.faults().failNext("deleteWebhook", 1, 500);
 
             assertThatThrownBy(channel::start).isInstanceOfSatisfying(ChannelException.class, e -> {
                 assertThat(e.kind()).isEqualTo(FailureKind.TRANSIENT);
-                assertThat(e.getMessage()).isEqualTo("Starting to poll failed: Telegram answered deleteWebhook with "
-                        + "500 (Internal Server Error).");
+                assertThat(e.getMessage()).contains("500");
             });
+            assertThat(channel.status().state()).isEqualTo(ChannelState.FAILED);
 
-            channel.start(); // registerBot had recorded the token: it was unregistered, so this works
+            channel.start();
             try {
                 alice.send(bot, "second time lucky");
-                context.awaitEvents(1, WAIT);
+                kit.awaitEvents(1, WAIT);
+                assertThat(TelegramTests.callBotApi(telegram, bot.token(), "getWebhookInfo", ""))
+                        .contains("\"url\":\"\"");
             } finally {
                 channel.stop();
             }

@@ -212,6 +212,29 @@ class ReceivingTest {
     }
 
     @Test
+    void aPollsAnswerReachesTheSinkInOneBatchConfirmedOnlyAfterIt() throws Exception {
+        EmulatedBot bot = TelegramTests.bot(telegram);
+        EmulatedUser gina = telegram.createUser("Gina");
+        List<InboundEvent> stored = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            gina.send(bot, "queued " + i); // all waiting before the first poll: one answer
+        }
+        try (TestChannelContext kit = new TestChannelContext(TelegramTests.settings(telegram, bot.token()))) {
+            RecordingContext context = new RecordingContext(kit, stored);
+            Channel channel = provider.open(context);
+            channel.start();
+            try {
+                kit.awaitEvents(5, WAIT);
+                TelegramTests.await("the batch confirmed", WAIT, () -> telegram.pendingUpdateCount(bot) == 0);
+                assertThat(context.batches()).as("one deliver(List) for the poll's answer").containsExactly(5);
+                assertThat(kit.deliveryAttempts()).isEqualTo(5);
+            } finally {
+                channel.stop();
+            }
+        }
+    }
+
+    @Test
     void restartingTheSameChannelRedeliversNothing() throws Exception {
         EmulatedBot bot = TelegramTests.bot(telegram);
         EmulatedUser finn = telegram.createUser("Finn");

@@ -27,6 +27,8 @@ final class RecordingContext implements ChannelContext {
     private final TestChannelContext delegate;
     private final List<InboundEvent> stored;
     private final AtomicInteger uncheckedFailures = new AtomicInteger();
+    /** The size of every batch stored whole, in order. */
+    private final List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String webhookUrl;
     private final ChannelSettings settings;
 
@@ -74,12 +76,36 @@ final class RecordingContext implements ChannelContext {
                 }
             }
 
+            /**
+             * Records a batch only once the whole of it was stored, as a host that stores a batch in one
+             * transaction would: what a failed batch stored is not a delivery the channel made twice.
+             */
+            @Override
+            public void deliver(List<? extends InboundEvent> events) throws DeliveryException {
+                for (InboundEvent event : events) {
+                    if (uncheckedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        throw new IllegalStateException("a host bug, thrown on purpose by the test");
+                    }
+                    sink.deliver(event);
+                }
+                batches.add(events.size());
+                synchronized (stored) {
+                    stored.addAll(events);
+                    stored.notifyAll();
+                }
+            }
+
             @Override
             public void setAside(String eventId, String type, String payload, String reason)
                     throws DeliveryException {
                 sink.setAside(eventId, type, payload, reason);
             }
         };
+    }
+
+    /** The size of every batch stored whole through {@code deliver(List)}, in order. */
+    List<Integer> batches() {
+        return batches;
     }
 
     static List<InboundEvent> sharedList() {

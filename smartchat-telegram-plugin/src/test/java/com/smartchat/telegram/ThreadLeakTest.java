@@ -46,8 +46,12 @@ class ThreadLeakTest {
                 cycle(channel);
             }
 
-            TelegramTests.await("the plugin's threads to end", Duration.ofSeconds(10),
-                    () -> census().plugin() == 0 && SharedHttp.users() == 0);
+            // the poller's task on context.executor() ends just after stop() returned; a leaked one never would
+            TelegramTests.await("the plugin's threads and tasks to end", Duration.ofSeconds(10), () -> {
+                ThreadCensus now = census();
+                return now.plugin() == 0 && SharedHttp.users() == 0
+                        && now.total() - now.okHttpHelpers() <= before.total() - before.okHttpHelpers();
+            });
             ThreadCensus after = census();
             System.out.println("Threads before 100 start/stop cycles: " + before + "; after: " + after);
             assertThat(after.plugin()).as("the plugin's own threads, virtual and platform").isZero();
@@ -87,7 +91,8 @@ class ThreadLeakTest {
             for (Channel channel : channels) {
                 channel.start();
             }
-            Thread.sleep(500); // every channel is in a long poll now
+            TelegramTests.await("every channel in a long poll", Duration.ofSeconds(30),
+                    () -> bots.stream().allMatch(telegram::isPolling));
             int platformWithTwenty = threads.getThreadCount();
             channels.forEach(Channel::stop);
             for (TestChannelContext c : contexts) {
