@@ -178,9 +178,12 @@ public class OutboundQueue {
 
     /**
      * Puts a claimed message back, due at {@code dueAt}; it is no longer under way (it certainly did not go out).
+     * Always a commit of its own: it is also called just after another transaction committed (a message queued
+     * while the host stops), when a plain write would still belong to that finished transaction and never commit.
      *
      * @param attempted whether an attempt to send was made (it then counts, and its error is kept)
      */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void release(UUID messageId, Instant dueAt, boolean attempted, String error) {
         jdbc.sql("""
                 update outbound set due_at = :due, claimed_until = null, sending_since = null,

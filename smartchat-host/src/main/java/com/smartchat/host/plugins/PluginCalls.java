@@ -75,6 +75,9 @@ final class PluginCalls {
         try {
             return work.call();
         } catch (Throwable failure) {
+            if (failure instanceof InterruptedException) {
+                thread.interrupt(); // the caller's to handle, not swallowed with the plugin's failure
+            }
             throw new PluginCallException(describe(failure), failure, false);
         } finally {
             thread.setContextClassLoader(own);
