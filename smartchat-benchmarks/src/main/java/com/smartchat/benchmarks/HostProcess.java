@@ -142,6 +142,12 @@ final class HostProcess implements AutoCloseable {
         throw new IllegalStateException("The host was not ready within " + timeout + "; see " + log);
     }
 
+    /** SIGKILL: the host ends at once, with nothing flushed or given back. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     /** Ends the host as an operator would (SIGTERM: graceful shutdown), forcibly after a minute. */
     @Override
     public void close() throws InterruptedException {

@@ -82,20 +82,13 @@ final class ChannelRun {
      * conflict check on (Telegram may deliver before this returns), and polling or the webhook of its mode.
      */
     void begin() throws ChannelException {
-        http = SharedHttp.acquire();
-        client = new OkHttpTelegramClient(Json.MAPPER, http.requests(), token(), config.apiUrl());
-        sender = new Sender(client, token(), config.baseUrl(), context.clock(), moved);
-        probe = new OkHttpTelegramClient(Json.MAPPER, http.probe(), token(), config.apiUrl());
-        User me;
+        connect();
         WebhookInfo webhook;
         try {
-            me = probe.execute(new GetMe());
             webhook = probe.execute(new GetWebhookInfo());
         } catch (TelegramApiException e) {
             throw Failures.of(e, token(), config.baseUrl());
         }
-        botUsername = me.getUserName();
-        mapper = new UpdateMapper(context.clock(), botUsername);
         boolean webhookSet = webhook != null && webhook.getUrl() != null && !webhook.getUrl().isBlank();
         if (webhookSet && !isThisHostsWebhook(webhook.getUrl())) {
             throw new ChannelException(FailureKind.CONFLICT, Failures.CONFLICT_REASON + ": a webhook of another "
@@ -120,6 +113,31 @@ final class ChannelRun {
         }
         poller = new LongPollReceiver(this, http.polling(config.pollTimeout()));
         poller.start();
+    }
+
+    /**
+     * Begins taking webhook requests only, on a host where another host runs the channel: no receiving of its own,
+     * no webhook registration, only who the bot is (for the mapper) and what answering buttons needs.
+     */
+    void beginReceivingOnly() throws ChannelException {
+        connect();
+        webhooks.open();
+    }
+
+    /** Creates the clients and asks Telegram who the bot is. */
+    private void connect() throws ChannelException {
+        http = SharedHttp.acquire();
+        client = new OkHttpTelegramClient(Json.MAPPER, http.requests(), token(), config.apiUrl());
+        sender = new Sender(client, token(), config.baseUrl(), context.clock(), moved);
+        probe = new OkHttpTelegramClient(Json.MAPPER, http.probe(), token(), config.apiUrl());
+        User me;
+        try {
+            me = probe.execute(new GetMe());
+        } catch (TelegramApiException e) {
+            throw Failures.of(e, token(), config.baseUrl());
+        }
+        botUsername = me.getUserName();
+        mapper = new UpdateMapper(context.clock(), botUsername);
     }
 
     /** Ends everything this run began; waits a little for the poller to end. */

@@ -70,6 +70,10 @@ final class TelegramChannel implements Channel {
      * returns), cleared when that run ends.
      */
     private volatile ChannelRun receiving;
+    /** Takes webhook requests for a channel that another host runs: opened, never started (see below). */
+    private ChannelRun receivingOnly;
+    /** Whether start() or stop() was called: a channel that ran, or was stopped, takes no request unstarted. */
+    private boolean startedOrStopped;
 
     TelegramChannel(ChannelContext context) {
         this.context = context;
@@ -82,6 +86,8 @@ final class TelegramChannel implements Channel {
     @Override
     public void start() throws ChannelException {
         synchronized (lifecycle) {
+            startedOrStopped = true;
+            endReceivingOnly();
             if (run != null) {
                 if (!run.halted()) {
                     return;
@@ -165,7 +171,16 @@ final class TelegramChannel implements Channel {
                 end(current);
                 log.log(Level.INFO, "Telegram channel stopped");
             }
+            startedOrStopped = true;
+            endReceivingOnly();
             board.set(ChannelState.STOPPED, null, null, false);
+        }
+    }
+
+    private void endReceivingOnly() {
+        if (receivingOnly != null) {
+            end(receivingOnly);
+            receivingOnly = null;
         }
     }
 
@@ -229,7 +244,7 @@ final class TelegramChannel implements Channel {
     /** Takes one webhook request from the host ({@link WebhookHandler}). Called from many threads; never throws. */
     @Override
     public WebhookResponse handleWebhook(WebhookRequest request) {
-        ChannelRun current = receiving;
+        ChannelRun current = receiving != null ? receiving : receivingOnly();
         if (current == null) {
             return WebhookResponse.of(503, "The channel is not running; send again later.");
         }
@@ -239,6 +254,44 @@ final class TelegramChannel implements Channel {
             log.log(Level.ERROR, "Handling a Telegram webhook request failed; Telegram will send it again: "
                     + Redactor.describe(e, current.token()));
             return WebhookResponse.of(503, "The update could not be handled; send it again later.");
+        }
+    }
+
+    /** Yes: a channel opened and never started takes webhook requests, for a host that does not run it. */
+    @Override
+    public boolean receivesWebhooksUnstarted() {
+        return true;
+    }
+
+    /**
+     * What takes webhook requests on a channel that was opened and never started, made at the first request; null
+     * once the channel was started or stopped, and when Telegram cannot tell who the bot is.
+     */
+    private ChannelRun receivingOnly() {
+        synchronized (lifecycle) {
+            if (startedOrStopped) {
+                return null;
+            }
+            if (receivingOnly == null) {
+                TelegramConfig config;
+                try {
+                    config = TelegramConfig.from(context.settings());
+                } catch (TelegramConfig.InvalidSetting e) {
+                    log.log(Level.WARNING, "Cannot take webhook requests for this channel here: " + e.getMessage());
+                    return null;
+                }
+                ChannelRun next = new ChannelRun(context, config, board, offset, this::reportMove);
+                try {
+                    next.beginReceivingOnly();
+                } catch (ChannelException | RuntimeException e) {
+                    end(next);
+                    log.log(Level.WARNING, "Cannot take webhook requests for this channel here: "
+                            + Redactor.describe(e, config.rawToken()));
+                    return null;
+                }
+                receivingOnly = next;
+            }
+            return receivingOnly;
         }
     }
 

@@ -172,6 +172,37 @@ class WebhookTest {
         }
     }
 
+    /**
+     * Where several hosts share the work, one runs the channel and another, picked by a load balancer, gets
+     * Telegram's request: it opens the channel without starting it, only to verify and store the request.
+     */
+    @Test
+    void aChannelOpenedAndNeverStartedTakesWebhookRequestsForTheHostThatRunsIt() throws Exception {
+        EmulatedBot bot = TelegramTests.bot(telegram);
+        try (TestChannelContext kit = new TestChannelContext(TelegramTests.webhookSettings(telegram, bot.token(),
+                receiver.url("")))) {
+            Channel channel = provider.open(new RecordingContext(kit, new ArrayList<>(), receiver.url("elsewhere")));
+            assertThat(channel.receivesWebhooksUnstarted()).isTrue();
+            long setWebhooks = telegram.requestCount("setWebhook");
+            String secret = WebhookSecret.derive(bot.token(), kit.channelId());
+            String forged = WebhookSecret.derive("110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", kit.channelId());
+
+            assertThat(channel.handleWebhook(request(forged, updateJson(3, "forged"))).status()).isEqualTo(401);
+            assertThat(channel.handleWebhook(request(secret, updateJson(4, "from the balancer"))).status())
+                    .isEqualTo(200);
+
+            assertThat(kit.events()).singleElement()
+                    .extracting(event -> ((InboundEvent.MessageReceived) event).text()).isEqualTo("from the balancer");
+            assertThat(telegram.requestCount("setWebhook")).as("the webhook is the running host's to register")
+                    .isEqualTo(setWebhooks);
+            assertThat(channel.status().state()).as("it runs nowhere here").isNotIn(ChannelState.RUNNING,
+                    ChannelState.DEGRADED);
+            channel.stop();
+            assertThat(channel.handleWebhook(request(secret, updateJson(5, "after stop"))).status()).isEqualTo(503);
+            assertThat(kit.events()).hasSize(1);
+        }
+    }
+
     @Test
     void malformedBodyIsRefusedWith400AndNothingIsStored() throws Exception {
         EmulatedBot bot = TelegramTests.bot(telegram);

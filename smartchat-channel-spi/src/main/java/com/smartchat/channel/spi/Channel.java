@@ -48,13 +48,30 @@ public interface Channel {
     /**
      * Handles a request the network sent to this channel's webhook address, {@link ChannelContext#webhookUrl()}:
      * verify it comes from the network, deliver its events to {@link ChannelContext#inbound()}, then answer. The
-     * host calls it from many threads at once, only while the channel runs. The default answers 404: the channel
-     * does not receive webhooks.
+     * host calls it from many threads at once, while the channel runs, or, when the channel
+     * {@linkplain #receivesWebhooksUnstarted() says it can}, on a channel opened only for this. The default answers
+     * 404: the channel does not receive webhooks.
      *
      * @since 1.1
      */
     default WebhookResponse handleWebhook(WebhookRequest request) {
         return WebhookResponse.of(404, "");
+    }
+
+    /**
+     * Whether {@link #handleWebhook} works on a channel that was opened and never started. When several hosts share
+     * the work, one of them runs a channel (polls, sends, keeps its webhook registered), while the network's webhook
+     * requests reach whichever host a load balancer picks. A host that does not run the channel then opens it
+     * without starting it and hands it those requests: such a channel verifies and delivers them as a running one
+     * does, may ask the network what it needs for that (who the bot is), and does nothing else: no receiving of its
+     * own, no registration, no status reports. The host calls {@link #stop()} when it no longer needs it. The
+     * default is {@code false}: the host answers those requests 503, and the network sends them again, in time to
+     * the host that runs the channel.
+     *
+     * @since 1.3
+     */
+    default boolean receivesWebhooksUnstarted() {
+        return false;
     }
 
     /**

@@ -29,9 +29,10 @@ public interface ChannelProvider {
      * copies its value into your class, so the host learns which version your plugin was built against.
      *
      * <p>1.1 added {@link Channel#handleWebhook(WebhookRequest)} and {@link ChannelContext#webhookUrl()}; 1.2 added
-     * {@link FormField.Builder#secretDestination()} and {@link InboundSink#setAside}.
+     * {@link FormField.Builder#secretDestination()} and {@link InboundSink#setAside}; 1.3 added
+     * {@link Channel#receivesWebhooksUnstarted()}.
      */
-    String SPI_VERSION = "1.2";
+    String SPI_VERSION = "1.3";
 
     /**
      * A stable identifier, lower case letters, digits and dashes, such as {@code telegram}. It is stored with every

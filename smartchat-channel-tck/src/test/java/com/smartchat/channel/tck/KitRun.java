@@ -52,10 +52,13 @@ final class KitRun {
             return false;
         }
 
-        /** Short, so that the rules on receiving fail fast: the fake delivers again after 10 ms. */
+        /**
+         * Short, so that the rules on receiving fail fast: the fake delivers again after 10 ms, which two seconds
+         * leave room for on a loaded machine too.
+         */
         @Override
         protected Duration deliveryBound() {
-            return Duration.ofSeconds(5);
+            return Duration.ofSeconds(2);
         }
     }
 

@@ -31,10 +31,14 @@ public class ChannelController {
     private final ChannelService service;
     private final ChannelRepository channels;
     private final ChannelSupervisor supervisor;
-    public ChannelController(ChannelService service, ChannelRepository channels, ChannelSupervisor supervisor) {
+    private final ChannelOwnership ownership;
+
+    public ChannelController(ChannelService service, ChannelRepository channels, ChannelSupervisor supervisor,
+                             ChannelOwnership ownership) {
         this.service = service;
         this.channels = channels;
         this.supervisor = supervisor;
+        this.ownership = ownership;
     }
 
     /**
@@ -58,12 +62,14 @@ public class ChannelController {
     /**
      * A channel as the API shows it: never a secret's value, only that it is set.
      *
-     * @param state the stored state; {@code live} is what the running channel says now
+     * @param state the stored state; {@code live} is what the running channel says now, when it runs on the host
+     *              that answers
+     * @param owner the id of the host that runs the channel (see {@code /api/cluster}), when one does
      */
     public record ChannelView(UUID id, UUID spaceId, String provider, String name, Map<String, Object> settings,
                               boolean enabled, ChannelState state, String stateReason, String fixHint,
                               OffsetDateTime stateSince, ChannelIdentity identity, ChannelStatus live,
-                              List<ChannelEvent> history, OffsetDateTime createdAt) {
+                              String owner, List<ChannelEvent> history, OffsetDateTime createdAt) {
     }
 
     /** Checks settings without saving them; each user may check only so often (429 with Retry-After beyond). */
@@ -122,6 +128,7 @@ public class ChannelController {
                 service.visibleSettings(channel), channel.enabled(), channel.state(), channel.stateReason(),
                 channel.fixHint(), channel.stateSince(), channel.identity(),
                 detailed ? supervisor.liveStatus(channel.id()).orElse(null) : null,
+                detailed && channel.enabled() ? ownership.ownerOf(channel.id()).orElse(null) : null,
                 detailed ? channels.history(channel.id(), 50) : null, channel.createdAt());
     }
 

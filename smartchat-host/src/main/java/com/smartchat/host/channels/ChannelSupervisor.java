@@ -59,18 +59,22 @@ public class ChannelSupervisor implements SmartLifecycle {
     private final ChannelProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final ChannelOwnership ownership;
 
     private final ConcurrentMap<UUID, ChannelRun> runs = new ConcurrentHashMap<>();
     /** The runs whose channel finished starting: only these take sends. */
     private final Set<ChannelRun> started = ConcurrentHashMap.newKeySet();
     private final ConcurrentMap<UUID, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final ConcurrentMap<UUID, Restarts> restarts = new ConcurrentHashMap<>();
+    /** Channels another host runs, opened here only to take their webhook requests. */
+    private final ConcurrentMap<UUID, Receiver> receivers = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService timer;
     private volatile boolean running;
 
     public ChannelSupervisor(ChannelRepository channels, PluginRegistry plugins, ChannelSettingsCodec codec,
                              ProviderConfiguration providerConfiguration, InboundEventStore inbound,
-                             ChannelProperties properties, Clock clock, MeterRegistry meters) {
+                             ChannelProperties properties, Clock clock, MeterRegistry meters,
+                             ChannelOwnership ownership) {
         this.channels = channels;
         this.plugins = plugins;
         this.codec = codec;
@@ -79,6 +83,7 @@ public class ChannelSupervisor implements SmartLifecycle {
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
+        this.ownership = ownership;
     }
 
     /** One run of a channel: from a successful open to its stop. */
@@ -90,28 +95,80 @@ public class ChannelSupervisor implements SmartLifecycle {
     private record Restarts(int count, ScheduledFuture<?> next) {
     }
 
-    /** Starts a channel because an admin asked: it is enabled from now on, and any crash-loop cap is lifted. */
+    /**
+     * Starts a channel because an admin asked: it is enabled from now on, and any crash-loop cap is lifted. It starts
+     * here unless another live host owns it, which then starts it.
+     */
     public void start(UUID channelId) {
         channels.setEnabled(channelId, true);
-        withLock(channelId, () -> {
-            cancelRestart(channelId);
-            launch(channelId);
-        });
+        if (ownership.holdOrTake(channelId)) {
+            startHere(channelId);
+        }
+        ownership.announce(channelId, ChannelOwnership.Action.START);
     }
 
     /** Stops a channel because an admin asked: it stays stopped, also across host restarts. */
     public void stop(UUID channelId) {
         channels.setEnabled(channelId, false);
+        if (ownership.holdOrTake(channelId)) {
+            stopHere(channelId);
+        }
+        ownership.announce(channelId, ChannelOwnership.Action.STOP);
+    }
+
+    /** Stops and starts a channel, for example after its settings changed, on the host that owns it. */
+    public void restart(UUID channelId) {
+        channels.setEnabled(channelId, true);
+        if (ownership.holdOrTake(channelId)) {
+            restartHere(channelId);
+        }
+        ownership.announce(channelId, ChannelOwnership.Action.RESTART);
+    }
+
+    /** Stops a channel that is being deleted, recording nothing, on the host that owns it. */
+    public void forget(UUID channelId) {
+        if (ownership.holds(channelId)) {
+            forgetHere(channelId);
+        } else {
+            dropReceiver(channelId);
+        }
+        ownership.announce(channelId, ChannelOwnership.Action.FORGET);
+    }
+
+    /**
+     * Carries out what an admin asked of a channel on another host, when this host owns the channel; otherwise
+     * forgets what it keeps of the channel (its webhook receiver, opened with settings that may have changed).
+     */
+    public void carryOut(UUID channelId, ChannelOwnership.Action action) {
+        if (!ownership.holds(channelId)) {
+            dropReceiver(channelId);
+            return;
+        }
+        switch (action) {
+            case START -> startHere(channelId);
+            case STOP -> stopHere(channelId);
+            case RESTART -> restartHere(channelId);
+            case FORGET -> forgetHere(channelId);
+        }
+    }
+
+    private void startHere(UUID channelId) {
+        withLock(channelId, () -> {
+            cancelRestart(channelId);
+            launch(channelId);
+        });
+    }
+
+    private void stopHere(UUID channelId) {
         withLock(channelId, () -> {
             cancelRestart(channelId);
             halt(channelId);
             channels.recordState(channelId, ChannelState.STOPPED, "Stopped by an admin", "Press Start to run it again.");
         });
+        ownership.release(channelId);
     }
 
-    /** Stops and starts a channel, for example after its settings changed. */
-    public void restart(UUID channelId) {
-        channels.setEnabled(channelId, true);
+    private void restartHere(UUID channelId) {
         withLock(channelId, () -> {
             cancelRestart(channelId);
             halt(channelId);
@@ -119,13 +176,38 @@ public class ChannelSupervisor implements SmartLifecycle {
         });
     }
 
-    /** Stops a channel that is being deleted, recording nothing. */
-    public void forget(UUID channelId) {
+    private void forgetHere(UUID channelId) {
         withLock(channelId, () -> {
             cancelRestart(channelId);
             halt(channelId);
         });
         locks.remove(channelId);
+    }
+
+    /**
+     * Starts channels whose leases this host just took, paced as at boot ({@link #start()}).
+     */
+    public void adopt(List<UUID> channelIds) {
+        if (running) {
+            launchPaced(channelIds);
+        }
+    }
+
+    /**
+     * Stops a channel whose lease this host no longer holds (another host took it, or the lease could not be
+     * renewed in time), recording nothing: its state is its new owner's to tell.
+     */
+    public void relinquish(UUID channelId) {
+        withLock(channelId, () -> {
+            cancelRestart(channelId);
+            halt(channelId);
+        });
+    }
+
+    /** Stops a channel cleanly and only then gives its lease back, for a host with fewer channels to take. */
+    public void handOver(UUID channelId) {
+        relinquish(channelId);
+        ownership.release(channelId);
     }
 
     /** The current run of a channel, when it runs. */
@@ -156,6 +238,75 @@ public class ChannelSupervisor implements SmartLifecycle {
         }
     }
 
+    /**
+     * What takes a webhook request for a channel: its run on this host, or, where another host runs it, the channel
+     * opened here without starting it, when its plugin can take requests that way (kept for the next request).
+     */
+    public Optional<PluginChannel> webhookTaker(UUID channelId) {
+        ChannelRun run = runs.get(channelId);
+        if (run != null) {
+            return Optional.of(run.channel());
+        }
+        if (ownership.runsEveryChannel() || !running) {
+            return Optional.empty();
+        }
+        Receiver receiver = receivers.get(channelId);
+        if (receiver == null) {
+            receiver = openReceiver(channelId);
+            if (receiver == null) {
+                return Optional.empty();
+            }
+            Receiver raced = receivers.putIfAbsent(channelId, receiver);
+            if (raced != null) {
+                close(receiver, channelId);
+                receiver = raced;
+            }
+        }
+        return receiver.takesWebhooks() ? Optional.of(receiver.channel()) : Optional.empty();
+    }
+
+    /** A channel opened, not started, to take webhook requests for the host that runs it. */
+    private record Receiver(PluginChannel channel, HostChannelContext context, boolean takesWebhooks) {
+    }
+
+    private Receiver openReceiver(UUID channelId) {
+        ChannelRecord record = channels.find(channelId).orElse(null);
+        LoadedProvider provider = record == null || !record.enabled() ? null
+                : plugins.find(record.provider()).orElse(null);
+        if (provider == null) {
+            return null;
+        }
+        try {
+            HostChannelContext context = new HostChannelContext(channelId, provider.id(), settings(record, provider),
+                    sink(channelId), webhookUrl(record), clock, new HostChannelMetrics(meters, provider.id()),
+                    this::onReport);
+            PluginChannel channel = provider.open("open channel " + channelId + " for its webhook", context,
+                    properties.callTimeout());
+            return new Receiver(channel, context, channel.receivesWebhooksUnstarted());
+        } catch (PluginCallException | RuntimeException e) {
+            log.warn("Channel {} could not be opened for a webhook request: {}", channelId, e.getMessage());
+            return null;
+        }
+    }
+
+    /** Forgets the webhook receiver of a channel, if this host keeps one. */
+    private void dropReceiver(UUID channelId) {
+        Receiver receiver = receivers.remove(channelId);
+        if (receiver != null) {
+            close(receiver, channelId);
+        }
+    }
+
+    private void close(Receiver receiver, UUID channelId) {
+        try {
+            receiver.channel().stop("stop the webhook receiver of channel " + channelId, properties.stopTimeout());
+        } catch (PluginCallException e) {
+            log.warn("The webhook receiver of channel {} did not stop cleanly: {}", channelId, e.getMessage());
+        } finally {
+            receiver.context().close();
+        }
+    }
+
     /** How many channels run now. */
     public int runningCount() {
         return runs.size();
@@ -168,7 +319,8 @@ public class ChannelSupervisor implements SmartLifecycle {
     /** @param quietly log the start at debug level (one of many at boot) */
     private void launch(UUID channelId, boolean quietly) {
         ChannelRecord record = channels.find(channelId).orElse(null);
-        if (record == null || !record.enabled() || runs.containsKey(channelId) || !running) {
+        if (record == null || !record.enabled() || runs.containsKey(channelId) || !running
+                || !ownership.holds(channelId)) {
             return;
         }
         LoadedProvider provider = plugins.find(record.provider()).orElse(null);
@@ -178,6 +330,7 @@ public class ChannelSupervisor implements SmartLifecycle {
                     "Install the plugin's jar in the plugins directory and restart the host; the Providers page shows why a plugin failed to load.");
             return;
         }
+        dropReceiver(channelId); // runs here from now on: its run takes the webhook requests
         channels.recordState(channelId, ChannelState.STARTING, null, null);
         HostChannelContext context;
         PluginChannel channel;
@@ -290,6 +443,9 @@ public class ChannelSupervisor implements SmartLifecycle {
             if (!running) {
                 return; // stopping: what a channel says now (it cannot store, say) is about the stop, not the channel
             }
+            if (!ownership.holds(channelId)) {
+                return; // its lease is gone: what it says now (another host's poll ended its own) is the handover
+            }
             switch (status.state()) {
                 case NEEDS_ATTENTION -> {
                     halt(channelId);
@@ -391,31 +547,40 @@ public class ChannelSupervisor implements SmartLifecycle {
     }
 
     /**
-     * Starts every enabled channel without holding up the host's start: a bounded number at once, and at most
-     * {@code startup-rate} a second, each at a random moment of its slot, so that thousands of channels starting
-     * together never call their network in lock step. One line sums the boot up; each channel's start is logged at
-     * debug level.
+     * Starts every enabled channel without holding up the host's start, when this host runs every channel; with
+     * leases, the channels come as their leases are taken ({@link #adopt}).
      */
     @Override
     public void start() {
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("channel-restarts").factory());
         running = true;
-        List<ChannelRecord> enabled = channels.findEnabled().stream()
-                .filter(channel -> channel.state() != ChannelState.NEEDS_ATTENTION)
-                .toList();
-        if (enabled.isEmpty()) {
+        if (ownership.runsEveryChannel()) {
+            launchPaced(channels.findEnabled().stream()
+                    .filter(channel -> channel.state() != ChannelState.NEEDS_ATTENTION)
+                    .map(ChannelRecord::id)
+                    .toList());
+        }
+    }
+
+    /**
+     * Starts channels in the background: a bounded number at once, and at most {@code startup-rate} a second, each
+     * at a random moment of its slot, so that thousands of channels starting together never call their network in
+     * lock step. One line sums it up; each channel's start is logged at debug level.
+     */
+    private void launchPaced(List<UUID> channelIds) {
+        if (channelIds.isEmpty()) {
             return;
         }
         int rate = properties.startupRate();
-        log.info("Starting {} channels, {} at a time{}", enabled.size(), properties.startupConcurrency(),
+        log.info("Starting {} channels, {} at a time{}", channelIds.size(), properties.startupConcurrency(),
                 rate > 0 ? ", at most " + rate + " a second" : "");
         Semaphore permits = new Semaphore(properties.startupConcurrency());
         long slot = rate > 0 ? 1_000_000_000L / rate : 0;
         long begun = System.nanoTime();
-        CountDownLatch done = new CountDownLatch(enabled.size());
+        CountDownLatch done = new CountDownLatch(channelIds.size());
         Thread.ofVirtual().name("channel-boot").start(() -> {
             long slotStart = System.nanoTime();
-            for (ChannelRecord channel : enabled) {
+            for (UUID channelId : channelIds) {
                 if (slot > 0) {
                     long at = slotStart + ThreadLocalRandom.current().nextLong(slot);
                     slotStart += slot;
@@ -431,7 +596,7 @@ public class ChannelSupervisor implements SmartLifecycle {
                 }
                 Thread.ofVirtual().start(() -> {
                     try {
-                        withLock(channel.id(), () -> launch(channel.id(), true));
+                        withLock(channelId, () -> launch(channelId, true));
                     } finally {
                         permits.release();
                         done.countDown();
@@ -440,8 +605,8 @@ public class ChannelSupervisor implements SmartLifecycle {
             }
             try {
                 if (done.await(1, TimeUnit.HOURS)) {
-                    long started = enabled.stream().filter(channel -> runs.containsKey(channel.id())).count();
-                    log.info("Started {} of {} channels in {} ms", started, enabled.size(),
+                    long started = channelIds.stream().filter(runs::containsKey).count();
+                    log.info("Started {} of {} channels in {} ms", started, channelIds.size(),
                             (System.nanoTime() - begun) / 1_000_000);
                 }
             } catch (InterruptedException e) {
@@ -450,14 +615,21 @@ public class ChannelSupervisor implements SmartLifecycle {
         });
     }
 
-    /** Stops intake, then every channel in parallel, each within the stop timeout. */
+    /**
+     * Stops intake, then every channel in parallel, each within the stop timeout, giving its lease back as soon as
+     * it stopped.
+     */
     @Override
     public void stop() {
         running = false;
         timer.shutdownNow();
+        List.copyOf(receivers.keySet()).forEach(this::dropReceiver);
         List<Thread> stopping = new ArrayList<>();
         for (UUID channelId : List.copyOf(runs.keySet())) {
-            stopping.add(Thread.ofVirtual().start(() -> withLock(channelId, () -> halt(channelId))));
+            stopping.add(Thread.ofVirtual().start(() -> {
+                withLock(channelId, () -> halt(channelId));
+                ownership.release(channelId); // another host can take it now, not when the lease ends
+            }));
         }
         for (Thread thread : stopping) {
             try {

@@ -2,8 +2,8 @@ package com.smartchat.host.channels;
 
 import com.smartchat.channel.spi.WebhookRequest;
 import com.smartchat.channel.spi.WebhookResponse;
-import com.smartchat.host.channels.ChannelSupervisor.ChannelRun;
 import com.smartchat.host.plugins.PluginCallException;
+import com.smartchat.host.plugins.PluginChannel;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,8 +29,10 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /hooks/{id}}: receives what networks push to a channel and hands it to the channel, which verifies
  * it (a secret header) and stores its events before answering. Unauthenticated by design; the id is opaque and
- * random, never a credential. An unknown id gets a bare 404, a channel that is not running a 503 (the network sends
- * again later), a body over the limit a 413.
+ * random, never a credential. Any host answers: where another host runs the channel, the channel opened here
+ * without starting takes the request, when its plugin can (see {@link ChannelSupervisor#webhookTaker}). An unknown
+ * id gets a bare 404, a channel that is not running a 503 (the network sends again later), a body over the limit a
+ * 413.
  */
 @RestController
 public class WebhookController {
@@ -70,13 +72,13 @@ public class WebhookController {
         if (body.length > limit) {
             return tooLarge(limit);
         }
-        ChannelRun run = supervisor.run(channelId.get()).orElse(null);
-        if (run == null) {
+        PluginChannel channel = supervisor.webhookTaker(channelId.get()).orElse(null);
+        if (channel == null) {
             return text(503, "The channel is not running; send again later.");
         }
         WebhookRequest webhook = new WebhookRequest(headers(request), body);
         try {
-            WebhookResponse response = run.channel().handleWebhook(webhook);
+            WebhookResponse response = channel.handleWebhook(webhook);
             return text(response.status(), response.body());
         } catch (PluginCallException e) {
             log.warn("Channel {} failed to handle a webhook: {}", channelId.get(), e.getMessage());

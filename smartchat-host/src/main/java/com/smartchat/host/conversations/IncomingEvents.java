@@ -5,6 +5,7 @@ import com.smartchat.channel.spi.AudienceMember;
 import com.smartchat.channel.spi.Conversation;
 import com.smartchat.channel.spi.DeliveryException;
 import com.smartchat.channel.spi.InboundEvent;
+import com.smartchat.host.channels.ChannelForgotten;
 import com.smartchat.host.channels.ChannelPurged;
 import com.smartchat.host.channels.ChannelRepository;
 import com.smartchat.host.channels.InboundEventStore;
@@ -147,6 +148,16 @@ public class IncomingEvents implements InboundEventStore {
                 "delete from inbound_event where channel_id = :id")) {
             jdbc.sql(delete).param("id", purged.channelId()).update();
         }
+        forgetCached();
+    }
+
+    /** Another host purged a channel: its members and conversations may be new ones next time. */
+    @EventListener
+    void onChannelForgotten(ChannelForgotten forgotten) {
+        forgetCached();
+    }
+
+    private void forgetCached() {
         greetedMembers.invalidateAll(); // keyed by channel and member: cheaper to drop than to scan
         conversations.invalidateAll();
     }
@@ -301,10 +312,14 @@ public class IncomingEvents implements InboundEventStore {
         String key = channelId + "/" + conversation.externalId();
         UUID known = conversations.getIfPresent(key);
         if (known != null) {
-            jdbc.sql("update conversation set last_message_at = :now, unread = unread + 1, title = coalesce(:title, title) where id = :id")
+            int updated = jdbc.sql("update conversation set last_message_at = :now, unread = unread + 1, title = coalesce(:title, title) where id = :id")
                     .param("now", now).param("title", clean(conversation.title())).param("id", known)
                     .update();
-            return known;
+            if (updated == 1) {
+                return known;
+            }
+            // gone since it was cached: merged into another by a move that another host stored, or purged
+            conversations.invalidate(key);
         }
         UUID moved = jdbc.sql("select id from conversation where channel_id = :channel and former_external_id = :external")
                 .param("channel", channelId).param("external", conversation.externalId())

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.stereotype.Component;
 
@@ -109,6 +110,13 @@ public class OutboundDispatcher implements SmartLifecycle {
             return;
         }
         handedOver.add(queued.pending());
+        wakeUp();
+    }
+
+    /** Another host queued messages for a channel this host sends for. */
+    @EventListener
+    void onSendsWaiting(SendsWaiting waiting) {
+        lookInQueue = true;
         wakeUp();
     }
 

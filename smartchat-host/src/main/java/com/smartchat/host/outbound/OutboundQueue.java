@@ -1,5 +1,6 @@
 package com.smartchat.host.outbound;
 
+import com.smartchat.host.channels.ChannelOwnership;
 import com.smartchat.host.storage.GroupCommit;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
@@ -30,16 +31,18 @@ public class OutboundQueue {
     private final Clock clock;
     private final OutboundProperties properties;
     private final ApplicationEventPublisher events;
+    private final ChannelOwnership ownership;
 
     /** Marks of sends under way, committed together: each is a commit that must precede its network call. */
     private final GroupCommit<UUID> underWay;
 
     public OutboundQueue(JdbcClient jdbc, Clock clock, OutboundProperties properties, ApplicationEventPublisher events,
-                         TransactionTemplate transactions) {
+                         TransactionTemplate transactions, ChannelOwnership ownership) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.properties = properties;
         this.events = events;
+        this.ownership = ownership;
         this.underWay = new GroupCommit<>("sends under way", 256, ids -> transactions.executeWithoutResult(status -> {
             OffsetDateTime now = now();
             jdbc.sql("""
@@ -68,26 +71,30 @@ public class OutboundQueue {
      * message goes to this host's dispatcher in memory ({@link MessageQueued}) rather than waiting to be found by a
      * query. Should the host die first, the claim ends after its lease and any dispatcher finds the row. A message
      * whose conversation still has an earlier one queued (waiting for a retry, or being sent) is queued unclaimed
-     * instead: it goes after that one, in the queue's order.
+     * instead: it goes after that one, in the queue's order. So is a message for a channel that another host owns,
+     * which is woken to send it.
      *
      * @param pending the message; its {@code attempts} and {@code behindEarlier} are not read
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void enqueue(Pending pending) {
-        boolean behindEarlier = jdbc.sql("""
+        boolean sentHere = ownership.holds(pending.channelId());
+        boolean unclaimed = !sentHere || jdbc.sql("""
                 select count(*) from outbound o join message m on m.id = o.message_id
                 where m.conversation_id = :conversation""")
                 .param("conversation", pending.conversationId()).query(Long.class).single() > 0;
         OffsetDateTime now = now();
-        OffsetDateTime claimedUntil = behindEarlier ? null : now.plus(properties.lease());
+        OffsetDateTime claimedUntil = unclaimed ? null : now.plus(properties.lease());
         jdbc.sql("""
                 insert into outbound (message_id, channel_id, due_at, attempts, claimed_until)
                 values (:id, :channel, :due, 0, :until)""")
                 .param("id", pending.messageId()).param("channel", pending.channelId())
-                .param("due", behindEarlier ? now : claimedUntil).param("until", claimedUntil)
+                .param("due", unclaimed ? now : claimedUntil).param("until", claimedUntil)
                 .update();
-        if (!behindEarlier) {
+        if (!unclaimed) {
             events.publishEvent(new MessageQueued(pending)); // heard after the commit: see OutboundDispatcher
+        } else if (!sentHere) {
+            ownership.wakeSender(pending.channelId());
         }
     }
 
@@ -114,16 +121,22 @@ public class OutboundQueue {
         }
     }
 
-    /** Claims up to {@code limit} due messages for {@code lease}, oldest first. */
+    /**
+     * Claims up to {@code limit} due messages for {@code lease}, oldest first: of any channel when this host runs
+     * every channel, else of the channels whose lease it holds (only a channel's owner sends for it).
+     */
     @Transactional
     public List<Pending> claimDue(int limit, Duration lease) {
         OffsetDateTime now = now();
         List<UUID> ids = jdbc.sql("""
-                select message_id from outbound
+                select message_id from outbound o
                 where due_at <= :now and (claimed_until is null or claimed_until < :now) and sending_since is null
+                    and (:anyChannel or exists (select 1 from channel_lease l
+                        where l.channel_id = o.channel_id and l.owner = :me))
                 order by due_at limit :limit
                 for update skip locked""")
                 .param("now", now).param("limit", limit)
+                .param("anyChannel", ownership.runsEveryChannel()).param("me", ownership.hostId())
                 .query(UUID.class).list();
         if (ids.isEmpty()) {
             return List.of();

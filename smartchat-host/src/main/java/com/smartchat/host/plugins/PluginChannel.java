@@ -91,6 +91,18 @@ public final class PluginChannel {
         return answer.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Whether the channel takes webhook requests without being started (SPI 1.3); {@code false} when it says so,
+     * and when it fails to say.
+     */
+    public boolean receivesWebhooksUnstarted() {
+        try {
+            return PluginCalls.inPlugin(classLoader, channel::receivesWebhooksUnstarted);
+        } catch (PluginCallException e) {
+            return false;
+        }
+    }
+
     /** @throws PluginCallException when the channel threw instead of answering */
     public WebhookResponse handleWebhook(WebhookRequest request) throws PluginCallException {
         return PluginCalls.inPlugin(classLoader, () -> channel.handleWebhook(request));

@@ -71,6 +71,7 @@ public class SecurityConfiguration {
                         // metrics and info span every Space: a Space admin reads channel states in the Space's API
                         .requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(Role.PLATFORM_ADMIN.name())
                         .requestMatchers("/api/users/**").hasRole(Role.PLATFORM_ADMIN.name())
+                        .requestMatchers("/api/cluster", "/api/cluster/**").hasRole(Role.PLATFORM_ADMIN.name())
                         .requestMatchers("/api/set-aside/**", "/api/set-aside").hasRole(Role.PLATFORM_ADMIN.name())
                         .anyRequest().authenticated())
                 .authenticationManager(signIn)

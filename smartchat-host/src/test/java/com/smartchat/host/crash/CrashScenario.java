@@ -377,7 +377,7 @@ public final class CrashScenario {
     }
 
     /** SENT: delivered exactly once; UNCERTAIN: at most once. */
-    private static boolean deliveredAsStated(String status, long delivered) {
+    static boolean deliveredAsStated(String status, long delivered) {
         return status.equals("SENT") ? delivered == 1 : status.equals("UNCERTAIN") && delivered <= 1;
     }
 
@@ -429,20 +429,21 @@ public final class CrashScenario {
         return conversations.get(key);
     }
 
-    private static Response expect(Response response, int status) {
+    /** The response, when its status is {@code status}. */
+    static Response expect(Response response, int status) {
         if (response.status() != status) {
             throw new IllegalStateException("expected " + status + ", got " + response.status() + ": " + response.text());
         }
         return response;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,14 +29,12 @@ class HostCrashIT {
 
     @TempDir
     Path dir;
-    String postgresSchema;
+    PostgresSchema postgres;
 
     @AfterEach
     void dropSchema() throws SQLException {
-        if (postgresSchema != null) {
-            try (Connection connection = postgres()) {
-                connection.createStatement().execute("drop schema " + postgresSchema + " cascade");
-            }
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
@@ -84,25 +80,11 @@ class HostCrashIT {
         if (!extra.isBlank()) {
             args.addAll(List.of(extra.strip().split("\\s+")));
         }
-        String url = System.getProperty("SMARTCHAT_TEST_DATABASE_URL", "");
-        if (url.startsWith("jdbc:postgresql:")) {
-            // a schema of its own: the database is shared with the other test runs
-            postgresSchema = "crash_" + Long.toUnsignedString(new SecureRandom().nextLong(), 36);
-            try (Connection connection = postgres()) {
-                connection.createStatement().execute("create schema " + postgresSchema);
-            }
-            args.add("--spring.datasource.url=" + url + (url.contains("?") ? "&" : "?") + "currentSchema="
-                    + postgresSchema);
-            args.add("--spring.datasource.username=" + System.getProperty("SMARTCHAT_TEST_DATABASE_USER", ""));
-            args.add("--spring.datasource.password=" + System.getProperty("SMARTCHAT_TEST_DATABASE_PASSWORD", ""));
+        if (PostgresSchema.available()) {
+            postgres = PostgresSchema.create("crash");
+            args.addAll(postgres.hostArgs());
         }
         // else: the host's default embedded database in the data directory, the very setting under test
         return args;
-    }
-
-    private static Connection postgres() throws SQLException {
-        return DriverManager.getConnection(System.getProperty("SMARTCHAT_TEST_DATABASE_URL"),
-                System.getProperty("SMARTCHAT_TEST_DATABASE_USER", ""),
-                System.getProperty("SMARTCHAT_TEST_DATABASE_PASSWORD", ""));
     }
 }

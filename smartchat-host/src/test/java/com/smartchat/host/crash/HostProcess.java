@@ -52,6 +52,11 @@ public final class HostProcess {
         this.port = port;
     }
 
+    /** The host's output, appended to across restarts. */
+    public Path log() {
+        return log;
+    }
+
     /**
      * Starts the host and waits until it is ready (its readiness probe says UP).
      *

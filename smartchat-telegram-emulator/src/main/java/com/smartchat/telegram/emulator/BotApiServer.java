@@ -26,6 +26,15 @@ final class BotApiServer implements HttpHandler {
 
     private static final System.Logger LOG = System.getLogger(BotApiServer.class.getName());
 
+    static {
+        // The JDK's server closes a connection that goes idle while 200 others are idle, just after answering on it;
+        // a client reusing it at that moment loses its next request unanswered (a send would become uncertain).
+        // Telegram keeps its connections, so the emulator does too. Read once, when the JDK's server first loads.
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "100000");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final Bots bots;

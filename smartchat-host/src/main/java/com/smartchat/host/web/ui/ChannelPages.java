@@ -1,6 +1,7 @@
 package com.smartchat.host.web.ui;
 
 import com.smartchat.channel.spi.ChannelState;
+import com.smartchat.host.channels.ChannelOwnership;
 import com.smartchat.host.channels.ChannelRecord;
 import com.smartchat.host.channels.ChannelRepository;
 import com.smartchat.host.channels.ChannelRequestException;
@@ -48,10 +49,12 @@ class ChannelPages {
     private final ProviderCatalog catalog;
     private final ChannelDrafts drafts;
     private final Views views;
+    private final ChannelOwnership ownership;
 
     ChannelPages(SpaceRepository spaces, ChannelService service, ChannelRepository channels, ProviderCatalog catalog,
-                 ChannelDrafts drafts, Views views) {
+                 ChannelDrafts drafts, Views views, ChannelOwnership ownership) {
         this.views = views;
+        this.ownership = ownership;
         this.spaces = spaces;
         this.service = service;
         this.channels = channels;
@@ -92,6 +95,9 @@ class ChannelPages {
         model.addAttribute("row", row(channel));
         model.addAttribute("identityLink", channel.identity() == null ? null : views.safeLink(channel.identity().link()));
         model.addAttribute("settings", visibleSettings(channel));
+        // which host runs it matters where several do; one host alone runs everything
+        model.addAttribute("owner", channel.enabled() && !ownership.runsEveryChannel()
+                ? ownership.ownerOf(channelId).orElse(null) : null);
         model.addAttribute("history", channels.history(channelId, 20).stream()
                 .filter(event -> event.kind().equals("STATE") || event.action() != null).toList());
         return "channel";
