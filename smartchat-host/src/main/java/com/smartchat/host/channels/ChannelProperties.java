@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param startTimeout how long a channel's start may take before it counts as failed
  * @param stopTimeout how long a channel's stop may take before it is abandoned and reported
  * @param callTimeout how long other calls into a channel (status, open) may take
- * @param restartDelay the pause before the first automatic restart of a failed channel; it doubles each time
+ * @param restartDelay the longest pause before the first automatic restart of a failed channel; it doubles each
+ *                     time, and each pause is drawn at random from the upper half of its range
  * @param maxRestartDelay the longest pause between automatic restarts
  * @param maxRestarts automatic restarts in a row before the host gives up and waits for an admin (crash-loop cap)
  * @param stableAfter how long a channel must run before its restart count starts again from zero

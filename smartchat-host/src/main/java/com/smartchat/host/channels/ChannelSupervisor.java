@@ -9,6 +9,7 @@ import com.smartchat.channel.spi.FailureKind;
 import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.channel.spi.InboundSink;
 import com.smartchat.host.plugins.LoadedProvider;
+import com.smartchat.host.retry.Backoff;
 import com.smartchat.host.plugins.PluginChannel;
 import com.smartchat.host.plugins.PluginCallException;
 import com.smartchat.host.plugins.PluginRegistry;
@@ -60,6 +61,7 @@ public class ChannelSupervisor implements SmartLifecycle {
     private final Clock clock;
     private final MeterRegistry meters;
     private final ChannelOwnership ownership;
+    private final Backoff restartBackoff;
 
     private final ConcurrentMap<UUID, ChannelRun> runs = new ConcurrentHashMap<>();
     /** The runs whose channel finished starting: only these take sends. */
@@ -84,6 +86,7 @@ public class ChannelSupervisor implements SmartLifecycle {
         this.clock = clock;
         this.meters = meters;
         this.ownership = ownership;
+        this.restartBackoff = new Backoff(properties.restartDelay(), properties.maxRestartDelay());
     }
 
     /** One run of a channel: from a successful open to its stop. */
@@ -506,8 +509,7 @@ public class ChannelSupervisor implements SmartLifecycle {
     }
 
     private Duration restartDelay(int count) {
-        Duration delay = properties.restartDelay().multipliedBy(1L << Math.min(count - 1, 20));
-        return delay.compareTo(properties.maxRestartDelay()) > 0 ? properties.maxRestartDelay() : delay;
+        return restartBackoff.after(count);
     }
 
     private void cancelRestart(UUID channelId) {

@@ -23,6 +23,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,6 +44,9 @@ public class ChannelLeases implements ChannelOwnership, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ChannelLeases.class);
 
     private final JdbcClient jdbc;
+    /** The heartbeat's own connection: renewals never wait for the pool. */
+    private final SingleConnectionDataSource heartbeatConnection;
+    private final JdbcClient heartbeatJdbc;
     private final ClusterSignals signals;
     private final ObjectProvider<ChannelSupervisor> supervisor;
     private final ClusterProperties properties;
@@ -56,15 +60,21 @@ public class ChannelLeases implements ChannelOwnership, SmartLifecycle {
     private final ReentrantLock leaseLock = new ReentrantLock();
     private final Set<UUID> handingOver = ConcurrentHashMap.newKeySet();
     private volatile long renewedAt = System.nanoTime();
+    /** When this host joined ({@link System#nanoTime()}). */
+    private volatile long joinedAt;
     private volatile boolean running;
     private volatile boolean fenced;
     private Thread heartbeat;
     private Thread watchdog;
 
-    public ChannelLeases(JdbcClient jdbc, ClusterSignals signals, ObjectProvider<ChannelSupervisor> supervisor,
-                         ClusterProperties properties, ObjectProvider<BuildProperties> build,
+    public ChannelLeases(JdbcClient jdbc, DedicatedConnection connections, ClusterSignals signals,
+                         ObjectProvider<ChannelSupervisor> supervisor, ClusterProperties properties,
+                         ObjectProvider<BuildProperties> build,
                          ApplicationEventPublisher events, @Value("${server.port:8080}") int port) {
         this.jdbc = jdbc;
+        // a renewal that waits longer than half a lease is too late anyway: the watchdog has stopped the channels
+        this.heartbeatConnection = connections.open(properties.leaseTime().dividedBy(2));
+        this.heartbeatJdbc = JdbcClient.create(heartbeatConnection);
         this.signals = signals;
         this.supervisor = supervisor;
         this.properties = properties;
@@ -105,7 +115,7 @@ public class ChannelLeases implements ChannelOwnership, SmartLifecycle {
 
     @Override
     public boolean holdOrTake(UUID channelId) {
-        return holds(channelId) || !take(channelId, 1).isEmpty();
+        return holds(channelId) || !take(jdbc, channelId, 1).isEmpty();
     }
 
     @Override
@@ -144,16 +154,16 @@ public class ChannelLeases implements ChannelOwnership, SmartLifecycle {
      * Takes up to {@code limit} free or expired leases of runnable channels, or the lease of the one channel
      * named, and returns the channels taken.
      */
-    private List<UUID> take(UUID channelId, int limit) {
+    private List<UUID> take(JdbcClient jdbc, UUID channelId, int limit) {
         leaseLock.lock();
         try {
-            return takeLocked(channelId, limit);
+            return takeLocked(jdbc, channelId, limit);
         } finally {
             leaseLock.unlock();
         }
     }
 
-    private List<UUID> takeLocked(UUID channelId, int limit) {
+    private List<UUID> takeLocked(JdbcClient jdbc, UUID channelId, int limit) {
         List<Map.Entry<UUID, Long>> taken = jdbc.sql("""
                 with free as (
                     select c.id from channel c left join channel_lease l on l.channel_id = c.id
@@ -182,7 +192,7 @@ public class ChannelLeases implements ChannelOwnership, SmartLifecycle {
     private void beat() {
         long began = System.nanoTime();
         try {
-            jdbc.sql("""
+            heartbeatJdbc.sql("""
                     insert into cluster_host (id, address, version, started_at, heartbeat_at)
                     values (:id, :address, :version, now(), now())
                     on conflict (id) do update set heartbeat_at = now()""")
@@ -190,7 +200,7 @@ public class ChannelLeases implements ChannelOwnership, SmartLifecycle {
             // with taking locked out, so that what the renewal found and what this host holds can be compared
             leaseLock.lock();
             try {
-                Set<UUID> renewed = new HashSet<>(jdbc.sql("""
+                Set<UUID> renewed = new HashSet<>(heartbeatJdbc.sql("""
                         update channel_lease set expires_at = now() + :lease * interval '1 millisecond'
                         where owner = :me returning channel_id""")
                         .param("me", hostId).param("lease", properties.leaseTime().toMillis())
@@ -206,7 +216,7 @@ public class ChannelLeases implements ChannelOwnership, SmartLifecycle {
                 renewed.removeAll(held.keySet());
                 if (!renewed.isEmpty()) {
                     // leases this host stopped running when it could not renew them, renewed once it could again
-                    jdbc.sql("update channel_lease set owner = null, expires_at = now() where owner = :me and channel_id in (:ids)")
+                    heartbeatJdbc.sql("update channel_lease set owner = null, expires_at = now() where owner = :me and channel_id in (:ids)")
                             .param("me", hostId).param("ids", renewed).update();
                 }
             } finally {
@@ -221,12 +231,13 @@ public class ChannelLeases implements ChannelOwnership, SmartLifecycle {
             }
         } catch (DataAccessException e) {
             log.warn("Host {} could not renew its leases: {}", hostId, e.getMostSpecificCause().getMessage());
+            heartbeatConnection.resetConnection(); // a new one next time
         }
     }
 
     /** Takes or hands over channels towards this host's share of the runnable channels. */
     private void balance() {
-        long[] counts = jdbc.sql("""
+        long[] counts = heartbeatJdbc.sql("""
                 select (select count(*) from cluster_host
                         where heartbeat_at > now() - :lease * interval '1 millisecond') as hosts,
                        (select count(*) from channel where enabled and state <> 'NEEDS_ATTENTION') as channels""")
@@ -235,8 +246,12 @@ public class ChannelLeases implements ChannelOwnership, SmartLifecycle {
         long hosts = Math.max(1, counts[0]);
         long share = (counts[1] + hosts - 1) / hosts;
         int holding = held.size() - handingOver.size();
+        if (System.nanoTime() - joinedAt < properties.leaseTime().toNanos()) {
+            // hosts started together see each other before sharing out: none takes all, only to hand most over
+            return;
+        }
         if (holding < share) {
-            List<UUID> taken = take(null, (int) Math.min(share - holding, properties.takeLimit()));
+            List<UUID> taken = take(heartbeatJdbc, null, (int) Math.min(share - holding, properties.takeLimit()));
             if (!taken.isEmpty()) {
                 log.info("Host {} took {} channels (its share: {} of {} on {} hosts)", hostId, taken.size(), share,
                         counts[1], hosts);
@@ -306,11 +321,13 @@ public class ChannelLeases implements ChannelOwnership, SmartLifecycle {
         jdbc.sql("update channel_lease set owner = null, expires_at = now() where owner = :me")
                 .param("me", hostId).update();
         renewedAt = System.nanoTime();
+        joinedAt = renewedAt;
         running = true;
         log.info("Host {} ({}) joins the cluster: leases of {}, a heartbeat every {}", hostId, address,
                 properties.leaseTime(), properties.heartbeat());
-        heartbeat = Thread.ofVirtual().name("cluster-heartbeat").start(this::heartbeats);
-        watchdog = Thread.ofVirtual().name("cluster-watchdog").start(this::watch);
+        // platform threads: renewing in time must not wait for a carrier thread while thousands of channels start
+        heartbeat = Thread.ofPlatform().daemon().name("cluster-heartbeat").start(this::heartbeats);
+        watchdog = Thread.ofPlatform().daemon().name("cluster-watchdog").start(this::watch);
     }
 
     /** After the channels stopped (each gave its lease back): gives back the rest and leaves the cluster. */
@@ -325,6 +342,7 @@ public class ChannelLeases implements ChannelOwnership, SmartLifecycle {
                     .param("me", hostId).update();
             jdbc.sql("delete from cluster_host where id = :me").param("me", hostId).update();
             held.clear();
+            heartbeatConnection.destroy();
             log.info("Host {} left the cluster", hostId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

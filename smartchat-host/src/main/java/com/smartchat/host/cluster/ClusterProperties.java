@@ -17,7 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                  about this long plus one heartbeat
  * @param heartbeat how often a host renews its leases and looks for channels to take or hand over; at most a third
  *                  of {@code leaseTime}
- * @param handoverRate how many channels a host with more than its share hands over per second, when a host joins
+ * @param handoverRate how many channels a host with more than its share hands over per second, when a host joins;
+ *                     a host that joins takes none during its first lease time, so that hosts started together see
+ *                     each other before they share the channels out
  * @param takeLimit how many leases a host takes per heartbeat at most
  */
 @ConfigurationProperties("smartchat.cluster")
@@ -27,7 +29,7 @@ public record ClusterProperties(
         String address,
         @DefaultValue("10s") Duration leaseTime,
         @DefaultValue("2s") Duration heartbeat,
-        @DefaultValue("20") int handoverRate,
+        @DefaultValue("50") int handoverRate,
         @DefaultValue("500") int takeLimit) {
 
     /** Refuses timings under which a host could lose its leases while alive, or never hand any over. */

@@ -1,7 +1,6 @@
 package com.smartchat.host.cluster;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -15,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -35,16 +33,16 @@ public class ClusterSignals implements SmartLifecycle {
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
 
     private final JdbcClient jdbc;
-    private final Environment environment;
+    private final DedicatedConnection connections;
     private final String hostId;
     private final Map<String, Consumer<List<String>>> handlers = new ConcurrentHashMap<>();
     private volatile boolean running;
     private volatile Connection listening;
     private Thread listener;
 
-    public ClusterSignals(JdbcClient jdbc, Environment environment, ClusterProperties properties) {
+    public ClusterSignals(JdbcClient jdbc, DedicatedConnection connections, ClusterProperties properties) {
         this.jdbc = jdbc;
-        this.environment = environment;
+        this.connections = connections;
         this.hostId = properties.hostId();
     }
 
@@ -69,9 +67,7 @@ public class ClusterSignals implements SmartLifecycle {
 
     private void listen() {
         while (running) {
-            try (Connection connection = DriverManager.getConnection(environment.getProperty("spring.datasource.url"),
-                    environment.getProperty("spring.datasource.username"),
-                    environment.getProperty("spring.datasource.password"))) {
+            try (Connection connection = connections.connect(Duration.ZERO)) {
                 listening = connection;
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + CHANNEL);

@@ -9,6 +9,7 @@ import com.smartchat.channel.spi.RateLimit;
 import com.smartchat.channel.spi.SendReceipt;
 import com.smartchat.host.channels.ChannelSupervisor;
 import com.smartchat.host.channels.ChannelSupervisor.ChannelRun;
+import com.smartchat.host.retry.Backoff;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -67,6 +68,7 @@ public class OutboundDispatcher implements SmartLifecycle {
     private final Clock clock;
     private final MeterRegistry meters;
     private final SendPacer pacer = new SendPacer();
+    private final Backoff retryBackoff;
     private final Set<UUID> busyConversations = ConcurrentHashMap.newKeySet();
     private final Semaphore wakeUp = new Semaphore(0);
     private final Phaser inFlight = new Phaser(1);
@@ -93,6 +95,7 @@ public class OutboundDispatcher implements SmartLifecycle {
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
+        this.retryBackoff = new Backoff(properties.retryDelay(), properties.maxRetryDelay());
         Gauge.builder("smartchat.outbound.queue.depth", queue, OutboundQueue::depth)
                 .description("Messages waiting to be sent")
                 .register(meters);
@@ -362,8 +365,7 @@ public class OutboundDispatcher implements SmartLifecycle {
                             failure.getMessage() + " (gave up after " + attempts + " attempts)");
                     return null;
                 }
-                Duration delay = properties.retryDelay().multipliedBy(1L << Math.min(attempts - 1, 20));
-                Instant later = now.plus(delay.compareTo(properties.maxRetryDelay()) > 0 ? properties.maxRetryDelay() : delay);
+                Instant later = now.plus(retryBackoff.after(attempts));
                 release(pending.messageId(), later, true, failure.getMessage());
                 return later;
             }

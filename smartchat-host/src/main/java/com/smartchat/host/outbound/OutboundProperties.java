@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lease how long a claimed message is reserved for its dispatcher
  * @param sendTimeout how long the host waits for the answer to a send; without one by then the message may or may
  *                    not have been delivered and is marked uncertain
- * @param retryDelay the pause after the first transient failure; it doubles each time
+ * @param retryDelay the longest pause after the first transient failure; it doubles each time, and each pause is
+ *                   drawn at random from the upper half of its range
  * @param maxRetryDelay the longest pause between attempts
  * @param maxAttempts attempts before a message that keeps failing transiently is marked failed
  * @param idlePoll how often an idle dispatcher looks for due messages it was not told about
