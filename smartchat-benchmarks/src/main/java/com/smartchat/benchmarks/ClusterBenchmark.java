@@ -48,7 +48,7 @@ final class ClusterBenchmark {
         }
         List<Integer> sizes = options.integers("channels", "1000,10000");
         int hosts = options.integer("hosts", 3);
-        Duration lease = options.seconds("lease-seconds", 10);
+        Duration lease = options.seconds("lease-seconds", 8);
         Duration idle = options.seconds("idle-seconds", 30);
         int concurrency = options.integer("create-concurrency", 16);
         HostProcess.Setup setup = HostProcess.Setup.from(options);

@@ -27,7 +27,7 @@ public record ClusterProperties(
         @DefaultValue("false") boolean enabled,
         String hostId,
         String address,
-        @DefaultValue("10s") Duration leaseTime,
+        @DefaultValue("8s") Duration leaseTime,
         @DefaultValue("2s") Duration heartbeat,
         @DefaultValue("50") int handoverRate,
         @DefaultValue("500") int takeLimit) {
