@@ -9,7 +9,6 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.security.core.session.SessionInformation;
 import org.springframework.security.core.session.SessionRegistry;
-import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -136,13 +135,10 @@ public class UserAdministration {
     private void signOutEverywhere(String username) {
         String current = RequestContextHolder.getRequestAttributes() == null ? null
                 : RequestContextHolder.getRequestAttributes().getSessionId();
-        for (Object principal : sessions.getAllPrincipals()) {
-            if (principal instanceof UserDetails user && user.getUsername().equals(username)) {
-                sessions.getAllSessions(principal, false).stream()
-                        .filter(session -> !session.getSessionId().equals(current))
-                        .forEach(SessionInformation::expireNow);
-            }
-        }
+        // the sessions in the session store, by user name: those of every host
+        sessions.getAllSessions(username, false).stream()
+                .filter(session -> !session.getSessionId().equals(current))
+                .forEach(SessionInformation::expireNow);
     }
 
     private UserAccounts.Account existing(String username) {

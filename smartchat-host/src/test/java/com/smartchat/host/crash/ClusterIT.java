@@ -47,8 +47,10 @@ import tools.jackson.databind.JsonNode;
  * restart). At the end every member's messages are stored exactly once and in order, every member is greeted once,
  * every reply is delivered once (or reported uncertain and delivered at most once), no channel ever needed an admin
  * (as two pollers of one bot would make it), and an inbox page open on one host heard of messages that others
- * received. Runs in the build's PostgreSQL test run only; the seed is printed
- * ({@code -Dsmartchat.cluster.seed=<seed>} replays its random choices).
+ * received. Webhooks go through a round-robin load balancer and are answered by every host; a page session made on
+ * one host works on another; and one host's database link is cut without an error (a black hole): it stops its
+ * channels, the others take them, and it takes a share again when the link is back. Runs in the build's PostgreSQL
+ * test run only; the seed is printed ({@code -Dsmartchat.cluster.seed=<seed>} replays its random choices).
  */
 class ClusterIT {
 
@@ -153,6 +155,12 @@ class ClusterIT {
                 .as("the channel's page says which host runs it").contains("runs on host <span>" + shown.getValue());
         assertThat(api.get("/actuator/info").body().get("cluster").get("hostId").asString())
                 .isEqualTo(hosts.getFirst().id());
+        WebSession signedInOnA = WebSession.signIn(hosts.getFirst().port(), ApiClient.ADMIN, ApiClient.ADMIN_PASSWORD);
+        HttpResponse<String> onB = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + hosts.get(1).port() + "/spaces/" + space + "/inbox"))
+                .header("Cookie", signedInOnA.cookieHeader()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(onB.statusCode()).as("a page session of host-a, on host-b (no sticky sessions)").isEqualTo(200);
+        assertThat(onB.body()).contains("Cluster");
 
         Node pageHost = hosts.getFirst();
         List<String> heardOnPage = new CopyOnWriteArrayList<>();

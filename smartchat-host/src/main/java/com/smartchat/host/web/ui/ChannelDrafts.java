@@ -1,13 +1,17 @@
 package com.smartchat.host.web.ui;
 
 import com.smartchat.channel.spi.IdentityPreview;
+import com.smartchat.host.channels.ChannelSettingsCodec;
 import jakarta.servlet.http.HttpSession;
+import java.io.Serializable;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -16,7 +20,8 @@ import org.springframework.web.util.WebUtils;
 /**
  * Settings an admin is working on, kept in their HTTP session between the pages of a flow: a checked form waiting
  * for "Done", a token that was accepted while another field was not, a replacement token waiting for the admin to
- * confirm a different account. Secrets stay here, on the server: the pages only carry the draft's random id.
+ * confirm a different account. Secrets stay on the server: the pages only carry the draft's random id. The session
+ * itself is stored in the database, so a draft's secrets are kept there encrypted, as a channel's are.
  */
 @Component
 public class ChannelDrafts {
@@ -25,6 +30,11 @@ public class ChannelDrafts {
     private static final int MAX_DRAFTS = 5;
     private static final Duration LIFETIME = Duration.ofMinutes(30);
     private final SecureRandom random = new SecureRandom();
+    private final ChannelSettingsCodec codec;
+
+    public ChannelDrafts(ChannelSettingsCodec codec) {
+        this.codec = codec;
+    }
 
     /**
      * A draft.
@@ -43,18 +53,36 @@ public class ChannelDrafts {
         }
     }
 
+    /**
+     * A draft as the session keeps it: its values encoded as a channel's are, the secrets encrypted under a key of
+     * the draft's own ({@code sealedFor}), so that a ciphertext cannot be moved to another draft or channel.
+     */
+    private record Sealed(String id, UUID spaceId, String providerId, UUID channelId, UUID sealedFor,
+                          String settingsJson, String secretsCiphertext, Preview preview, boolean checked,
+                          Instant createdAt) implements Serializable {
+    }
+
+    private record Preview(String id, String displayName, String username, String link, List<String> warnings)
+            implements Serializable {
+    }
+
     /** Keeps a draft and returns it with its new id. */
     public Draft save(HttpSession session, UUID spaceId, String providerId, UUID channelId, Map<String, Object> values,
                       IdentityPreview preview, boolean checked) {
         Draft draft = new Draft(HexFormat.of().formatHex(randomBytes()), spaceId, providerId, channelId,
                 Map.copyOf(values), preview, checked, Instant.now());
+        UUID sealedFor = UUID.randomUUID();
+        ChannelSettingsCodec.StoredSettings stored = codec.encode(sealedFor, values);
+        Sealed sealed = new Sealed(draft.id(), spaceId, providerId, channelId, sealedFor, stored.settingsJson(),
+                stored.secretsCiphertext(), preview == null ? null : new Preview(preview.id(), preview.displayName(),
+                preview.username(), preview.link(), List.copyOf(preview.warnings())), checked, draft.createdAt());
         synchronized (WebUtils.getSessionMutex(session)) {
-            Map<String, Draft> drafts = drafts(session);
+            Map<String, Sealed> drafts = drafts(session);
             drafts.values().removeIf(old -> old.createdAt().plus(LIFETIME).isBefore(Instant.now()));
             while (drafts.size() >= MAX_DRAFTS) {
                 drafts.remove(drafts.keySet().iterator().next());
             }
-            drafts.put(draft.id(), draft);
+            drafts.put(draft.id(), sealed);
             session.setAttribute(ATTRIBUTE, drafts);
         }
         return draft;
@@ -65,12 +93,19 @@ public class ChannelDrafts {
         if (id == null || id.isBlank()) {
             return Optional.empty();
         }
+        Sealed sealed;
         synchronized (WebUtils.getSessionMutex(session)) {
-            return Optional.ofNullable(drafts(session).get(id))
-                    .filter(draft -> draft.createdAt().plus(LIFETIME).isAfter(Instant.now()))
-                    .filter(draft -> draft.spaceId().equals(spaceId) && draft.providerId().equals(providerId)
-                            && java.util.Objects.equals(draft.channelId(), channelId));
+            sealed = drafts(session).get(id);
         }
+        return Optional.ofNullable(sealed)
+                .filter(draft -> draft.createdAt().plus(LIFETIME).isAfter(Instant.now()))
+                .filter(draft -> draft.spaceId().equals(spaceId) && draft.providerId().equals(providerId)
+                        && Objects.equals(draft.channelId(), channelId))
+                .map(draft -> new Draft(draft.id(), draft.spaceId(), draft.providerId(), draft.channelId(),
+                        codec.decode(draft.sealedFor(), draft.settingsJson(), draft.secretsCiphertext()),
+                        draft.preview() == null ? null : new IdentityPreview(draft.preview().id(),
+                                draft.preview().displayName(), draft.preview().username(), draft.preview().link(),
+                                draft.preview().warnings()), draft.checked(), draft.createdAt()));
     }
 
     /** Forgets a draft. */
@@ -79,16 +114,16 @@ public class ChannelDrafts {
             return;
         }
         synchronized (WebUtils.getSessionMutex(session)) {
-            Map<String, Draft> drafts = drafts(session);
+            Map<String, Sealed> drafts = drafts(session);
             drafts.remove(id);
             session.setAttribute(ATTRIBUTE, drafts);
         }
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Draft> drafts(HttpSession session) {
+    private static Map<String, Sealed> drafts(HttpSession session) {
         Object drafts = session.getAttribute(ATTRIBUTE);
-        return drafts instanceof Map<?, ?> map ? (Map<String, Draft>) map : new LinkedHashMap<>();
+        return drafts instanceof LinkedHashMap<?, ?> map ? (LinkedHashMap<String, Sealed>) map : new LinkedHashMap<>();
     }
 
     private byte[] randomBytes() {
