@@ -53,11 +53,6 @@ public class OutboundDispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboundDispatcher.class);
     private static final Duration CHANNEL_DOWN_RETRY = Duration.ofSeconds(2);
-    /**
-     * The longest a claimed message waits in memory for its turn under the rate limits; a later turn puts it back
-     * in the queue, due then, so that claimed messages never outlive their lease.
-     */
-    private static final Duration MAX_HOLD = Duration.ofSeconds(2);
     /** How often the dispatcher looks for sends left under way by a host that stopped (their claims end later). */
     private static final Duration ABANDONED_CHECK_INTERVAL = Duration.ofSeconds(1);
 
@@ -69,6 +64,12 @@ public class OutboundDispatcher implements SmartLifecycle {
     private final MeterRegistry meters;
     private final SendPacer pacer = new SendPacer();
     private final Backoff retryBackoff;
+    /**
+     * The longest a claimed message waits in memory for its turn under the rate limits: half its lease, so that it
+     * never outlives its claim (the send renews it). A later turn puts it back in the queue, due then; each put-back
+     * is a commit, which a burst through one bot would otherwise pay for most of its messages.
+     */
+    private final Duration maxHold;
     private final Set<UUID> busyConversations = ConcurrentHashMap.newKeySet();
     private final Semaphore wakeUp = new Semaphore(0);
     private final Phaser inFlight = new Phaser(1);
@@ -96,6 +97,7 @@ public class OutboundDispatcher implements SmartLifecycle {
         this.clock = clock;
         this.meters = meters;
         this.retryBackoff = new Backoff(properties.retryDelay(), properties.maxRetryDelay());
+        this.maxHold = properties.lease().dividedBy(2);
         Gauge.builder("smartchat.outbound.queue.depth", queue, OutboundQueue::depth)
                 .description("Messages waiting to be sent")
                 .register(meters);
@@ -240,7 +242,7 @@ public class OutboundDispatcher implements SmartLifecycle {
         Instant due = at;
         SendPacer.Ticket ticket;
         while (true) {
-            if (at.isAfter(now.plus(MAX_HOLD)) || !running) {
+            if (at.isAfter(now.plus(maxHold)) || !running) {
                 pacer.forget(pending.messageId());
                 bookings.put(pending.messageId(), due);
                 return putBack(pending, at);

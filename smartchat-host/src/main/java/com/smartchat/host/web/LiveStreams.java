@@ -112,6 +112,11 @@ public final class LiveStreams<K> {
         }
     }
 
+    /** Whether any stream is open now: cheaper than {@link #openCount()}, for a publisher with work to skip. */
+    public boolean anyOpen() {
+        return !byTopic.isEmpty();
+    }
+
     /** How many streams are open now. */
     public int openCount() {
         return byUser.values().stream().mapToInt(Set::size).sum();

@@ -39,6 +39,9 @@ public class InboxLive {
 
     @EventListener
     public void onConversationChanged(ConversationChanged change) {
+        if (!streams.anyOpen()) {
+            return; // no page listens: no need to look up the channel's Space, once per stored message
+        }
         channels.find(change.channelId()).map(ChannelRecord::spaceId).ifPresent(spaceId -> {
             String data = change.conversationId() == null ? "" : change.conversationId().toString();
             streams.publish(spaceId, () -> SseEmitter.event().name("inbox").data(data));
