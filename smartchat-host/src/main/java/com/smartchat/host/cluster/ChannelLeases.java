@@ -83,12 +83,11 @@ public class ChannelLeases implements ChannelOwnership, SmartLifecycle {
                 : "http://" + ChannelOwnership.machineName() + ":" + port;
         BuildProperties info = build.getIfAvailable();
         this.version = info != null ? info.getVersion() : "unknown";
+        // every host hears it: the owner carries it out, the others forget what they keep of the channel
         signals.on("channel", words -> {
             Action action = Action.valueOf(words.get(0));
             UUID channelId = UUID.fromString(words.get(1));
-            if (holds(channelId)) {
-                Thread.ofVirtual().name("channel-action").start(() -> supervisor.getObject().carryOut(channelId, action));
-            }
+            Thread.ofVirtual().name("channel-action").start(() -> supervisor.getObject().carryOut(channelId, action));
         });
         signals.on("send", words -> {
             UUID channelId = UUID.fromString(words.get(0));
