@@ -89,6 +89,11 @@ class EchoChannelTest {
         assertThat(((InboundEvent.MessageReceived) events.getFirst()).text()).isEqualTo("Hello");
         assertThat(context.deliveryAttempts()).isEqualTo(4);
         assertThat(context.count("echo.deliveries", "outcome", "failed")).isEqualTo(3);
+        // the channel reports RUNNING again after its delivery returned, so a moment after the event is stored
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (context.reports().size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         assertThat(context.reports()).extracting(ChannelStatus::state)
                 .containsExactly(ChannelState.DEGRADED, ChannelState.RUNNING);
         assertThat(channel.status().state()).isEqualTo(ChannelState.RUNNING);
