@@ -169,7 +169,9 @@ public class ChannelLeases implements ChannelOwnership, SmartLifecycle {
                     where c.enabled and c.state <> 'NEEDS_ATTENTION' and (l.owner is null or l.expires_at < now())
                         and (cast(:channel as uuid) is null or c.id = :channel)
                     limit :limit
-                    for update of c skip locked)
+                    -- a key share lock: a channel row that a host cut off mid-transaction still holds (its state,
+                    -- say) must not keep the channel from moving; who wins a lease is settled below, on its row
+                    for key share of c skip locked)
                 insert into channel_lease (channel_id, owner, expires_at, epoch)
                 select id, :me, now() + :lease * interval '1 millisecond', 1 from free
                 on conflict (channel_id) do update
