@@ -54,7 +54,8 @@ final class ClusterBenchmark {
         HostProcess.Setup setup = HostProcess.Setup.from(options);
         Report report = new Report("Cluster", options);
         report.line("| channels | hosts | start to all polling | channels per host | idle transactions/s | "
-                + "killed host's channels | running elsewhere after: p50 / p99 / max | needed an admin | "
+                + "killed host's channels | running elsewhere after: p50 / p99 / max | "
+                + "409 to a live poller (channels that needed an admin) | "
                 + "sent while down: stored once / lost / twice |");
         report.line("| ---: | ---: | ---: | --- | ---: | ---: | --- | ---: | --- |");
         for (int size : sizes) {

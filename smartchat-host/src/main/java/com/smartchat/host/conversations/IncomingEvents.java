@@ -16,6 +16,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.annotation.PreDestroy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,6 +28,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +59,7 @@ public class IncomingEvents implements InboundEventStore {
     private final JsonMapper json;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final ObservationRegistry observations;
     private final ApplicationEventPublisher events;
     /** Members already greeted, as stored: their events need no upsert. Filled after commits only. */
     private final Cache<String, KnownMember> greetedMembers;
@@ -66,8 +70,9 @@ public class IncomingEvents implements InboundEventStore {
     private final OutboundQueue outbound;
 
     public IncomingEvents(JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json, Clock clock,
-                          MeterRegistry meters, ApplicationEventPublisher events, ChannelRepository channels,
-                          OutboundQueue outbound) {
+                          MeterRegistry meters, ObservationRegistry observations, ApplicationEventPublisher events,
+                          ChannelRepository channels, OutboundQueue outbound) {
+        this.observations = observations;
         this.channels = channels;
         this.outbound = outbound;
         this.jdbc = jdbc;
@@ -107,10 +112,17 @@ public class IncomingEvents implements InboundEventStore {
     /** Stores the events in one transaction, or none of them. */
     private void storeTogether(List<Received> batch) throws DeliveryException {
         List<ConversationChanged> changes;
+        // a span when tracing is exported (README, "Several hosts"), with the channels and the network's event ids
+        Observation observation = Observation.createNotStarted("smartchat.inbound.store", observations)
+                .contextualName("store " + batch.size() + (batch.size() == 1 ? " event" : " events"))
+                .highCardinalityKeyValue("smartchat.channel.id", batch.stream()
+                        .map(received -> received.channelId().toString()).distinct().collect(Collectors.joining(",")))
+                .highCardinalityKeyValue("smartchat.event.id", batch.stream()
+                        .map(received -> received.event().eventId()).collect(Collectors.joining(",")));
         try {
-            changes = transactions.execute(status -> batch.stream()
+            changes = observation.observe(() -> transactions.execute(status -> batch.stream()
                     .map(received -> storeOnce(received.channelId(), received.event()))
-                    .toList());
+                    .toList()));
         } catch (DataAccessException | TransactionException e) {
             meters.counter("smartchat.inbound", "outcome", "failed").increment(batch.size());
             throw new DeliveryException("The host could not store " + describe(batch) + ": "

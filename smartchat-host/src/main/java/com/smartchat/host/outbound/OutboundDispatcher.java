@@ -13,6 +13,8 @@ import com.smartchat.host.retry.Backoff;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,6 +64,7 @@ public class OutboundDispatcher implements SmartLifecycle {
     private final OutboundProperties properties;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final ObservationRegistry observations;
     private final SendPacer pacer = new SendPacer();
     private final Backoff retryBackoff;
     /**
@@ -89,13 +92,15 @@ public class OutboundDispatcher implements SmartLifecycle {
     private long nextAbandonedCheck;
 
     public OutboundDispatcher(OutboundQueue queue, DeliveryRecords records, ChannelSupervisor supervisor,
-                              OutboundProperties properties, Clock clock, MeterRegistry meters) {
+                              OutboundProperties properties, Clock clock, MeterRegistry meters,
+                              ObservationRegistry observations) {
         this.queue = queue;
         this.records = records;
         this.supervisor = supervisor;
         this.properties = properties;
         this.clock = clock;
         this.meters = meters;
+        this.observations = observations;
         this.retryBackoff = new Backoff(properties.retryDelay(), properties.maxRetryDelay());
         this.maxHold = properties.lease().dividedBy(2);
         Gauge.builder("smartchat.outbound.queue.depth", queue, OutboundQueue::depth)
@@ -268,11 +273,19 @@ public class OutboundDispatcher implements SmartLifecycle {
             pacer.sent(ticket, clock.instant());
             throw e; // nothing went out; the message is claimed again when its lease ends
         }
-        try {
+        // a span when tracing is exported (README, "Several hosts"), a timer of sends by outcome always
+        Observation observation = Observation.createNotStarted("smartchat.outbound.send", observations)
+                .contextualName("send " + provider)
+                .lowCardinalityKeyValue("provider", provider)
+                .highCardinalityKeyValue("smartchat.channel.id", pending.channelId().toString())
+                .highCardinalityKeyValue("smartchat.message.id", pending.messageId().toString())
+                .start();
+        try (Observation.Scope scope = observation.openScope()) {
             SendReceipt receipt = send(run, pending);
             pacer.sent(ticket, clock.instant());
             records.sent(pending.messageId(), receipt.messageIds(), receipt.sentAt());
             count(provider, "sent");
+            observation.lowCardinalityKeyValue("outcome", "sent");
             Timer.builder("smartchat.outbound.latency").description("From queued to accepted by the network")
                     .tag("provider", provider).register(meters)
                     .record(Duration.between(pending.createdAt().toInstant(), clock.instant()));
@@ -280,11 +293,15 @@ public class OutboundDispatcher implements SmartLifecycle {
         } catch (MayHaveBeenSent uncertain) {
             pacer.sent(ticket, clock.instant());
             count(provider, "uncertain");
+            observation.lowCardinalityKeyValue("outcome", "uncertain").error(uncertain);
             markUncertain(pending, uncertain.getMessage(), "no_answer");
             return null;
         } catch (ChannelException failure) {
             pacer.sent(ticket, clock.instant());
+            observation.lowCardinalityKeyValue("outcome", failure.kind().name().toLowerCase()).error(failure);
             return handleFailure(pending, run, failure);
+        } finally {
+            observation.stop();
         }
     }
 

@@ -23,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -224,6 +226,9 @@ class ClusterIT {
             System.out.println("ClusterIT: restarted " + host.id());
         }
 
+        TokenReplaced replaced = replaceTokenThroughAnotherHost(telegram, api, hosts, channels, balancer);
+        problems.addAll(replaced.problems());
+
         // host-c's database stops answering, without an error: it must stop its channels before their leases end
         Node cut = hosts.get(2);
         Map<String, String> before = owners(api, channels);
@@ -256,6 +261,10 @@ class ClusterIT {
         problems.addAll(count(telegram, channels, replies, transcripts));
         for (Channel channel : channels) {
             for (JsonNode entry : api.get(channel.api()).body().get("history")) {
+                if (channel.id().equals(replaced.channelId())
+                        && OffsetDateTime.parse(entry.get("at").asString()).toInstant().isBefore(replaced.runningAgain())) {
+                    continue; // its old token was refused until the admin replaced it: that needed an admin
+                }
                 String state = entry.path("state").asString("");
                 String reason = entry.path("reason").asString("");
                 if (state.equals("NEEDS_ATTENTION") || reason.toLowerCase().contains("conflict")) {
@@ -267,6 +276,80 @@ class ClusterIT {
                 + replies.size() + " replies posted (" + replies.stream().filter(Reply::accepted).count()
                 + " accepted); " + problems.size() + " problems");
         assertThat(problems).as("seed " + seed + "; the hosts' logs are in target/crash-logs").isEmpty();
+    }
+
+    /** A webhook channel's token, replaced; with when it ran again, and what went wrong. */
+    private record TokenReplaced(String channelId, Instant runningAgain, List<String> problems) {
+    }
+
+    /**
+     * BotFather's /token for a webhook channel, replaced through a host that does not run it: afterwards every host
+     * checks Telegram's requests against the new token, and none refuses one (401) from the settings it had.
+     */
+    private static TokenReplaced replaceTokenThroughAnotherHost(BotApiEmulator telegram, ApiClient api,
+                                                                List<Node> hosts, List<Channel> channels,
+                                                                LoadBalancer balancer) {
+        Channel channel = channels.get(3); // every fourth is by webhook
+        String owner = awaitOwner(api, channel);
+        Node elsewhere = hosts.stream().filter(host -> !host.id().equals(owner)).findFirst().orElseThrow();
+        String token = telegram.rotateToken(channel.bot());
+        Instant patched = Instant.now();
+        expect(ApiClient.admin(elsewhere.port()).patch(channel.api(), Map.of("settings", Map.of("token", token))), 200);
+        long deadline = System.nanoTime() + FAIL_OVER.toNanos();
+        while (api.get(channel.api()).body().get("history").valueStream().noneMatch(entry ->
+                entry.path("state").asString("").equals("RUNNING")
+                        && OffsetDateTime.parse(entry.get("at").asString()).toInstant().isAfter(patched))) {
+            assertThat(System.nanoTime()).as("the channel runs again with its new token").isLessThan(deadline);
+            sleep(100);
+        }
+        Instant runningAgain = Instant.now();
+        sleep(2_000); // the change reaches every host within a second
+        long refusedBefore = refused(balancer);
+        EmulatedUser member = telegram.createUser("After the new token");
+        List<String> texts = IntStream.rangeClosed(1, 2 * hosts.size()).mapToObj(i -> "t" + i).toList();
+        texts.forEach(text -> member.send(channel.bot(), text)); // round robin: every host takes some
+        List<String> stored = List.of();
+        while (System.nanoTime() < deadline + FAIL_OVER.toNanos() && stored.size() < texts.size()) {
+            sleep(200);
+            stored = api.get(channel.api() + "/conversations?limit=500").body().valueStream()
+                    .filter(conversation -> conversation.get("externalId").asString().equals(member.id() + ""))
+                    .flatMap(conversation -> api.get(channel.api() + "/conversations/"
+                            + conversation.get("id").asString() + "/messages").body().valueStream())
+                    .filter(message -> message.get("direction").asString().equals("IN"))
+                    .map(message -> message.get("text").asString()).toList();
+        }
+        List<String> problems = new ArrayList<>();
+        if (!stored.equals(texts)) {
+            problems.add("after its token was replaced through " + elsewhere.id() + ", channel " + channel.id()
+                    + " stored " + stored + " of " + texts);
+        }
+        long refused = refused(balancer) - refusedBefore;
+        if (refused > 0) {
+            problems.add(refused + " webhook requests refused (401) after the token was replaced through "
+                    + elsewhere.id() + ": a host kept the old token");
+        }
+        System.out.println("ClusterIT: token replaced through " + elsewhere.id() + " (the channel runs on " + owner
+                + "); " + stored.size() + " messages stored after it, " + refused + " refused");
+        return new TokenReplaced(channel.id(), runningAgain, problems);
+    }
+
+    /** The host that runs the channel, once one does (after a rolling restart it may be between two). */
+    private static String awaitOwner(ApiClient api, Channel channel) {
+        long deadline = System.nanoTime() + FAIL_OVER.toNanos();
+        while (true) {
+            JsonNode view = api.get(channel.api()).body();
+            String owner = view.path("owner").asString("");
+            if (view.get("state").asString().equals("RUNNING") && !owner.isEmpty()) {
+                return owner;
+            }
+            assertThat(System.nanoTime()).as("channel " + channel.id() + " runs on a host").isLessThan(deadline);
+            sleep(100);
+        }
+    }
+
+    private static long refused(LoadBalancer balancer) {
+        return balancer.answers().entrySet().stream().filter(answer -> answer.getKey().endsWith(" 401"))
+                .mapToLong(Map.Entry::getValue).sum();
     }
 
     private static void startTogether(List<Node> hosts) throws InterruptedException {

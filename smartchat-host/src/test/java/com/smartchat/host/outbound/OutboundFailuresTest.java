@@ -12,6 +12,7 @@ import com.smartchat.telegram.emulator.EmulatedBot;
 import com.smartchat.telegram.emulator.EmulatedUser;
 import com.smartchat.telegram.emulator.SentMessage;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -194,7 +195,8 @@ class OutboundFailuresTest {
         OutboundDispatcher first = host.getBean(OutboundDispatcher.class);
         OutboundDispatcher second = new OutboundDispatcher(host.getBean(OutboundQueue.class),
                 host.getBean(DeliveryRecords.class), host.getBean(ChannelSupervisor.class),
-                host.getBean(OutboundProperties.class), host.getBean(Clock.class), host.getBean(MeterRegistry.class));
+                host.getBean(OutboundProperties.class), host.getBean(Clock.class), host.getBean(MeterRegistry.class),
+                host.getBean(ObservationRegistry.class));
         first.stop();
         try {
             for (int round = 0; round < 3; round++) {
