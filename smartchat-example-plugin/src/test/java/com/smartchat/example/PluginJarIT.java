@@ -67,6 +67,8 @@ class PluginJarIT {
             assertThat(manifest.getMainAttributes().getValue("Implementation-Title"))
                     .isEqualTo("SmartChat example plugin");
             assertThat(manifest.getMainAttributes().getValue("Implementation-Version")).isNotBlank();
+            assertThat(manifest.getMainAttributes().getValue("SmartChat-SPI-Version"))
+                    .as("smartchat.spi.version in the root pom").isEqualTo(ChannelProvider.SPI_VERSION);
         }
     }
 

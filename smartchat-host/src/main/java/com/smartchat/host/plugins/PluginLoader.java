@@ -33,6 +33,8 @@ final class PluginLoader {
     private static final Logger log = LoggerFactory.getLogger(PluginLoader.class);
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    /** The manifest attribute a plugin's build writes with the SPI version it compiled against. */
+    static final String SPI_VERSION_ATTRIBUTE = "SmartChat-SPI-Version";
 
     /** What loading one plugin gave. */
     record Result(PluginReport report, List<LoadedProvider> providers) {
@@ -73,16 +75,34 @@ final class PluginLoader {
     Result loadPlugin(Path plugin, Map<String, LoadedProvider> taken) {
         PluginOrigin origin;
         URL classPath;
+        String manifestSpiVersion;
         try {
-            origin = new PluginOrigin(plugin, implementationVersion(plugin));
+            Attributes manifest = manifest(plugin);
+            origin = new PluginOrigin(plugin, manifest.getValue(Attributes.Name.IMPLEMENTATION_VERSION));
+            manifestSpiVersion = manifest.getValue(SPI_VERSION_ATTRIBUTE);
             classPath = plugin.toUri().toURL();
         } catch (IOException e) {
             return new Result(PluginReport.failed(new PluginOrigin(plugin, null), "not a readable jar file ("
                     + e.getMessage() + "): replace it with a complete copy of the plugin"), List.of());
         }
+        if (manifestSpiVersion != null) {
+            // refused before any of its code runs: a plugin for another SPI may not even link
+            try {
+                checkSpiVersion(manifestSpiVersion);
+            } catch (PluginRefused e) {
+                return new Result(PluginReport.failed(origin, e.getMessage() + " (its manifest says so; none of "
+                        + "its code ran)"), List.of());
+            }
+        }
         PluginClassLoader classLoader = new PluginClassLoader(origin.name(), new URL[] {classPath}, host);
         try {
             List<LoadedProvider> providers = loadProviders(origin, classLoader, taken);
+            String declared = manifestSpiVersion;
+            if (declared != null && providers.stream().anyMatch(provider -> !provider.spiVersion().equals(declared))) {
+                throw new PluginRefused("its manifest says SPI " + declared + " but its providers say "
+                        + providers.stream().map(LoadedProvider::spiVersion).distinct().toList()
+                        + ": the plugin is broken; ask its author for a corrected build");
+            }
             if (providers.isEmpty()) {
                 throw new PluginRefused("has no channel provider: a plugin lists its provider class in "
                         + "META-INF/services/" + ChannelProvider.class.getName());
@@ -179,13 +199,13 @@ final class PluginLoader {
         return PluginCalls.call(origin.name(), classLoader, what, timeout, work);
     }
 
-    /** Reads the manifest's {@code Implementation-Version}; opening a jar also proves it is a readable zip file. */
-    private static String implementationVersion(Path plugin) throws IOException {
+    /** Reads the manifest's main attributes (none when it has none); opening a jar also proves it is a zip file. */
+    private static Attributes manifest(Path plugin) throws IOException {
         Manifest manifest;
         if (Files.isDirectory(plugin)) {
             Path file = plugin.resolve(JarFile.MANIFEST_NAME);
             if (!Files.isRegularFile(file)) {
-                return null;
+                return new Attributes();
             }
             try (InputStream in = Files.newInputStream(file)) {
                 manifest = new Manifest(in);
@@ -195,7 +215,7 @@ final class PluginLoader {
                 manifest = jar.getManifest();
             }
         }
-        return manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION);
+        return manifest == null ? new Attributes() : manifest.getMainAttributes();
     }
 
     private static List<String> ids(List<LoadedProvider> providers) {

@@ -7,10 +7,12 @@ import com.smartchat.host.ApiClient;
 import com.smartchat.host.ApiClient.Response;
 import com.smartchat.host.InProcessHost;
 import com.smartchat.telegram.emulator.BotApiEmulator;
+import com.smartchat.channel.spi.ChannelProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +50,10 @@ class GeneratedPluginTest {
     void aPluginGeneratedFromTheArchetypeLoadsAndRuns() throws Exception {
         assertThat(GENERATED).as("the plugin jar the archetype's integration test builds (run the reactor with "
                 + "smartchat-plugin-archetype, as -am does)").isRegularFile();
+        try (JarFile jar = new JarFile(GENERATED.toFile())) {
+            assertThat(jar.getManifest().getMainAttributes().getValue("SmartChat-SPI-Version"))
+                    .as("smartchat.spi.version in smartchat-plugin-parent").isEqualTo(ChannelProvider.SPI_VERSION);
+        }
         Files.copy(GENERATED, plugins.resolve(GENERATED.getFileName()));
         telegram = BotApiEmulator.start();
         host = InProcessHost.start(telegram, dataDir, "smartchat.plugins.dir=" + plugins);

@@ -42,6 +42,7 @@ final class PluginJar {
     private final List<String> listedProviders = new ArrayList<>();
     private final Set<String> leftOut = new HashSet<>();
     private String version;
+    private final Map<String, String> attributes = new LinkedHashMap<>();
 
     private PluginJar(String fileName) {
         this.fileName = fileName;
@@ -77,6 +78,12 @@ final class PluginJar {
     /** The manifest's {@code Implementation-Version}. */
     PluginJar version(String implementationVersion) {
         this.version = implementationVersion;
+        return this;
+    }
+
+    /** Another main attribute of the manifest, such as the SPI version the plugin was built against. */
+    PluginJar manifest(String name, String value) {
+        attributes.put(name, value);
         return this;
     }
 
@@ -132,6 +139,7 @@ final class PluginJar {
         if (version != null) {
             manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
         }
+        attributes.forEach((name, value) -> manifest.getMainAttributes().put(new Attributes.Name(name), value));
         return manifest;
     }
 

@@ -134,6 +134,32 @@ class PluginLoadingTest {
     }
 
     @Test
+    void aJarWhoseManifestNamesAnotherSpiMajorIsRefusedBeforeAnyOfItsCodeRuns() throws IOException {
+        System.clearProperty("smartchat.test.future-plugin-ran");
+        PluginJar.named("future-manifest.jar").manifest("SmartChat-SPI-Version", "2.0")
+                .provider(echo().constructor("System.setProperty(\"smartchat.test.future-plugin-ran\", \"yes\");"))
+                .writeTo(pluginsDir);
+
+        load();
+
+        assertThat(failure("future-manifest.jar")).isEqualTo("built for SPI 2.0; this host runs SPI "
+                + SpiVersion.CURRENT + ": install a version of the plugin built for SPI 1.x (its manifest says so; "
+                + "none of its code ran)");
+        assertThat(System.getProperty("smartchat.test.future-plugin-ran")).isNull();
+    }
+
+    @Test
+    void aJarWhoseManifestAndProviderDisagreeOnTheSpiVersionIsRefusedAsBroken() throws IOException {
+        PluginJar.named("disagreeing.jar").manifest("SmartChat-SPI-Version", "1.0").provider(echo())
+                .writeTo(pluginsDir);
+
+        load();
+
+        assertThat(failure("disagreeing.jar")).isEqualTo("its manifest says SPI 1.0 but its providers say ["
+                + SpiVersion.CURRENT + "]: the plugin is broken; ask its author for a corrected build");
+    }
+
+    @Test
     void aJarBuiltForANewerSpiMinorIsListedAsFailedSayingToUpgradeTheHost() throws IOException {
         PluginJar.named("newer.jar").provider(echo().method("spiVersion", "return \"1.9\";")).writeTo(pluginsDir);
 
