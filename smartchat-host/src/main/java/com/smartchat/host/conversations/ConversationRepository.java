@@ -38,10 +38,14 @@ public class ConversationRepository {
      *               {@code UNCERTAIN} (it may or may not have been delivered: the host stopped while sending it, or
      *               the network did not answer; an agent may send it again with {@code POST .../retry})
      * @param author who wrote an outgoing message: an agent's user name, or {@code greeting}
+     * @param retryReason for a queued message that the network did not take yet: why (the last attempt's error, or
+     *                    the network's request to wait); {@code null} before any attempt
+     * @param nextAttemptAt when the host tries it again, with {@code retryReason}
      */
     public record MessageView(UUID id, String direction, String kind, String text, String attachments, String status,
                               String failureKind, String failureReason, String author, String memberName,
-                              OffsetDateTime createdAt, OffsetDateTime sentAt) {
+                              OffsetDateTime createdAt, OffsetDateTime sentAt, String retryReason,
+                              OffsetDateTime nextAttemptAt) {
     }
 
     // by the result's column names (created_at to createdAt): JdbcClient's default mapper asks for "createdAt" first,
@@ -82,8 +86,11 @@ public class ConversationRepository {
     public List<MessageView> transcript(UUID conversationId, int limit) {
         List<MessageView> newestFirst = jdbc.sql("""
                 select msg.id, msg.direction, msg.kind, msg.text, msg.attachments, msg.status, msg.failure_kind,
-                    msg.failure_reason, msg.author, m.display_name as member_name, msg.created_at, msg.sent_at
+                    msg.failure_reason, msg.author, m.display_name as member_name, msg.created_at, msg.sent_at,
+                    case when msg.status = 'QUEUED' then o.last_error end as retry_reason,
+                    case when msg.status = 'QUEUED' and o.last_error is not null then o.due_at end as next_attempt_at
                 from message msg left join audience_member m on m.id = msg.member_id
+                left join outbound o on o.message_id = msg.id
                 where msg.conversation_id = :id
                 order by msg.seq desc limit :limit""")
                 .param("id", conversationId).param("limit", limit)
@@ -94,8 +101,11 @@ public class ConversationRepository {
     public Optional<MessageView> message(UUID messageId) {
         return jdbc.sql("""
                 select msg.id, msg.direction, msg.kind, msg.text, msg.attachments, msg.status, msg.failure_kind,
-                    msg.failure_reason, msg.author, m.display_name as member_name, msg.created_at, msg.sent_at
+                    msg.failure_reason, msg.author, m.display_name as member_name, msg.created_at, msg.sent_at,
+                    case when msg.status = 'QUEUED' then o.last_error end as retry_reason,
+                    case when msg.status = 'QUEUED' and o.last_error is not null then o.due_at end as next_attempt_at
                 from message msg left join audience_member m on m.id = msg.member_id
+                left join outbound o on o.message_id = msg.id
                 where msg.id = :id""")
                 .param("id", messageId).query(MESSAGE_VIEW).optional();
     }

@@ -385,6 +385,9 @@ public class OutboundDispatcher implements SmartLifecycle {
                     return null;
                 }
                 Instant later = now.plus(retryBackoff.after(attempts));
+                log.info("Message {} through channel {} was not sent ({}); attempt {} of {}, the next at {}",
+                        pending.messageId(), pending.channelId(), failure.getMessage(), attempts,
+                        properties.maxAttempts(), later);
                 release(pending.messageId(), later, true, failure.getMessage());
                 return later;
             }

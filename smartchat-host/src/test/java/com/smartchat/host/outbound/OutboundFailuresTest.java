@@ -16,6 +16,7 @@ import io.micrometer.observation.ObservationRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +114,18 @@ class OutboundFailuresTest {
         reply(conversation, "Paused once");
         reply(conversation, "Right behind it");
 
+        // while it waits, the API says why and until when, as the inbox page does
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+            JsonNode waiting = message(conversation, "Paused once");
+            return waiting != null && waiting.get("status").asString().equals("QUEUED")
+                    && !waiting.path("retryReason").isNull();
+        });
+        JsonNode waiting = message(conversation, "Paused once");
+        assertThat(waiting.get("retryReason").asString()).contains("429");
+        assertThat(OffsetDateTime.parse(waiting.get("nextAttemptAt").asString()))
+                .isAfter(OffsetDateTime.now().minusSeconds(1)).isBefore(OffsetDateTime.now().plusSeconds(3));
         awaitStatus(conversation, "Right behind it", "SENT");
+        assertThat(message(conversation, "Paused once").path("retryReason").isNull()).isTrue();
         assertThat(status(conversation, "Paused once")).isEqualTo("SENT");
         assertThat(telegram.sentTo(carol, bot)).extracting(SentMessage::text)
                 .containsExactly("Paused once", "Right behind it");

@@ -13,6 +13,8 @@ import com.smartchat.host.spaces.SpaceRepository;
 import com.smartchat.host.conversations.ConversationRepository.Place;
 import java.security.Principal;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,6 +43,8 @@ class InboxPages {
 
     private static final String CONVERSATION = "/{conversation:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}}";
     private static final int MAX_REPLY = 20_000;
+    private static final DateTimeFormatter RETRY_TIME = DateTimeFormatter.ofPattern("HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
 
     private final SpaceRepository spaces;
     private final ConversationRepository inbox;
@@ -189,8 +193,9 @@ class InboxPages {
             case "GREETING" -> "sent automatically on first contact";
             default -> null;
         };
+        boolean retrying = "QUEUED".equals(message.status()) && message.retryReason() != null;
         String statusWords = !outgoing ? null : switch (message.status()) {
-            case "QUEUED" -> "Queued";
+            case "QUEUED" -> retrying ? "Retrying" : "Queued";
             case "SENT" -> "Sent";
             case "FAILED" -> "Not sent";
             case "UNCERTAIN" -> "May not have been delivered";
@@ -200,6 +205,8 @@ class InboxPages {
                 ? (message.failureReason() != null ? message.failureReason() : "The network refused it.")
                 + (message.failureKind() != null ? " (" + message.failureKind().toLowerCase(Locale.ROOT).replace('_', ' ') + ")" : "")
                 : "UNCERTAIN".equals(message.status()) ? message.failureReason()
+                : retrying ? message.retryReason() + "; next attempt at "
+                + RETRY_TIME.format(message.nextAttemptAt()) + " UTC"
                 : null;
         return new MessageLine(message.id(), outgoing, who == null ? "Someone" : who, note, message.text(),
                 attachments(message.attachments()), outgoing && message.sentAt() != null ? message.sentAt()
