@@ -29,7 +29,7 @@ import static java.lang.System.Logger.Level.WARNING;
  * <ol>
  *   <li>A request is Echo's when its {@value #SIGNATURE} header is {@code sha256=} and the hex HMAC-SHA256, keyed by
  *       the channel's API key, of the body (of the {@code challenge} parameter for a {@code GET}); compared in
- *       constant time. Anything else is answered 401 and stores nothing.</li>
+ *       constant time. Anything else is answered 401 ({@code WWW-Authenticate: EchoSignature}) and stores nothing.</li>
  *   <li>A {@code GET} is the handshake: its challenge is answered as the body.</li>
  *   <li>A {@code POST}'s message is delivered, under an event id made of the sender's {@code id} (so that a resent
  *       message is the same event, which the host drops), and answered 200 once stored; when the host could not store
@@ -74,7 +74,9 @@ final class EchoWebhook {
             context.metrics().increment("echo.webhooks", "outcome", "refused");
             // the request names no secret, only which headers it had: enough to see a sender's mistake
             context.logger().log(DEBUG, "Refused a webhook request that Echo did not sign: " + request);
-            return WebhookResponse.of(401, "Sign the request with your API key: see the Echo documentation.");
+            // HTTP asks a 401 to name the scheme it wants
+            return WebhookResponse.of(401, "Sign the request with your API key: see the Echo documentation.")
+                    .withHeader("WWW-Authenticate", "EchoSignature");
         }
         if (handshake) {
             return WebhookResponse.of(200, challenge).withHeader("Content-Type", "text/plain");

@@ -226,6 +226,7 @@ class EchoChannelTest {
         WebhookResponse unsigned = channel.handleWebhook(new WebhookRequest(Map.of(), body));
         WebhookResponse forged = channel.handleWebhook(signed(body, EchoWebhook.sign("echo_other_key", body)));
         assertThat(List.of(unsigned.status(), forged.status())).containsOnly(401);
+        assertThat(unsigned.headers()).containsEntry("WWW-Authenticate", "EchoSignature");
         assertThat(context.deliveryAttempts()).isZero();
 
         assertThat(channel.handleWebhook(signed(body, EchoWebhook.sign("echo_demo_key", body))).status()).isEqualTo(200);
