@@ -24,9 +24,19 @@ import java.util.regex.Pattern;
  */
 public record WebhookResponse(int status, String body, Map<String, String> headers) {
 
-    /** The most headers an answer may carry, and the longest value: a handshake needs one or two short ones. */
-    static final int MAX_HEADERS = 10;
-    static final int MAX_HEADER_VALUE = 512;
+    /**
+     * The most headers an answer may carry: a handshake or a retry needs one or two.
+     *
+     * @since 1.4
+     */
+    public static final int MAX_HEADERS = 10;
+
+    /**
+     * The longest header value an answer may carry, in characters.
+     *
+     * @since 1.4
+     */
+    public static final int MAX_HEADER_VALUE = 512;
 
     /** A header name as HTTP defines it (RFC 9110's token). */
     private static final Pattern NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
