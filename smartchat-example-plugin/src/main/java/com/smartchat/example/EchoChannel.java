@@ -15,6 +15,8 @@ import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.channel.spi.OutboundMessage;
 import com.smartchat.channel.spi.Secret;
 import com.smartchat.channel.spi.SendReceipt;
+import com.smartchat.channel.spi.WebhookRequest;
+import com.smartchat.channel.spi.WebhookResponse;
 
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -63,6 +65,7 @@ final class EchoChannel implements Channel {
 
     private final ChannelContext context;
     private final EchoSettings settings;
+    private final EchoWebhook webhook;
     private final BlockingDeque<Echo> pending = new LinkedBlockingDeque<>();
     private final Set<String> blockedConversations = ConcurrentHashMap.newKeySet();
     private volatile ChannelStatus status = ChannelStatus.of(ChannelState.CREATED, null, null);
@@ -72,6 +75,8 @@ final class EchoChannel implements Channel {
     EchoChannel(ChannelContext context) {
         this.context = context;
         this.settings = EchoSettings.of(context.settings());
+        this.webhook = new EchoWebhook(context,
+                context.settings().secret(EchoProvider.API_KEY).map(Secret::reveal).orElse(""));
     }
 
     /**
@@ -94,7 +99,9 @@ final class EchoChannel implements Channel {
         delivererEnded = ended;
         deliverer = context.executor().submit(() -> deliverEchoes(ended));
         status = ChannelStatus.running();
-        context.logger().log(INFO, "Echo channel started with {0} echo(es) pending", pending.size());
+        context.logger().log(INFO, "Echo channel started with {0} echo(es) pending; {1}", pending.size(),
+                context.webhookUrl().map(address -> "webhook at " + address)
+                        .orElse("no webhook: the host has no public address (smartchat.public-url)"));
     }
 
     /** Stops delivering, waiting at most two seconds for a delivery in progress; keeps undelivered echoes. */
@@ -157,6 +164,16 @@ final class EchoChannel implements Channel {
     @Override
     public ChannelStatus status() {
         return status;
+    }
+
+    /** Takes a message pushed to the webhook address while the channel runs: see {@link EchoWebhook}. */
+    @Override
+    public WebhookResponse handleWebhook(WebhookRequest request) {
+        ChannelState state = status.state();
+        if (state != ChannelState.RUNNING && state != ChannelState.DEGRADED) {
+            return WebhookResponse.of(503, "The Echo channel is not running; send again later.");
+        }
+        return webhook.handle(request);
     }
 
     /** A member writes: one who had blocked the channel unblocks it first, as on a real network. */
@@ -263,12 +280,12 @@ final class EchoChannel implements Channel {
         return UUID.randomUUID().toString();
     }
 
-    private static Conversation conversation(String member) {
+    static Conversation conversation(String member) {
         return new Conversation(member, Conversation.Kind.PRIVATE, null);
     }
 
     /** A member named after their id: {@code alice} is Alice. */
-    private static AudienceMember member(String id) {
+    static AudienceMember member(String id) {
         return new AudienceMember(id, id.substring(0, 1).toUpperCase(Locale.ROOT) + id.substring(1), id, null);
     }
 }

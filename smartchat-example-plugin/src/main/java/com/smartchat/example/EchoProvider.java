@@ -34,6 +34,13 @@ import java.util.Map;
  *       writes again through {@code /as}.</li>
  * </ul>
  *
+ * <p>Echo is also the example of a network that pushes: while a channel runs, another system can write as a member by
+ * posting to the channel's webhook address (shown on its page when the host has {@code smartchat.public-url}) the
+ * JSON {@code {"id": "m-1", "from": "alice", "text": "Hi"}} (ids of letters, digits, {@code _ . -}), signed in the
+ * header {@code X-Echo-Signature: sha256=<hex HMAC-SHA256 of the body, keyed by the API key>}. A {@code GET} with
+ * {@code ?challenge=<text>} signed the same way over the challenge is answered with the challenge: the handshake other
+ * networks make before they use an address. See {@link EchoWebhook}.
+ *
  * <p>The API key is checked for meaning, not against a server: a key that starts with {@code echo_} works, except
  * {@code echo_revoked}, which stands for a revoked key.
  */
@@ -194,6 +201,12 @@ public final class EchoProvider implements ChannelProvider {
         String username = settings.botName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
         return new IdentityPreview("echo:" + username, settings.botName(), username, settings.link(),
                 List.of("Echo sends nothing to any network: every message you send comes back to your inbox."));
+    }
+
+    /** Yes: see above. */
+    @Override
+    public boolean receivesWebhooks() {
+        return true;
     }
 
     @Override

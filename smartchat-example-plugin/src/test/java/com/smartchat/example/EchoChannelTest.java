@@ -14,10 +14,13 @@ import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.channel.spi.OutboundMessage;
 import com.smartchat.channel.spi.Secret;
 import com.smartchat.channel.spi.SendReceipt;
+import com.smartchat.channel.spi.WebhookRequest;
+import com.smartchat.channel.spi.WebhookResponse;
 import com.smartchat.channel.tck.TestChannelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -213,6 +216,65 @@ class EchoChannelTest {
         context.awaitEvents(1, PATIENCE);
 
         assertThat(Duration.ofNanos(System.nanoTime() - sentAt)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void aSignedMessagePushedToTheWebhookComesFromItsSender() throws Exception {
+        open(EchoSettingsFixture.valid()).start();
+        byte[] body = "{\"id\":\"m-1\",\"from\":\"bob\",\"text\":\"Hi there\"}".getBytes(StandardCharsets.UTF_8);
+
+        WebhookResponse unsigned = channel.handleWebhook(new WebhookRequest(Map.of(), body));
+        WebhookResponse forged = channel.handleWebhook(signed(body, EchoWebhook.sign("echo_other_key", body)));
+        assertThat(List.of(unsigned.status(), forged.status())).containsOnly(401);
+        assertThat(unsigned.headers()).containsEntry("WWW-Authenticate", "EchoSignature");
+        assertThat(context.deliveryAttempts()).isZero();
+
+        assertThat(channel.handleWebhook(signed(body, EchoWebhook.sign("echo_demo_key", body))).status()).isEqualTo(200);
+        InboundEvent.MessageReceived message = onlyMessage();
+        assertThat(message.eventId()).isEqualTo("webhook:m-1");
+        assertThat(message.member()).isEqualTo(new AudienceMember("bob", "Bob", "bob", null));
+        assertThat(message.text()).isEqualTo("Hi there");
+    }
+
+    @Test
+    void aPushedMessageThatCannotBeStoredIsAnswered503WithRetryAfter() throws Exception {
+        open(EchoSettingsFixture.valid()).start();
+        byte[] body = "{\"id\":\"m-2\",\"from\":\"bob\",\"text\":\"Hi\"}".getBytes(StandardCharsets.UTF_8);
+        context.failNextDeliveries(1);
+
+        WebhookResponse response = channel.handleWebhook(signed(body, EchoWebhook.sign("echo_demo_key", body)));
+
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.headers()).containsEntry("Retry-After", "5");
+        assertThat(context.events()).isEmpty();
+    }
+
+    @Test
+    void theHandshakeEchoesASignedChallengeOnly() throws Exception {
+        open(EchoSettingsFixture.valid()).start();
+        String signature = EchoWebhook.sign("echo_demo_key", "c-42".getBytes(StandardCharsets.UTF_8));
+
+        WebhookResponse answered = channel.handleWebhook(new WebhookRequest(
+                Map.of(EchoWebhook.SIGNATURE, List.of(signature)), new byte[0], "GET", Map.of("challenge", List.of("c-42"))));
+        WebhookResponse refused = channel.handleWebhook(new WebhookRequest(
+                Map.of(EchoWebhook.SIGNATURE, List.of(signature)), new byte[0], "GET", Map.of("challenge", List.of("c-43"))));
+
+        assertThat(answered.status()).isEqualTo(200);
+        assertThat(answered.body()).isEqualTo("c-42");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.body()).doesNotContain("c-43");
+    }
+
+    @Test
+    void aStoppedChannelTakesNoWebhookRequest() {
+        open(EchoSettingsFixture.valid());
+        byte[] body = "{\"id\":\"m-3\",\"from\":\"bob\",\"text\":\"Hi\"}".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(channel.handleWebhook(signed(body, EchoWebhook.sign("echo_demo_key", body))).status()).isEqualTo(503);
+    }
+
+    private static WebhookRequest signed(byte[] body, String signature) {
+        return new WebhookRequest(Map.of(EchoWebhook.SIGNATURE, List.of(signature)), body);
     }
 
     private Channel open(ChannelSettings settings) {

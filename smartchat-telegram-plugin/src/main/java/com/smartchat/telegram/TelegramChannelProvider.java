@@ -133,6 +133,12 @@ public final class TelegramChannelProvider implements ChannelProvider {
         return RATE_LIMITS;
     }
 
+    /** Yes: a channel set to receive updates by webhook registers its address with Telegram itself. */
+    @Override
+    public boolean receivesWebhooks() {
+        return true;
+    }
+
     @Override
     public Channel open(ChannelContext context) {
         return new TelegramChannel(context);

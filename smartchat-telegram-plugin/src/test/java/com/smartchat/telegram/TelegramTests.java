@@ -10,6 +10,7 @@ import com.smartchat.telegram.emulator.EmulatedBot;
 import com.smartchat.telegram.emulator.EmulatorOptions;
 import com.smartchat.telegram.emulator.RateLimits;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -77,6 +78,14 @@ final class TelegramTests {
     }
 
     /** A loopback address where nothing listens. */
+    /** A Telegram update carrying a text message from Eve, as Telegram posts it to a webhook. */
+    static byte[] updateJson(int updateId, String text) {
+        return ("{\"update_id\":" + updateId + ",\"message\":{\"message_id\":" + updateId + ",\"date\":1700000000,"
+                + "\"chat\":{\"id\":4242,\"type\":\"private\",\"first_name\":\"Eve\"},"
+                + "\"from\":{\"id\":4242,\"is_bot\":false,\"first_name\":\"Eve\"},\"text\":\"" + text + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     static String closedPortUrl() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return "http://127.0.0.1:" + socket.getLocalPort();

@@ -149,7 +149,7 @@ class WebhookTest {
             try {
                 String secret = WebhookSecret.derive(bot.token(), kit.channelId());
                 String forged = WebhookSecret.derive("110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", kit.channelId());
-                byte[] body = updateJson(7, "let me in");
+                byte[] body = TelegramTests.updateJson(7, "let me in");
 
                 WebhookResponse missing = channel.handleWebhook(new WebhookRequest(Map.of(), body));
                 WebhookResponse wrong = channel.handleWebhook(request(forged, body));
@@ -187,8 +187,8 @@ class WebhookTest {
             String secret = WebhookSecret.derive(bot.token(), kit.channelId());
             String forged = WebhookSecret.derive("110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", kit.channelId());
 
-            assertThat(channel.handleWebhook(request(forged, updateJson(3, "forged"))).status()).isEqualTo(401);
-            assertThat(channel.handleWebhook(request(secret, updateJson(4, "from the balancer"))).status())
+            assertThat(channel.handleWebhook(request(forged, TelegramTests.updateJson(3, "forged"))).status()).isEqualTo(401);
+            assertThat(channel.handleWebhook(request(secret, TelegramTests.updateJson(4, "from the balancer"))).status())
                     .isEqualTo(200);
 
             assertThat(kit.events()).singleElement()
@@ -198,7 +198,7 @@ class WebhookTest {
             assertThat(channel.status().state()).as("it runs nowhere here").isNotIn(ChannelState.RUNNING,
                     ChannelState.DEGRADED);
             channel.stop();
-            assertThat(channel.handleWebhook(request(secret, updateJson(5, "after stop"))).status()).isEqualTo(503);
+            assertThat(channel.handleWebhook(request(secret, TelegramTests.updateJson(5, "after stop"))).status()).isEqualTo(503);
             assertThat(kit.events()).hasSize(1);
         }
     }
@@ -288,7 +288,7 @@ class WebhookTest {
             channel.start();
             try {
                 String secret = WebhookSecret.derive(bot.token(), kit.channelId());
-                byte[] body = updateJson(99, "once");
+                byte[] body = TelegramTests.updateJson(99, "once");
                 assertThat(channel.handleWebhook(request(secret, body)).status()).isEqualTo(200);
                 assertThat(channel.handleWebhook(request(secret, body)).status()).isEqualTo(200);
                 assertThat(kit.deliveryAttempts()).isEqualTo(2);
@@ -594,13 +594,6 @@ class WebhookTest {
     }
 
     private static WebhookRequest update(int updateId, String text) {
-        return new WebhookRequest(Map.of(), updateJson(updateId, text));
-    }
-
-    private static byte[] updateJson(int updateId, String text) {
-        return ("{\"update_id\":" + updateId + ",\"message\":{\"message_id\":" + updateId + ",\"date\":1700000000,"
-                + "\"chat\":{\"id\":4242,\"type\":\"private\",\"first_name\":\"Eve\"},"
-                + "\"from\":{\"id\":4242,\"is_bot\":false,\"first_name\":\"Eve\"},\"text\":\"" + text + "\"}}")
-                .getBytes(StandardCharsets.UTF_8);
+        return new WebhookRequest(Map.of(), TelegramTests.updateJson(updateId, text));
     }
 }

@@ -47,8 +47,14 @@ public interface Channel {
 
     /**
      * Handles a request the network sent to this channel's webhook address, {@link ChannelContext#webhookUrl()}:
-     * verify it comes from the network, deliver its events to {@link ChannelContext#inbound()}, then answer. The
-     * host calls it from many threads at once, while the channel runs, or, when the channel
+     * verify it comes from the network (refuse it with 401 or 403 otherwise, storing nothing), deliver its events to
+     * {@link ChannelContext#inbound()}, then answer 200. When {@code deliver} throws, answer a status that makes the
+     * network send the request again (503, unless the network documents another) and store nothing more of it: the
+     * network's resending is the retry, and a resent event is the same event, which the host drops. Answer quickly,
+     * without waiting on the network. A {@code GET} (SPI 1.4) is a network checking the address: answer it as the
+     * network asks, once it proves to come from the network. See the package documentation for a walkthrough.
+     *
+     * <p>The host calls it from many threads at once, while the channel runs, or, when the channel
      * {@linkplain #receivesWebhooksUnstarted() says it can}, on a channel opened only for this. The default answers
      * 404: the channel does not receive webhooks.
      *

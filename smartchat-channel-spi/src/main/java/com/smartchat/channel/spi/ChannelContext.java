@@ -34,10 +34,18 @@ public interface ChannelContext {
     ScheduledExecutorService scheduler();
 
     /**
-     * The public HTTPS address at which the host receives this channel's webhooks and hands them to
-     * {@link Channel#handleWebhook(WebhookRequest)}, such as {@code https://chat.example.com/hooks/Xq3...}; empty when
-     * the host has no public address ({@code smartchat.public-url}), so the channel must poll. It contains no
-     * credential and stays the same for the channel's life.
+     * The address at which the host receives this channel's webhooks and hands them to
+     * {@link Channel#handleWebhook(WebhookRequest)}: the host's public base address ({@code smartchat.public-url}, as
+     * the operator gave it, without a trailing slash) followed by {@code /hooks/} and an opaque id, such as
+     * {@code https://chat.example.com/hooks/Xq3...}. It contains no credential and stays the same for the channel's
+     * life. The host does not check its scheme: it is {@code http://} when the operator gave such a base address (a
+     * local test, or TLS ended before a proxy the host does not know of); refuse it in {@code start()} when your
+     * network needs HTTPS.
+     *
+     * <p>Empty when the host has no public address. Then a channel that can poll polls; a channel that can only be
+     * pushed to throws from {@link Channel#start()} a {@link ChannelException} of kind
+     * {@link FailureKind#INVALID_REQUEST} (so that the host waits for an admin rather than retrying), whose fix hint
+     * names the setting, such as "Ask the operator to set smartchat.public-url to the host's public HTTPS address".
      *
      * @since 1.1
      */

@@ -30,9 +30,11 @@ public interface ChannelProvider {
      *
      * <p>1.1 added {@link Channel#handleWebhook(WebhookRequest)} and {@link ChannelContext#webhookUrl()}; 1.2 added
      * {@link FormField.Builder#secretDestination()} and {@link InboundSink#setAside}; 1.3 added
-     * {@link Channel#receivesWebhooksUnstarted()}.
+     * {@link Channel#receivesWebhooksUnstarted()}; 1.4 added {@link #receivesWebhooks()}, webhook {@code GET}
+     * requests and query parameters ({@link WebhookRequest#method()}), response headers
+     * ({@link WebhookResponse#withHeader}) and {@link OutboundMessage#kind()}.
      */
-    String SPI_VERSION = "1.3";
+    String SPI_VERSION = "1.4";
 
     /**
      * A stable identifier, lower case letters, digits and dashes, such as {@code telegram}. It is stored with every
@@ -83,6 +85,19 @@ public interface ChannelProvider {
      * @return a channel that is not started yet
      */
     Channel open(ChannelContext context);
+
+    /**
+     * Whether this provider's channels receive requests from their network at their webhook address
+     * ({@link ChannelContext#webhookUrl()}, handled by {@link Channel#handleWebhook}). When {@code true}, the host
+     * shows each channel's address to the admins who may see the channel, so that they can enter it where the
+     * network asks for it, and the conformance kit checks the channel's webhook handling. The host hands a channel
+     * its webhook requests whatever this says; the default is {@code false}.
+     *
+     * @since 1.4
+     */
+    default boolean receivesWebhooks() {
+        return false;
+    }
 
     /**
      * The sending limits of the network, which the host's outbound dispatcher enforces for every channel of this

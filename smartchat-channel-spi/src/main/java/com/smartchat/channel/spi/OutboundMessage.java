@@ -16,10 +16,25 @@ import java.util.Objects;
  * @param attachment a file to send, by the network's {@link Attachment#reference()} or a public https URL, or
  *                   {@code null}
  * @param replyToMessageId the network's id of the message this answers, or {@code null}
+ * @param kind whether an agent wrote it or the host greets a new member with it; since 1.4, {@link Kind#REPLY}
+ *             when not given
  */
 public record OutboundMessage(
         String conversationId, String text, Format format, List<List<Button>> buttons, Attachment attachment,
-        String replyToMessageId) {
+        String replyToMessageId, Kind kind) {
+
+    /**
+     * Who a message comes from, for a network that treats them differently (one that allows a business to start a
+     * conversation only with an approved template, for example, or sends greetings silently).
+     *
+     * @since 1.4
+     */
+    public enum Kind {
+        /** Written by an agent, in answer to the conversation. */
+        REPLY,
+        /** The channel's Greeting Message, which the host sends once when a member first makes contact. */
+        GREETING
+    }
 
     /** How to read a message's text. */
     public enum Format {
@@ -67,10 +82,26 @@ public record OutboundMessage(
             throw new IllegalArgumentException("A message needs text or an attachment");
         }
         buttons = buttons == null ? List.of() : buttons.stream().map(List::copyOf).toList();
+        kind = kind == null ? Kind.REPLY : kind;
     }
 
-    /** Plain text, nothing else. */
+    /** A {@link Kind#REPLY}, as every message was before SPI 1.4. */
+    public OutboundMessage(String conversationId, String text, Format format, List<List<Button>> buttons,
+                           Attachment attachment, String replyToMessageId) {
+        this(conversationId, text, format, buttons, attachment, replyToMessageId, Kind.REPLY);
+    }
+
+    /** Plain text, nothing else: a {@link Kind#REPLY}. */
     public static OutboundMessage text(String conversationId, String text) {
         return new OutboundMessage(conversationId, text, Format.PLAIN, List.of(), null, null);
+    }
+
+    /**
+     * This message as another kind, such as {@code OutboundMessage.text(id, greeting).withKind(Kind.GREETING)}.
+     *
+     * @since 1.4
+     */
+    public OutboundMessage withKind(Kind newKind) {
+        return new OutboundMessage(conversationId, text, format, buttons, attachment, replyToMessageId, newKind);
     }
 }

@@ -22,9 +22,11 @@
  *       its field, with a message that says what to do, plus an
  *       {@link com.smartchat.channel.spi.IdentityPreview} of the account found.</li>
  *   <li><b>Open channels.</b> {@code open(context)} returns a {@link com.smartchat.channel.spi.Channel}; the host
- *       then calls {@code start()}. Receive on {@link com.smartchat.channel.spi.ChannelContext#executor()}, hand
- *       each event to {@link com.smartchat.channel.spi.ChannelContext#inbound()}, and confirm it to the network
- *       only after {@code deliver} returned. Report problems found while running with
+ *       then calls {@code start()}. A network you poll: receive on
+ *       {@link com.smartchat.channel.spi.ChannelContext#executor()}, hand each event to
+ *       {@link com.smartchat.channel.spi.ChannelContext#inbound()}, and confirm it to the network only after
+ *       {@code deliver} returned. A network that pushes to you: see <a href="#push">Receiving by webhook</a>.
+ *       Report problems found while running with
  *       {@link com.smartchat.channel.spi.ChannelContext#report(ChannelStatus)}.</li>
  *   <li><b>Send.</b> {@code send} makes one attempt and completes with a
  *       {@link com.smartchat.channel.spi.SendReceipt} or a {@link com.smartchat.channel.spi.ChannelException} whose
@@ -35,6 +37,50 @@
  *       the jar into the host's plugins directory.</li>
  *   <li><b>Prove it</b> with the conformance kit ({@code smartchat-channel-tck}): extend its
  *       {@code ChannelProviderConformanceTest}, name your provider and valid settings, and run your tests.</li>
+ * </ol>
+ *
+ * <h2 id="push">Receiving by webhook</h2>
+ * A network that pushes events (an HTTP request to an address you registered) reaches your channel through the host:
+ * <ol>
+ *   <li><b>Say so.</b> Return {@code true} from
+ *       {@link com.smartchat.channel.spi.ChannelProvider#receivesWebhooks()}: the host then shows each channel's
+ *       address to its admins (the channel's page and {@code GET /api/spaces/{space}/channels/{channel}}), for
+ *       networks where they paste it into the network's console, and the conformance kit checks your webhook
+ *       handling.</li>
+ *   <li><b>Find the address.</b> {@link com.smartchat.channel.spi.ChannelContext#webhookUrl()} is
+ *       {@code <smartchat.public-url>/hooks/<opaque id>}, or empty when the operator gave the host no public
+ *       address. In {@code start()}, register it with the network when the network has an API for that. When it is
+ *       empty, a channel that can also poll polls; a channel that cannot throws
+ *       {@code new ChannelException(FailureKind.INVALID_REQUEST, "The host has no public address, so <network>
+ *       cannot reach this channel.", "Ask the operator to set smartchat.public-url to the host's public HTTPS
+ *       address.", null, null)}: the admin sees why and what to do, and the host does not retry in a loop. The
+ *       address may be {@code http://}: refuse it the same way when your network requires HTTPS.</li>
+ *   <li><b>Verify, then store, then answer.</b> The host hands every request to
+ *       {@link com.smartchat.channel.spi.Channel#handleWebhook}, unauthenticated: anyone can call the address. First
+ *       check that the request comes from the network, in constant time ({@link java.security.MessageDigest#isEqual}):
+ *       a secret header, or a signature of the body keyed by a credential. Refuse anything else with 401 or 403,
+ *       storing nothing and logging no header value. Then map its events, hand them to
+ *       {@link com.smartchat.channel.spi.ChannelContext#inbound()} (several in one
+ *       {@link com.smartchat.channel.spi.InboundSink#deliver(java.util.List) deliver}), and answer
+ *       {@link com.smartchat.channel.spi.WebhookResponse#ok()} only once {@code deliver} returned: the answer is the
+ *       confirmation, and the network forgets what was answered 200.</li>
+ *   <li><b>When the sink fails, let the network resend.</b> If {@code deliver} throws
+ *       {@link com.smartchat.channel.spi.DeliveryException}, answer at once with a status the network resends on
+ *       (503 for most; add {@code Retry-After} with
+ *       {@link com.smartchat.channel.spi.WebhookResponse#withHeader} when it honours one) and keep nothing: the
+ *       network's resending is your retry. A resent event carries the network's same id, which the host drops when
+ *       it already stored it, so never make up an id. After a few failed attempts of one event,
+ *       {@link com.smartchat.channel.spi.InboundSink#setAside set it aside} and answer 200, so that it does not
+ *       block the network's queue.</li>
+ *   <li><b>Handshakes.</b> Some networks check an address with a {@code GET} before they use it (Meta's
+ *       {@code hub.challenge}): the host passes it with its query
+ *       ({@link com.smartchat.channel.spi.WebhookRequest#method()},
+ *       {@link com.smartchat.channel.spi.WebhookRequest#parameter(String)}); answer the challenge only when the other
+ *       parameters prove the network sent it.</li>
+ *   <li><b>Several hosts.</b> A request may reach a host that does not run the channel. If your channel can verify
+ *       and store without having started, return {@code true} from
+ *       {@link com.smartchat.channel.spi.Channel#receivesWebhooksUnstarted()}; otherwise that host answers 503 and
+ *       the network sends the request again.</li>
  * </ol>
  *
  * <h2>Rules that keep the platform safe</h2>
@@ -58,7 +104,8 @@
  *
  * <h2>Evolution</h2>
  * This SPI is versioned {@code major.minor} ({@link com.smartchat.channel.spi.SpiVersion}). Within a major version
- * it grows only through default methods, new builder methods and new types, so a plugin built against 1.0 runs on
- * every 1.x host. Additions are marked {@code @since} with the version that brought them.
+ * it grows only through default methods, new builder methods, new factories and constructors, and new types, so a
+ * plugin built against 1.0 runs on every 1.x host; this is version 1.4. Additions are marked {@code @since} with the
+ * version that brought them.
  */
 package com.smartchat.channel.spi;

@@ -20,10 +20,11 @@ class SpiVersionTest {
 
     @Test
     void thisHostRunsPluginsBuiltAgainstEveryEarlier1x() {
-        assertThat(SpiVersion.CURRENT).hasToString("1.3");
+        assertThat(SpiVersion.CURRENT).hasToString("1.4");
         assertThat(SpiVersion.CURRENT.canRun(SpiVersion.parse("1.0"))).isTrue();
         assertThat(SpiVersion.CURRENT.canRun(SpiVersion.parse("1.1"))).isTrue();
         assertThat(SpiVersion.CURRENT.canRun(SpiVersion.parse("1.2"))).isTrue();
+        assertThat(SpiVersion.CURRENT.canRun(SpiVersion.parse("1.3"))).isTrue();
     }
 
     @Test

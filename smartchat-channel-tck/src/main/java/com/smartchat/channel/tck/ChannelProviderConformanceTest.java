@@ -1,6 +1,7 @@
 package com.smartchat.channel.tck;
 
 import com.smartchat.channel.spi.Channel;
+import com.smartchat.channel.spi.ChannelContext;
 import com.smartchat.channel.spi.ChannelException;
 import com.smartchat.channel.spi.ChannelProvider;
 import com.smartchat.channel.spi.ChannelSettings;
@@ -17,6 +18,8 @@ import com.smartchat.channel.spi.Secret;
 import com.smartchat.channel.spi.SendReceipt;
 import com.smartchat.channel.spi.SpiVersion;
 import com.smartchat.channel.spi.ValidationResult;
+import com.smartchat.channel.spi.WebhookRequest;
+import com.smartchat.channel.spi.WebhookResponse;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
@@ -37,6 +40,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -95,12 +99,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *   <li><b>Receiving</b>: {@link #aFailedDeliveryIsDeliveredAgain()},
  *       {@link #nothingIsConfirmedBeforeDeliverReturned()}.</li>
  *   <li><b>Sending</b>: {@link #rateLimitsAreWellFormed()}.</li>
+ *   <li><b>Webhooks</b>, for a provider whose {@link ChannelProvider#receivesWebhooks()} is {@code true} (skipped
+ *       for others): {@link #webhookRefusesWhatIsNotAuthentic()},
+ *       {@link #webhookAnswersSoThatTheNetworkResendsWhenNothingWasStored()},
+ *       {@link #aResentWebhookIsStoredOnce()}, {@link #startWithoutAWebhookAddressRunsOrSaysWhatToSet()}.</li>
  * </ul>
  * Every channel the kit opens gets a fresh {@link TestChannelContext}, closed at the end of the test. The kit calls
  * {@link #provider()} and {@link #validSettings()} afresh in each test that needs them, so start the servers they
  * point at in a {@code @BeforeAll} or {@code @BeforeEach} method of your subclass. The rules are final methods: adapt
  * the kit to your network through the protected hooks, {@link #startStopBound()},
- * {@link #settingsThatFailToStart()}, {@link #sendEvent(Channel)} and {@link #deliveryBound()}.
+ * {@link #settingsThatFailToStart()}, {@link #sendEvent(Channel)}, {@link #deliveryBound()} and, for webhooks,
+ * {@link #webhookUrl()}, {@link #authenticWebhook(ChannelContext)} and {@link #forgedWebhooks(WebhookRequest)}.
  */
 public abstract class ChannelProviderConformanceTest {
 
@@ -180,6 +189,45 @@ public abstract class ChannelProviderConformanceTest {
      */
     protected Duration deliveryBound() {
         return Duration.ofSeconds(30);
+    }
+
+    /**
+     * The webhook address the kit gives every channel it opens ({@link ChannelContext#webhookUrl()}), when the
+     * provider {@linkplain ChannelProvider#receivesWebhooks() receives webhooks}; only
+     * {@link #startWithoutAWebhookAddressRunsOrSaysWhatToSet()} opens one without. The kit plays the host and the
+     * network itself: nothing is ever sent to this address. {@code https://smartchat.test/hooks/conformance-kit} by
+     * default; override it when your channel registers the address with your test network and needs another.
+     *
+     * @since 1.4
+     */
+    protected String webhookUrl() {
+        return "https://smartchat.test/hooks/conformance-kit";
+    }
+
+    /**
+     * A request as your network would push it to a channel opened with {@link #validSettings()} in this context:
+     * authentic (signed, or with the secret header, as the network does it for these settings and
+     * {@link ChannelContext#channelId()}) and carrying one new event, with an id not used before. The webhook rules
+     * call it once per request they need. Return {@code null} (the default) when the provider does not receive
+     * webhooks; a provider that does must override it, or those rules fail.
+     *
+     * @param context the channel's context: its settings, id and webhook address
+     * @since 1.4
+     */
+    protected WebhookRequest authenticWebhook(ChannelContext context) throws Exception {
+        return null;
+    }
+
+    /**
+     * Requests that look like {@code authentic} but do not come from the network, which the channel must refuse. By
+     * default one: {@code authentic} without any header, which is right for networks that sign or authenticate in a
+     * header. Override it when yours authenticates otherwise (a token in the query, a signature in the body), and
+     * add what an attacker could try (a signature of another body, an old timestamp).
+     *
+     * @since 1.4
+     */
+    protected List<WebhookRequest> forgedWebhooks(WebhookRequest authentic) {
+        return List.of(new WebhookRequest(Map.of(), authentic.body(), authentic.method(), authentic.parameters()));
     }
 
     // ---------------------------------------------------------------------------------------------------- identity
@@ -486,7 +534,7 @@ public abstract class ChannelProviderConformanceTest {
         ChannelProvider provider = provider();
         List<Trace> traces = new ArrayList<>();
         traces.add(new Trace("the settings' toString()", settings.toString()));
-        try (ConsoleCopy console = new ConsoleCopy(); TestChannelContext context = new TestChannelContext(settings)) {
+        try (ConsoleCopy console = new ConsoleCopy(); TestChannelContext context = context(settings)) {
             try {
                 ValidationResult result = call("validate()", VALIDATE_SLOW, () -> provider.validate(settings));
                 if (result != null) {
@@ -613,7 +661,7 @@ public abstract class ChannelProviderConformanceTest {
      */
     @Test
     public final void openReturnsAChannelWithoutStartingWork() throws Exception {
-        try (TestChannelContext context = new TestChannelContext(validSettings())) {
+        try (TestChannelContext context = context(validSettings())) {
             open(provider(), context);
             if (context.tasksSubmitted() > 0 || !context.events().isEmpty() || !context.reports().isEmpty()) {
                 fail("open() began working before start(): " + context.tasksSubmitted() + " task(s) given to "
@@ -631,7 +679,7 @@ public abstract class ChannelProviderConformanceTest {
      */
     @Test
     public final void startThenStopWithinBound() throws Exception {
-        try (TestChannelContext context = new TestChannelContext(validSettings())) {
+        try (TestChannelContext context = context(validSettings())) {
             Channel channel = open(provider(), context);
             start(channel);
             checkRunning(channel, "after start()");
@@ -647,7 +695,7 @@ public abstract class ChannelProviderConformanceTest {
     /** A second {@link Channel#stop()} returns at once and does not throw: the host may stop a channel twice. */
     @Test
     public final void stopTwiceIsSafe() throws Exception {
-        try (TestChannelContext context = new TestChannelContext(validSettings())) {
+        try (TestChannelContext context = context(validSettings())) {
             Channel channel = open(provider(), context);
             start(channel);
             stop(channel, "the first stop()");
@@ -658,7 +706,7 @@ public abstract class ChannelProviderConformanceTest {
     /** One channel can be started again after it stopped, twice over. */
     @Test
     public final void startStopStartStopWorks() throws Exception {
-        try (TestChannelContext context = new TestChannelContext(validSettings())) {
+        try (TestChannelContext context = context(validSettings())) {
             Channel channel = open(provider(), context);
             start(channel);
             stop(channel, "the first stop()");
@@ -674,7 +722,7 @@ public abstract class ChannelProviderConformanceTest {
      */
     @Test
     public final void stopEndsEveryTaskTheChannelStarted() throws Exception {
-        try (TestChannelContext context = new TestChannelContext(validSettings())) {
+        try (TestChannelContext context = context(validSettings())) {
             Channel channel = open(provider(), context);
             start(channel);
             stop(channel, "stop()");
@@ -696,7 +744,7 @@ public abstract class ChannelProviderConformanceTest {
     public final void stopAfterFailedStartIsSafe() throws Exception {
         ChannelSettings settings = settingsThatFailToStart();
         assumeTrue(settings != null, "settingsThatFailToStart() returned null: skipped.");
-        try (TestChannelContext context = new TestChannelContext(settings)) {
+        try (TestChannelContext context = context(settings)) {
             Channel channel = open(provider(), context);
             Exception thrown = null;
             try {
@@ -725,7 +773,7 @@ public abstract class ChannelProviderConformanceTest {
     /** {@link Channel#stop()} on a channel that was never started returns and does not throw. */
     @Test
     public final void stopWithoutStartIsSafe() throws Exception {
-        try (TestChannelContext context = new TestChannelContext(validSettings())) {
+        try (TestChannelContext context = context(validSettings())) {
             Channel channel = open(provider(), context);
             stop(channel, "stop() without start()");
         }
@@ -734,7 +782,7 @@ public abstract class ChannelProviderConformanceTest {
     /** {@link Channel#status()} returns a status, never {@code null}, and never throws: before, while and after running. */
     @Test
     public final void statusIsNeverNullAndNeverThrows() throws Exception {
-        try (TestChannelContext context = new TestChannelContext(validSettings())) {
+        try (TestChannelContext context = context(validSettings())) {
             Channel channel = open(provider(), context);
             status(channel, "before start()");
             start(channel);
@@ -753,7 +801,7 @@ public abstract class ChannelProviderConformanceTest {
      */
     @Test
     public final void aFailedDeliveryIsDeliveredAgain() throws Exception {
-        try (TestChannelContext context = new TestChannelContext(validSettings())) {
+        try (TestChannelContext context = context(validSettings())) {
             context.failNextDeliveries(1);
             Channel channel = open(provider(), context);
             start(channel);
@@ -776,7 +824,7 @@ public abstract class ChannelProviderConformanceTest {
      */
     @Test
     public final void nothingIsConfirmedBeforeDeliverReturned() throws Exception {
-        try (TestChannelContext context = new TestChannelContext(validSettings())) {
+        try (TestChannelContext context = context(validSettings())) {
             context.holdDeliveries();
             Channel channel = open(provider(), context);
             start(channel);
@@ -839,6 +887,149 @@ public abstract class ChannelProviderConformanceTest {
         if (limits.stream().anyMatch(Objects::isNull)) {
             fail("rateLimits() contains null: " + limits + ". Return only the limits the network has.");
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- webhooks
+
+    /**
+     * A running channel refuses every request of {@link #forgedWebhooks(WebhookRequest)} with a status other than
+     * 2xx and stores nothing of it, and accepts the authentic request they were made from with a 2xx, storing its
+     * event: anyone can call a webhook address.
+     */
+    @Test
+    public final void webhookRefusesWhatIsNotAuthentic() throws Exception {
+        try (TestChannelContext context = context(validSettings())) {
+            Channel channel = open(provider(), context);
+            start(channel);
+            WebhookRequest authentic = authenticWebhookOrFail(context);
+            for (WebhookRequest forged : forgedWebhooks(authentic)) {
+                WebhookResponse response = handle(channel, forged);
+                if (response.status() / 100 == 2 || context.deliveryAttempts() > 0) {
+                    fail("handleWebhook() answered " + response.status() + " to a request that does not come from "
+                            + "the network (" + forged + ") and handed " + context.deliveryAttempts() + " event(s) to "
+                            + "deliver(). Anyone can call a webhook address: verify each request first (a secret "
+                            + "header, a signature keyed by a credential, compared with MessageDigest.isEqual), and "
+                            + "refuse what fails with 401 or 403, storing nothing. If this request is authentic for "
+                            + "your network, override forgedWebhooks().");
+                }
+            }
+            WebhookResponse accepted = handle(channel, authentic);
+            if (accepted.status() / 100 != 2 || context.events().isEmpty()) {
+                fail("handleWebhook() answered " + accepted.status() + " to authenticWebhook()'s request and "
+                        + "stored " + context.events().size() + " event(s). Deliver an authentic request's events, "
+                        + "then answer 2xx; or fix authenticWebhook() to build the request as your network does.");
+            }
+            stop(channel, "stop()");
+        }
+    }
+
+    /**
+     * When {@code deliver} throws, {@code handleWebhook} answers with a status that makes the network send the
+     * request again (5xx, or 429) and stores nothing; once the host stores again, the resent request is stored.
+     */
+    @Test
+    public final void webhookAnswersSoThatTheNetworkResendsWhenNothingWasStored() throws Exception {
+        try (TestChannelContext context = context(validSettings())) {
+            Channel channel = open(provider(), context);
+            start(channel);
+            WebhookRequest request = authenticWebhookOrFail(context);
+            context.failDeliveries();
+            WebhookResponse failed = handle(channel, request);
+            if (failed.status() / 100 != 5 && failed.status() != 429) {
+                fail("handleWebhook() answered " + failed.status() + " while deliver() threw DeliveryException. The "
+                        + "host stored nothing, so the network must send the request again: answer 503 (or the "
+                        + "status your network resends on), with Retry-After if it honours one, never 2xx (the "
+                        + "network forgets the request) nor 4xx (most networks then drop it).");
+            }
+            context.acceptDeliveries();
+            WebhookResponse resent = handle(channel, request);
+            if (resent.status() / 100 != 2 || context.events().size() != 1) {
+                fail("The network sent the request again once the host stored again: handleWebhook() answered "
+                        + resent.status() + " and " + context.events().size() + " event(s) are stored, not 1. A "
+                        + "failed delivery must leave nothing behind that refuses the same request later.");
+            }
+            stop(channel, "stop()");
+        }
+    }
+
+    /**
+     * A request the network sends twice (its answer was lost) is answered 2xx both times and stored once: its event
+     * has the network's id both times, never one the channel made up.
+     */
+    @Test
+    public final void aResentWebhookIsStoredOnce() throws Exception {
+        try (TestChannelContext context = context(validSettings())) {
+            Channel channel = open(provider(), context);
+            start(channel);
+            WebhookRequest request = authenticWebhookOrFail(context);
+            int first = handle(channel, request).status();
+            int second = handle(channel, request).status();
+            if (first / 100 != 2 || second / 100 != 2 || context.events().size() != 1) {
+                fail("The network sent one request twice: handleWebhook() answered " + first + " then " + second
+                        + ", and " + context.events().size() + " event(s) are stored: " + context.events() + ". "
+                        + "Answer 2xx each time, and give the event the network's own id, the same on every "
+                        + "delivery: the host then drops the second. Never make an id up.");
+            }
+            stop(channel, "stop()");
+        }
+    }
+
+    /**
+     * Without a webhook address (the host has no {@code smartchat.public-url}), {@link Channel#start()} either runs
+     * (the channel polls, or needs no address) or throws a {@link ChannelException} whose fix hint names
+     * {@code smartchat.public-url}, so that the admin learns what the operator must set.
+     */
+    @Test
+    public final void startWithoutAWebhookAddressRunsOrSaysWhatToSet() throws Exception {
+        assumeTrue(provider().receivesWebhooks(), "The provider does not receive webhooks.");
+        try (TestChannelContext context = new TestChannelContext(validSettings(), Clock.systemUTC(), null)) {
+            Channel channel = open(provider(), context);
+            try {
+                perform("start() without a webhook address", START_SLOW, channel::start);
+                checkRunning(channel, "after start() without a webhook address");
+            } catch (ChannelException e) {
+                if (e.fixHint().filter(hint -> hint.contains("smartchat.public-url")).isEmpty()) {
+                    fail("start() without a webhook address threw " + describe(e) + " with the fix hint "
+                            + quote(e.fixHint().orElse(null)) + ". Say what to set: a fix hint such as \"Ask the "
+                            + "operator to set smartchat.public-url to the host's public HTTPS address\".", e);
+                }
+            } catch (Exception e) {
+                fail("start() without a webhook address threw " + describe(e) + ". When ChannelContext.webhookUrl() "
+                        + "is empty, poll if your network allows it, or throw new ChannelException("
+                        + "FailureKind.INVALID_REQUEST, reason, \"Ask the operator to set smartchat.public-url ...\", "
+                        + "null, null).", e);
+            }
+            stop(channel, "stop()");
+        }
+    }
+
+    /** The kit's authentic request, or the rule is skipped for a provider without webhooks, or fails. */
+    private WebhookRequest authenticWebhookOrFail(TestChannelContext context) throws Exception {
+        assumeTrue(provider().receivesWebhooks(), "The provider does not receive webhooks.");
+        WebhookRequest request = authenticWebhook(context);
+        if (request == null) {
+            fail("receivesWebhooks() is true, but authenticWebhook() is not overridden: return a request as your "
+                    + "network pushes it, signed for validSettings(), with a new event each time.");
+        }
+        return request;
+    }
+
+    private WebhookResponse handle(Channel channel, WebhookRequest request) throws Exception {
+        WebhookResponse response = callSafely("handleWebhook(" + request + ")",
+                "handleWebhook() must answer quickly: deliver, then answer; never wait for the network.",
+                "handleWebhook() must answer, never throw: the host then answers 500, and says nothing useful to "
+                        + "the network. Answer 401 to what is not authentic, 400 to what cannot be read, 503 when "
+                        + "deliver() threw.",
+                () -> channel.handleWebhook(request));
+        if (response == null) {
+            fail("handleWebhook() returned null. Return a WebhookResponse, such as WebhookResponse.ok().");
+        }
+        return response;
+    }
+
+    /** A context for the kit's channels: with {@link #webhookUrl()} when the provider receives webhooks. */
+    private TestChannelContext context(ChannelSettings settings) {
+        return new TestChannelContext(settings, Clock.systemUTC(), provider().receivesWebhooks() ? webhookUrl() : null);
     }
 
     // ----------------------------------------------------------------------------------------------------- helpers

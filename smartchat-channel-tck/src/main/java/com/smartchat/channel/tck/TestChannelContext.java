@@ -74,6 +74,7 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
 
     private final ChannelSettings settings;
     private final Clock clock;
+    private final String webhookUrl;
     private final Object lock = new Object();
     private final Map<String, InboundEvent> events = new LinkedHashMap<>();
     private final List<ChannelStatus> reports = new ArrayList<>();
@@ -101,10 +102,23 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
         this(settings, Clock.systemUTC());
     }
 
-    /** A context for a channel with these settings, on this clock. */
+    /** A context for a channel with these settings, on this clock, without a webhook address. */
     public TestChannelContext(ChannelSettings settings, Clock clock) {
+        this(settings, clock, null);
+    }
+
+    /**
+     * A context for a channel with these settings, on this clock, with this webhook address, as a host with a public
+     * address gives it ({@code https://chat.example.com/hooks/<id>}); {@code null} for none, as a host without one.
+     * The test then plays the network: it hands the channel requests with {@link
+     * com.smartchat.channel.spi.Channel#handleWebhook}.
+     *
+     * @since 1.4
+     */
+    public TestChannelContext(ChannelSettings settings, Clock clock, String webhookUrl) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.webhookUrl = webhookUrl;
         ThreadFactory virtualThreads = Thread.ofVirtual().name("test-channel-task-", 1).factory();
         // Keeps the threads so that the kit can tell whether stop() ended the channel's work.
         this.executor = Executors.newThreadPerTaskExecutor(task -> {
@@ -193,6 +207,12 @@ public final class TestChannelContext implements ChannelContext, AutoCloseable {
             batch.forEach(event -> events.putIfAbsent(event.eventId(), event));
             lock.notifyAll();
         }
+    }
+
+    /** The address this context was made with, if any. */
+    @Override
+    public Optional<String> webhookUrl() {
+        return Optional.ofNullable(webhookUrl);
     }
 
     /** Virtual threads, one per task; {@link #close()} interrupts those still running. */

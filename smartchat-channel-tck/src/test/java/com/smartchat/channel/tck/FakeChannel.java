@@ -11,7 +11,11 @@ import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.channel.spi.OutboundMessage;
 import com.smartchat.channel.spi.Secret;
 import com.smartchat.channel.spi.SendReceipt;
+import com.smartchat.channel.spi.WebhookRequest;
+import com.smartchat.channel.spi.WebhookResponse;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -85,6 +89,35 @@ class FakeChannel implements Channel {
     void store(List<InboundEvent> events) throws DeliveryException, InterruptedException {
         context.inbound().deliver(events);
         network.confirm(events);
+    }
+
+    /** Takes what Fake pushes: verified, then delivered, then answered. */
+    @Override
+    public WebhookResponse handleWebhook(WebhookRequest request) {
+        if (!authentic(request)) {
+            return WebhookResponse.of(401, "");
+        }
+        try {
+            context.inbound().deliver(pushed(request));
+        } catch (DeliveryException e) {
+            return WebhookResponse.of(503, "Not stored").withHeader("Retry-After", "1");
+        }
+        return WebhookResponse.ok();
+    }
+
+    /** Whether Fake sent the request: its signature header is the token. */
+    boolean authentic(WebhookRequest request) {
+        return request.header(FakeNetwork.SIGNATURE)
+                .map(signature -> MessageDigest.isEqual(signature.getBytes(StandardCharsets.UTF_8),
+                        token().getBytes(StandardCharsets.UTF_8)))
+                .orElse(false);
+    }
+
+    /** The event a pushed request carries: its body is {@code <id>:<text>}. */
+    InboundEvent pushed(WebhookRequest request) {
+        String body = new String(request.body(), StandardCharsets.UTF_8);
+        int colon = body.indexOf(':');
+        return FakeNetwork.message(body.substring(0, colon), body.substring(colon + 1));
     }
 
     /** Whether Fake accepts the settings' token. */

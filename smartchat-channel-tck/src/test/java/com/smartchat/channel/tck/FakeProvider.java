@@ -100,6 +100,12 @@ class FakeProvider implements ChannelProvider {
         return new FakeChannel(context);
     }
 
+    /** Fake pushes to a webhook, and its channels also poll. */
+    @Override
+    public boolean receivesWebhooks() {
+        return true;
+    }
+
     @Override
     public List<RateLimit> rateLimits() {
         return List.of(new RateLimit(RateLimit.Scope.CONVERSATION, 1, Duration.ofSeconds(1), 1));

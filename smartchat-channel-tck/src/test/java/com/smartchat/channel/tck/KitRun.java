@@ -2,7 +2,10 @@ package com.smartchat.channel.tck;
 
 import com.smartchat.channel.spi.Channel;
 import com.smartchat.channel.spi.ChannelProvider;
+import com.smartchat.channel.spi.ChannelContext;
 import com.smartchat.channel.spi.ChannelSettings;
+import com.smartchat.channel.spi.Secret;
+import com.smartchat.channel.spi.WebhookRequest;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -50,6 +53,12 @@ final class KitRun {
                 return true;
             }
             return false;
+        }
+
+        /** Fake pushes a message from alice, signed with the channel's token. */
+        @Override
+        protected WebhookRequest authenticWebhook(ChannelContext context) {
+            return FakeNetwork.push(context.settings().secret("token").map(Secret::reveal).orElse(""), "Hello");
         }
 
         /**

@@ -23,7 +23,9 @@ class LifecycleRulesTest {
             "openReturnsAChannelWithoutStartingWork", "startThenStopWithinBound", "stopTwiceIsSafe",
             "startStopStartStopWorks", "stopEndsEveryTaskTheChannelStarted", "stopAfterFailedStartIsSafe",
             "stopWithoutStartIsSafe", "statusIsNeverNullAndNeverThrows", "aFailedDeliveryIsDeliveredAgain",
-            "nothingIsConfirmedBeforeDeliverReturned"};
+            "nothingIsConfirmedBeforeDeliverReturned", "webhookRefusesWhatIsNotAuthentic",
+            "webhookAnswersSoThatTheNetworkResendsWhenNothingWasStored", "aResentWebhookIsStoredOnce",
+            "startWithoutAWebhookAddressRunsOrSaysWhatToSet"};
 
     @Test
     void workStartedInOpenFails() {
@@ -61,7 +63,9 @@ class LifecycleRulesTest {
         assertThat(run.failures()).containsOnlyKeys("startThenStopWithinBound", "stopTwiceIsSafe",
                 "startStopStartStopWorks", "stopEndsEveryTaskTheChannelStarted", "statusIsNeverNullAndNeverThrows",
                 "acceptedSecretNeverLeaks", "aFailedDeliveryIsDeliveredAgain",
-                "nothingIsConfirmedBeforeDeliverReturned");
+                "nothingIsConfirmedBeforeDeliverReturned", "webhookRefusesWhatIsNotAuthentic",
+                "webhookAnswersSoThatTheNetworkResendsWhenNothingWasStored", "aResentWebhookIsStoredOnce",
+                "startWithoutAWebhookAddressRunsOrSaysWhatToSet");
         assertThat(run.message("startThenStopWithinBound")).contains(
                 "start() with validSettings() did not return within PT1S. start() must return once receiving has "
                         + "begun: run long-lived work, such as a polling loop, on context.executor().");
@@ -78,7 +82,9 @@ class LifecycleRulesTest {
 
         assertThat(run.failures()).containsOnlyKeys("startThenStopWithinBound", "stopTwiceIsSafe",
                 "startStopStartStopWorks", "stopEndsEveryTaskTheChannelStarted", "statusIsNeverNullAndNeverThrows",
-                "aFailedDeliveryIsDeliveredAgain", "nothingIsConfirmedBeforeDeliverReturned");
+                "aFailedDeliveryIsDeliveredAgain", "nothingIsConfirmedBeforeDeliverReturned",
+                "webhookRefusesWhatIsNotAuthentic", "webhookAnswersSoThatTheNetworkResendsWhenNothingWasStored",
+                "aResentWebhookIsStoredOnce", "startWithoutAWebhookAddressRunsOrSaysWhatToSet");
         assertThat(run.message("startThenStopWithinBound")).contains("start() with validSettings() threw "
                 + "ChannelException(TRANSIENT): Fake is unreachable.", "point them at a test server");
     }
@@ -274,8 +280,8 @@ class LifecycleRulesTest {
             }
         }));
 
-        assertThat(run.failures()).containsOnlyKeys(
-                "statusIsNeverNullAndNeverThrows", "startThenStopWithinBound", "startStopStartStopWorks");
+        assertThat(run.failures()).containsOnlyKeys("statusIsNeverNullAndNeverThrows", "startThenStopWithinBound",
+                "startStopStartStopWorks", "startWithoutAWebhookAddressRunsOrSaysWhatToSet");
         assertThat(run.message("statusIsNeverNullAndNeverThrows"))
                 .contains("status() while running threw IllegalStateException: Poller busy", "never throw");
     }
@@ -303,7 +309,8 @@ class LifecycleRulesTest {
             }
         }));
 
-        assertThat(run.failures()).containsOnlyKeys("startThenStopWithinBound", "startStopStartStopWorks");
+        assertThat(run.failures()).containsOnlyKeys("startThenStopWithinBound", "startStopStartStopWorks",
+                "startWithoutAWebhookAddressRunsOrSaysWhatToSet");
         assertThat(run.message("startThenStopWithinBound")).contains("status() after start() says "
                 + "ChannelStatus[state=CREATED", "say RUNNING, or DEGRADED with a reason");
     }

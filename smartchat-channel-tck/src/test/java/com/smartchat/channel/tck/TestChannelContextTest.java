@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +28,15 @@ class TestChannelContextTest {
     @AfterEach
     void closeContext() throws InterruptedException {
         context.close();
+    }
+
+    @Test
+    void givesAWebhookAddressOnlyWhenMadeWithOne() throws Exception {
+        try (TestChannelContext withAddress = new TestChannelContext(FakeProvider.validSettings(), Clock.systemUTC(),
+                "https://chat.example.com/hooks/abc")) {
+            assertThat(withAddress.webhookUrl()).contains("https://chat.example.com/hooks/abc");
+        }
+        assertThat(context.webhookUrl()).isEmpty();
     }
 
     @Test

@@ -32,13 +32,15 @@ public class ChannelController {
     private final ChannelRepository channels;
     private final ChannelSupervisor supervisor;
     private final ChannelOwnership ownership;
+    private final WebhookAddresses webhookAddresses;
 
     public ChannelController(ChannelService service, ChannelRepository channels, ChannelSupervisor supervisor,
-                             ChannelOwnership ownership) {
+                             ChannelOwnership ownership, WebhookAddresses webhookAddresses) {
         this.service = service;
         this.channels = channels;
         this.supervisor = supervisor;
         this.ownership = ownership;
+        this.webhookAddresses = webhookAddresses;
     }
 
     /**
@@ -65,11 +67,14 @@ public class ChannelController {
      * @param state the stored state; {@code live} is what the running channel says now, when it runs on the host
      *              that answers
      * @param owner the id of the host that runs the channel (see {@code /api/cluster}), when one does
+     * @param webhookUrl where the network delivers to the channel, to enter at the network, when its plugin receives
+     *                   webhooks and the host has a public address ({@code smartchat.public-url}); not a secret
      */
     public record ChannelView(UUID id, UUID spaceId, String provider, String name, Map<String, Object> settings,
                               boolean enabled, ChannelState state, String stateReason, String fixHint,
                               OffsetDateTime stateSince, ChannelIdentity identity, ChannelStatus live,
-                              String owner, List<ChannelEvent> history, OffsetDateTime createdAt) {
+                              String owner, String webhookUrl, List<ChannelEvent> history,
+                              OffsetDateTime createdAt) {
     }
 
     /** Checks settings without saving them; each user may check only so often (429 with Retry-After beyond). */
@@ -129,9 +134,9 @@ public class ChannelController {
                 channel.fixHint(), channel.stateSince(), channel.identity(),
                 detailed ? supervisor.liveStatus(channel.id()).orElse(null) : null,
                 detailed && channel.enabled() ? ownership.ownerOf(channel.id()).orElse(null) : null,
+                webhookAddresses.toShow(channel).orElse(null),
                 detailed ? channels.history(channel.id(), 50) : null, channel.createdAt());
     }
-
 
     private static String actor(Principal principal) {
         return principal == null ? "anonymous" : principal.getName();

@@ -58,6 +58,7 @@ public class ChannelSupervisor implements SmartLifecycle {
     private final ProviderConfiguration providerConfiguration;
     private final InboundEventStore inbound;
     private final ChannelProperties properties;
+    private final WebhookAddresses webhookAddresses;
     private final Clock clock;
     private final MeterRegistry meters;
     private final ChannelOwnership ownership;
@@ -76,8 +77,9 @@ public class ChannelSupervisor implements SmartLifecycle {
     public ChannelSupervisor(ChannelRepository channels, PluginRegistry plugins, ChannelSettingsCodec codec,
                              ProviderConfiguration providerConfiguration, InboundEventStore inbound,
                              ChannelProperties properties, Clock clock, MeterRegistry meters,
-                             ChannelOwnership ownership) {
+                             ChannelOwnership ownership, WebhookAddresses webhookAddresses) {
         this.channels = channels;
+        this.webhookAddresses = webhookAddresses;
         this.plugins = plugins;
         this.codec = codec;
         this.providerConfiguration = providerConfiguration;
@@ -281,7 +283,7 @@ public class ChannelSupervisor implements SmartLifecycle {
         }
         try {
             HostChannelContext context = new HostChannelContext(channelId, provider.id(), settings(record, provider),
-                    sink(channelId), webhookUrl(record), clock, new HostChannelMetrics(meters, provider.id()),
+                    sink(channelId), webhookAddresses.of(record), clock, new HostChannelMetrics(meters, provider.id()),
                     this::onReport);
             PluginChannel channel = provider.open("open channel " + channelId + " for its webhook", context,
                     properties.callTimeout());
@@ -340,7 +342,7 @@ public class ChannelSupervisor implements SmartLifecycle {
         try {
             ChannelSettings settings = settings(record, provider);
             context = new HostChannelContext(channelId, provider.id(), settings, sink(channelId),
-                    webhookUrl(record), clock, new HostChannelMetrics(meters, provider.id()), this::onReport);
+                    webhookAddresses.of(record), clock, new HostChannelMetrics(meters, provider.id()), this::onReport);
             channel = provider.open("open channel " + channelId, context, properties.callTimeout());
         } catch (PluginCallException | RuntimeException e) {
             failed(channelId, "The channel could not be opened: " + e.getMessage(), null, null);
@@ -390,19 +392,6 @@ public class ChannelSupervisor implements SmartLifecycle {
                     record.settingsVersion(), current);
         }
         return new ChannelSettings(current, values, providerConfiguration.forProvider(provider.id()));
-    }
-
-    /** Where the network can reach the channel's webhook, when the host has a public address. */
-    private Optional<String> webhookUrl(ChannelRecord record) {
-        if (properties.publicUrl() == null || properties.publicUrl().isBlank()) {
-            return Optional.empty();
-        }
-        String webhookId = record.webhookId();
-        if (webhookId == null) {
-            channels.assignWebhookId(record.id(), WebhookIds.next());
-            webhookId = channels.find(record.id()).orElseThrow().webhookId();
-        }
-        return Optional.of(properties.publicUrl().replaceAll("/+$", "") + "/hooks/" + webhookId);
     }
 
     /** The channel's sink: refuses events while the host shuts down, so the channel does not confirm them. */

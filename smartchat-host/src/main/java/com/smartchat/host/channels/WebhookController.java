@@ -11,7 +11,10 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,19 +23,25 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /hooks/{id}}: receives what networks push to a channel and hands it to the channel, which verifies
- * it (a secret header) and stores its events before answering. Unauthenticated by design; the id is opaque and
- * random, never a credential. Any host answers: where another host runs the channel, the channel opened here
- * without starting takes the request, when its plugin can (see {@link ChannelSupervisor#webhookTaker}). An unknown
- * id gets a bare 404, a channel that is not running a 503 (the network sends again later), a body over the limit a
- * 413.
+ * {@code POST /hooks/{id}} and {@code GET /hooks/{id}}: receives what networks push to a channel and hands it, with
+ * its query's parameters, to the channel, which verifies it (a secret header, a signature) and stores its events
+ * before answering; a {@code GET} is a network checking the address (a challenge to echo). Unauthenticated by design;
+ * the id is opaque and random, never a credential. Any host answers: where another host runs the channel, the
+ * channel opened here without starting takes the request, when its plugin can (see
+ * {@link ChannelSupervisor#webhookTaker}). An unknown id gets a bare 404, a channel that is not running a 503 (the
+ * network sends again later), a body over the limit a 413, a query that cannot be decoded a 400, other methods and a
+ * {@code GET} for a plugin built before SPI 1.4 (which cannot tell it from a {@code POST}) a 405. The channel's answer
+ * carries the headers it set, which the SPI keeps to safe ones ({@link WebhookResponse#withHeader}).
  */
 @RestController
 public class WebhookController {
@@ -54,20 +63,32 @@ public class WebhookController {
         CaffeineCacheMetrics.monitor(meters, channelsByWebhookId, "channels.by-webhook");
     }
 
-    @PostMapping("/hooks/{id}")
+    @RequestMapping(path = "/hooks/{id}", method = {RequestMethod.POST, RequestMethod.GET})
     public ResponseEntity<String> receive(@PathVariable("id") String webhookId, HttpServletRequest request)
             throws IOException {
+        boolean get = request.getMethod().equals("GET");
+        if (!get && !request.getMethod().equals("POST")) { // Spring lets a HEAD in where a GET is mapped
+            return notAllowed();
+        }
         Optional<UUID> channelId = channelId(webhookId);
         if (channelId.isEmpty()) {
             return ResponseEntity.notFound().build();
+        }
+        Map<String, List<String>> parameters;
+        try {
+            parameters = parameters(request.getQueryString());
+        } catch (IllegalArgumentException e) {
+            return text(400, "The query cannot be decoded.");
         }
         long limit = properties.webhookBodyLimit().toBytes();
         if (request.getContentLengthLong() > limit) {
             return tooLarge(limit);
         }
-        byte[] body;
-        try (InputStream in = request.getInputStream()) {
-            body = in.readNBytes((int) limit + 1);
+        byte[] body = new byte[0];
+        if (!get) {
+            try (InputStream in = request.getInputStream()) {
+                body = in.readNBytes((int) limit + 1);
+            }
         }
         if (body.length > limit) {
             return tooLarge(limit);
@@ -76,10 +97,13 @@ public class WebhookController {
         if (channel == null) {
             return text(503, "The channel is not running; send again later.");
         }
-        WebhookRequest webhook = new WebhookRequest(headers(request), body);
+        if (get && !channel.takesWebhookGets()) {
+            return notAllowed();
+        }
+        WebhookRequest webhook = new WebhookRequest(headers(request), body, request.getMethod(), parameters);
         try {
             WebhookResponse response = channel.handleWebhook(webhook);
-            return text(response.status(), response.body());
+            return answer(response);
         } catch (PluginCallException e) {
             log.warn("Channel {} failed to handle a webhook: {}", channelId.get(), e.getMessage());
             return text(500, "The channel failed; send again later.");
@@ -105,6 +129,47 @@ public class WebhookController {
             headers.put(name, Collections.list(request.getHeaders(name)));
         }
         return headers;
+    }
+
+    /**
+     * The query's parameters, decoded, in order. Read from the query string itself: asking the servlet for its
+     * parameters would read a form-encoded {@code POST}'s body too, which belongs to the channel untouched.
+     *
+     * @throws IllegalArgumentException when a name or value is not valid percent-encoding
+     */
+    private static Map<String, List<String>> parameters(String query) {
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        if (query == null || query.isEmpty()) {
+            return parameters;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            parameters.computeIfAbsent(name, key -> new ArrayList<>()).add(value);
+        }
+        return parameters;
+    }
+
+    /** The channel's answer as it decided it: its status, body and headers, text/plain unless it said JSON. */
+    private static ResponseEntity<String> answer(WebhookResponse response) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.TEXT_PLAIN);
+        response.headers().forEach((name, value) -> {
+            if (name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)) {
+                headers.setContentType(MediaType.parseMediaType(value));
+            } else {
+                headers.set(name, value);
+            }
+        });
+        return ResponseEntity.status(response.status()).headers(headers).body(response.body());
+    }
+
+    private static ResponseEntity<String> notAllowed() {
+        return ResponseEntity.status(405).allow(HttpMethod.POST, HttpMethod.GET).build();
     }
 
     private static ResponseEntity<String> tooLarge(long limit) {

@@ -330,7 +330,9 @@ public class OutboundDispatcher implements SmartLifecycle {
      * send may or may not have been carried out.
      */
     private SendReceipt send(ChannelRun run, OutboundQueue.Pending pending) throws ChannelException, MayHaveBeenSent {
-        OutboundMessage message = OutboundMessage.text(pending.conversationExternalId(), pending.text());
+        OutboundMessage.Kind kind = "GREETING".equals(pending.kind())
+                ? OutboundMessage.Kind.GREETING : OutboundMessage.Kind.REPLY;
+        OutboundMessage message = OutboundMessage.text(pending.conversationExternalId(), pending.text()).withKind(kind);
         try {
             return run.channel().send(message, properties.sendTimeout()).get();
         } catch (ExecutionException e) {

@@ -6,6 +6,7 @@ import com.smartchat.channel.spi.ChannelProvider;
 import com.smartchat.channel.spi.ChannelSettings;
 import com.smartchat.channel.spi.FormSchema;
 import com.smartchat.channel.spi.RateLimit;
+import com.smartchat.channel.spi.SpiVersion;
 import com.smartchat.channel.spi.ValidationResult;
 import java.time.Duration;
 import java.util.List;
@@ -29,10 +30,11 @@ public final class LoadedProvider {
     private final String logoSvg;
     private final FormSchema schema;
     private final List<RateLimit> rateLimits;
+    private final boolean receivesWebhooks;
 
     LoadedProvider(ChannelProvider provider, ClassLoader classLoader, PluginOrigin origin, String id,
             String displayName, String description, String spiVersion, String logoSvg, FormSchema schema,
-            List<RateLimit> rateLimits) {
+            List<RateLimit> rateLimits, boolean receivesWebhooks) {
         this.provider = provider;
         this.classLoader = classLoader;
         this.origin = origin;
@@ -43,6 +45,7 @@ public final class LoadedProvider {
         this.logoSvg = logoSvg;
         this.schema = schema;
         this.rateLimits = List.copyOf(rateLimits);
+        this.receivesWebhooks = receivesWebhooks;
     }
 
     /** The provider's stable id, such as {@code telegram}. */
@@ -86,6 +89,11 @@ public final class LoadedProvider {
         return rateLimits;
     }
 
+    /** Whether its channels receive requests at their webhook address (SPI 1.4), so the host shows it to admins. */
+    public boolean receivesWebhooks() {
+        return receivesWebhooks;
+    }
+
     /**
      * Asks the provider to check settings (it may call its network).
      *
@@ -118,7 +126,7 @@ public final class LoadedProvider {
         if (channel == null) {
             throw new PluginCallException(what + " failed: the provider opened no channel (null)", null, false);
         }
-        return new PluginChannel(channel, id, classLoader);
+        return new PluginChannel(channel, id, classLoader, SpiVersion.parse(spiVersion));
     }
 
     @Override

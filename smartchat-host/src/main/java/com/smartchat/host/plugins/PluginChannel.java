@@ -6,6 +6,7 @@ import com.smartchat.channel.spi.ChannelStatus;
 import com.smartchat.channel.spi.FailureKind;
 import com.smartchat.channel.spi.OutboundMessage;
 import com.smartchat.channel.spi.SendReceipt;
+import com.smartchat.channel.spi.SpiVersion;
 import com.smartchat.channel.spi.WebhookRequest;
 import com.smartchat.channel.spi.WebhookResponse;
 import java.time.Duration;
@@ -28,11 +29,13 @@ public final class PluginChannel {
     private final Channel channel;
     private final String pluginId;
     private final ClassLoader classLoader;
+    private final SpiVersion builtFor;
 
-    PluginChannel(Channel channel, String pluginId, ClassLoader classLoader) {
+    PluginChannel(Channel channel, String pluginId, ClassLoader classLoader, SpiVersion builtFor) {
         this.channel = channel;
         this.pluginId = pluginId;
         this.classLoader = classLoader;
+        this.builtFor = builtFor;
     }
 
     /**
@@ -101,6 +104,14 @@ public final class PluginChannel {
         } catch (PluginCallException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether the channel may be handed webhook {@code GET} requests: only a plugin built against SPI 1.4 or later
+     * knows a request's method, and an older one would take a {@code GET} for a {@code POST} without a body.
+     */
+    public boolean takesWebhookGets() {
+        return builtFor.major() > 1 || builtFor.minor() >= 4;
     }
 
     /** @throws PluginCallException when the channel threw instead of answering */

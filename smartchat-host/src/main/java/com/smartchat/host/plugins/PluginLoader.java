@@ -171,8 +171,10 @@ final class PluginLoader {
                 () -> Objects.requireNonNull(provider.schema(), "schema() returned null"));
         List<RateLimit> rateLimits = call(origin, classLoader, className + ".rateLimits()",
                 () -> List.copyOf(provider.rateLimits()));
+        boolean receivesWebhooks = call(origin, classLoader, className + ".receivesWebhooks()",
+                provider::receivesWebhooks);
         return new LoadedProvider(provider, classLoader, origin, id, displayName, description, spiVersion, logoSvg,
-                schema, rateLimits);
+                schema, rateLimits, receivesWebhooks);
     }
 
     private static void checkSpiVersion(String declared) throws PluginRefused {

@@ -8,6 +8,7 @@ import com.smartchat.channel.spi.AudienceMember;
 import com.smartchat.channel.spi.Conversation;
 import com.smartchat.channel.spi.DeliveryException;
 import com.smartchat.channel.spi.InboundEvent;
+import com.smartchat.channel.spi.OutboundMessage;
 import com.smartchat.host.ApiClient;
 import com.smartchat.host.ApiClient.Response;
 import java.time.Duration;
@@ -162,12 +163,14 @@ class ChannelApiTest {
         assertThat(texts).containsExactly("hi", "Welcome! An agent will answer soon.", "are you there?");
         assertThat(network.sent.getFirst().text()).isEqualTo("Welcome! An agent will answer soon.");
         assertThat(network.sent.getFirst().conversationId()).isEqualTo("1001");
+        assertThat(network.sent.getFirst().kind()).isEqualTo(OutboundMessage.Kind.GREETING);
 
         Response reply = api.post(conversation + "/messages", Map.of("text", "Yes, how can I help?"));
 
         assertThat(reply.status()).isEqualTo(202);
         assertThat(reply.body().get("status").asString()).isEqualTo("QUEUED");
         await().atMost(Duration.ofSeconds(10)).until(() -> network.sent.size() == 2);
+        assertThat(network.sent.get(1).kind()).isEqualTo(OutboundMessage.Kind.REPLY);
         await().atMost(Duration.ofSeconds(30)).until(() -> api.get(conversation + "/messages").body().valueStream()
                 .filter(message -> message.get("direction").asString().equals("OUT"))
                 .allMatch(message -> message.get("status").asString().equals("SENT")));

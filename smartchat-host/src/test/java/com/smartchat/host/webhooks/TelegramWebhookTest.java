@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.smartchat.host.ApiClient;
 import com.smartchat.host.ApiClient.Response;
 import com.smartchat.host.InProcessHost;
+import com.smartchat.host.web.WebSession;
 import com.smartchat.telegram.emulator.BotApiEmulator;
 import com.smartchat.telegram.emulator.EmulatedBot;
 import com.smartchat.telegram.emulator.EmulatedUser;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,6 +68,7 @@ class TelegramWebhookTest {
     ConfigurableApplicationContext host;
     ApiClient api;
     String hostUrl;
+    int port;
     String space;
     final HttpClient http = HttpClient.newHttpClient();
     final List<String> responses = Collections.synchronizedList(new ArrayList<>());
@@ -74,7 +77,7 @@ class TelegramWebhookTest {
     @BeforeAll
     void startTelegramAndHost() throws IOException {
         telegram = BotApiEmulator.start(EmulatorOptions.defaults().withWebhookRetries(10, RETRY_DELAY));
-        int port = InProcessHost.freePort();
+        port = InProcessHost.freePort();
         hostUrl = "http://localhost:" + port;
         host = InProcessHost.start(telegram, dataDir, "server.port=" + port, "smartchat.public-url=" + hostUrl,
                 "smartchat.plugins.telegram.webhook-check-interval=1");
@@ -103,6 +106,68 @@ class TelegramWebhookTest {
         assertThat(unknown.body()).isEmpty();
         assertThat(tooLong.statusCode()).isEqualTo(404);
         assertThat(tooLong.body()).isEmpty();
+    }
+
+    @Test
+    void theChannelShowsItsWebhookAddressInTheApiAndOnItsPage() throws Exception {
+        Hook hook = webhookChannel();
+        String address = hostUrl + "/hooks/" + hook.id();
+
+        JsonNode view = call(api.get(hook.channel())).body();
+        WebSession.Page page = WebSession.signIn(port, "admin", ApiClient.ADMIN_PASSWORD)
+                .get(hook.channel().replaceFirst("^/api", ""));
+
+        assertThat(view.get("webhookUrl").asString()).isEqualTo(address);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("Webhook address", address);
+        // an address, never a credential
+        assertThat(view.toString() + page.body()).doesNotContain(hook.bot().token()).doesNotContain(hook.secret());
+    }
+
+    /**
+     * Echo, the example plugin, checks its address with a GET handshake and takes signed messages by POST, through
+     * the host: the query reaches the plugin, and so do its answer's headers; methods a webhook does not use are
+     * refused before any plugin code runs.
+     */
+    @Test
+    void aPluginTakesAGetHandshakeWithItsQueryAndAnswersWithItsHeaders() throws Exception {
+        String key = "echo_hook_key";
+        Response created = call(api.post(space + "/channels", Map.of("provider", "echo", "settings",
+                Map.of("name", "Echo by webhook", "apiKey", key))));
+        String channel = space + "/channels/" + created.body().get("id").asString();
+        awaitState(channel, "RUNNING");
+        String address = call(api.get(channel)).body().get("webhookUrl").asString();
+        assertThat(address).startsWith(hostUrl + "/hooks/");
+
+        HttpResponse<String> handshake = send(HttpRequest.newBuilder(URI.create(address + "?challenge=c%20-42"))
+                .header("X-Echo-Signature", echoSignature(key, "c -42")).GET());
+        HttpResponse<String> unsigned = send(HttpRequest.newBuilder(URI.create(address + "?challenge=c-43")).GET());
+        HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create(address))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create(address))
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")));
+        HttpResponse<String> unknown = send(HttpRequest.newBuilder(URI.create(hostUrl + "/hooks/no-such-hook?challenge=1"))
+                .GET());
+
+        assertThat(handshake.statusCode()).isEqualTo(200);
+        assertThat(handshake.body()).isEqualTo("c -42");
+        assertThat(handshake.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+                .startsWith("text/plain"));
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+        assertThat(unsigned.headers().firstValue("WWW-Authenticate")).contains("EchoSignature");
+        assertThat(unsigned.body()).doesNotContain("c-43");
+        assertThat(List.of(head.statusCode(), put.statusCode())).containsOnly(405);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).isEmpty();
+
+        String message = "{\"id\":\"m-1\",\"from\":\"bob\",\"text\":\"Hi by webhook\"}";
+        HttpResponse<String> posted = send(HttpRequest.newBuilder(URI.create(address))
+                .header("X-Echo-Signature", echoSignature(key, message))
+                .POST(HttpRequest.BodyPublishers.ofString(message)));
+        assertThat(posted.statusCode()).isEqualTo(200);
+        JsonNode conversations = call(api.get(channel + "/conversations")).body();
+        assertThat(conversations.size()).isEqualTo(1);
+        assertThat(conversations.get(0).get("memberName").asString()).isEqualTo("Bob");
     }
 
     @Test
@@ -357,6 +422,17 @@ class TelegramWebhookTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** What Echo asks a sender to put in X-Echo-Signature: the hex HMAC-SHA256 of what is signed, keyed by the key. */
+    private static String echoSignature(String key, String signed) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
     }
 
     private HttpResponse<String> postHook(String id, Map<String, String> headers, String body)

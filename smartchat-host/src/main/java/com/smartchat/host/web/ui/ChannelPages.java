@@ -6,6 +6,7 @@ import com.smartchat.host.channels.ChannelRecord;
 import com.smartchat.host.channels.ChannelRepository;
 import com.smartchat.host.channels.ChannelRequestException;
 import com.smartchat.host.channels.ChannelService;
+import com.smartchat.host.channels.WebhookAddresses;
 import com.smartchat.host.spaces.Space;
 import com.smartchat.host.security.SpaceAccess;
 import com.smartchat.host.spaces.SpaceRepository;
@@ -50,11 +51,13 @@ class ChannelPages {
     private final ChannelDrafts drafts;
     private final Views views;
     private final ChannelOwnership ownership;
+    private final WebhookAddresses webhookAddresses;
 
     ChannelPages(SpaceRepository spaces, ChannelService service, ChannelRepository channels, ProviderCatalog catalog,
-                 ChannelDrafts drafts, Views views, ChannelOwnership ownership) {
+                 ChannelDrafts drafts, Views views, ChannelOwnership ownership, WebhookAddresses webhookAddresses) {
         this.views = views;
         this.ownership = ownership;
+        this.webhookAddresses = webhookAddresses;
         this.spaces = spaces;
         this.service = service;
         this.channels = channels;
@@ -95,6 +98,7 @@ class ChannelPages {
         model.addAttribute("row", row(channel));
         model.addAttribute("identityLink", channel.identity() == null ? null : views.safeLink(channel.identity().link()));
         model.addAttribute("settings", visibleSettings(channel));
+        model.addAttribute("webhookUrl", webhookAddresses.toShow(channel).orElse(null));
         // which host runs it matters where several do; one host alone runs everything
         model.addAttribute("owner", channel.enabled() && !ownership.runsEveryChannel()
                 ? ownership.ownerOf(channelId).orElse(null) : null);
