@@ -34,7 +34,7 @@ final class ChannelRun {
     final Offset offset;
     final WebhookHandler webhooks;
     private final BiConsumer<String, String> moved;
-    private SharedHttp http;
+    private final SharedHttp http;
     private OkHttpTelegramClient client;
     /** Checks made at start (getMe, getWebhookInfo, setWebhook or deleteWebhook) and the periodic webhook checks. */
     OkHttpTelegramClient probe;
@@ -51,9 +51,10 @@ final class ChannelRun {
     private volatile boolean closed;
     private volatile boolean deathReported;
 
-    ChannelRun(ChannelContext context, TelegramConfig config, StatusBoard board, Offset offset,
+    ChannelRun(ChannelContext context, SharedHttp http, TelegramConfig config, StatusBoard board, Offset offset,
                BiConsumer<String, String> moved) {
         this.context = context;
+        this.http = http;
         this.log = context.logger();
         this.config = config;
         this.board = board;
@@ -126,7 +127,6 @@ final class ChannelRun {
 
     /** Creates the clients and asks Telegram who the bot is. */
     private void connect() throws ChannelException {
-        http = SharedHttp.acquire();
         client = new OkHttpTelegramClient(Json.MAPPER, http.requests(), token(), config.apiUrl());
         sender = new Sender(client, token(), config.baseUrl(), context.clock(), moved);
         probe = new OkHttpTelegramClient(Json.MAPPER, http.probe(), token(), config.apiUrl());
@@ -150,10 +150,6 @@ final class ChannelRun {
         }
         if (poller != null) {
             poller.stop();
-        }
-        if (http != null) {
-            http.release();
-            http = null;
         }
     }
 

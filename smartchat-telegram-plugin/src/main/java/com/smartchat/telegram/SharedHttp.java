@@ -18,8 +18,7 @@ import okhttp3.ResponseBody;
 /**
  * The one HTTP client every channel of this provider shares: one connection pool, one dispatcher whose calls run
  * on virtual threads, a per-host limit high enough for thousands of bots, and a read timeout above the longest
- * poll. Channels and validations {@link #acquire() acquire} it and {@link #release() release} it; when the last
- * user releases it, its threads and connections are shut down.
+ * poll. The provider owns it and {@link #close() closes} it when the host closes the provider.
  *
  * <p>{@link #requests()} and {@link #probe()} are views of the same client ({@link OkHttpClient#newBuilder()}
  * shares the pool and dispatcher) that only add an overall deadline per call.
@@ -32,10 +31,6 @@ final class SharedHttp {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** The deadline of a check (validate, start-up checks, diagnostics): the host waits on these. */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(4);
-
-    private static final Object LOCK = new Object();
-    private static SharedHttp current;
-    private static int users;
 
     private static final MediaType JSON = MediaType.get("application/json");
 
@@ -53,7 +48,7 @@ final class SharedHttp {
     private final AtomicInteger nextPollingClient = new AtomicInteger();
     private final ExecutorService callThreads;
 
-    private SharedHttp() {
+    SharedHttp() {
         callThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("telegram-http-", 0).factory());
         Dispatcher dispatcher = new Dispatcher(callThreads);
         dispatcher.setMaxRequests(10_000);
@@ -78,40 +73,13 @@ final class SharedHttp {
         }
     }
 
-    /** The shared client, created when the first user arrives. Pair every call with {@link #release()}. */
-    static SharedHttp acquire() {
-        synchronized (LOCK) {
-            if (current == null) {
-                current = new SharedHttp();
-            }
-            users++;
-            return current;
-        }
-    }
-
-    /** Gives the client back; the last user's release shuts it down. Call once per {@link #acquire()}. */
-    void release() {
-        synchronized (LOCK) {
-            if (current != this) {
-                return;
-            }
-            if (--users > 0) {
-                return;
-            }
-            current = null;
-        }
+    /** Ends every call and drops every connection: the provider is closed, and its channels stopped before. */
+    void close() {
         client.dispatcher().cancelAll();
         callThreads.shutdownNow();
         client.connectionPool().evictAll();
         for (OkHttpClient polling : pollingClients) {
             polling.connectionPool().evictAll();
-        }
-    }
-
-    /** How many users hold the client now: for tests. */
-    static int users() {
-        synchronized (LOCK) {
-            return users;
         }
     }
 

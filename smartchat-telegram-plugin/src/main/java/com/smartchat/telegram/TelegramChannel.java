@@ -60,6 +60,8 @@ final class TelegramChannel implements Channel {
     private final System.Logger log;
     private final Object lifecycle = new Object();
     private final StatusBoard board;
+    /** The provider's client, shared by its channels. */
+    private final SharedHttp http;
     /** Survives restarts: a restart asks for nothing already stored. */
     private final Offset offset = new Offset();
 
@@ -75,8 +77,9 @@ final class TelegramChannel implements Channel {
     /** Whether start() or stop() was called: a channel that ran, or was stopped, takes no request unstarted. */
     private boolean startedOrStopped;
 
-    TelegramChannel(ChannelContext context) {
+    TelegramChannel(ChannelContext context, SharedHttp http) {
         this.context = context;
+        this.http = http;
         this.log = context.logger();
         this.board = new StatusBoard(context, this::details);
     }
@@ -96,7 +99,7 @@ final class TelegramChannel implements Channel {
             }
             TelegramConfig config = configOrThrow();
             board.set(ChannelState.STARTING, null, null, false);
-            ChannelRun next = new ChannelRun(context, config, board, offset, this::reportMove);
+            ChannelRun next = new ChannelRun(context, http, config, board, offset, this::reportMove);
             receiving = next;
             try {
                 next.begin();
@@ -280,7 +283,7 @@ final class TelegramChannel implements Channel {
                     log.log(Level.WARNING, "Cannot take webhook requests for this channel here: " + e.getMessage());
                     return null;
                 }
-                ChannelRun next = new ChannelRun(context, config, board, offset, this::reportMove);
+                ChannelRun next = new ChannelRun(context, http, config, board, offset, this::reportMove);
                 try {
                     next.beginReceivingOnly();
                 } catch (ChannelException | RuntimeException e) {

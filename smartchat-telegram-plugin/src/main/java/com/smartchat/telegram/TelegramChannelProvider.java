@@ -93,6 +93,9 @@ public final class TelegramChannelProvider implements ChannelProvider {
             new RateLimit(RateLimit.Scope.GROUP_CONVERSATION, 20, Duration.ofMinutes(1), 20),
             new RateLimit(RateLimit.Scope.CHANNEL, 30, Duration.ofSeconds(1), 30));
 
+    /** The client every channel of this provider shares, until {@link #close()}; {@code null} until needed. */
+    private SharedHttp http;
+
     /** For {@link java.util.ServiceLoader}: does nothing. */
     public TelegramChannelProvider() {
     }
@@ -141,7 +144,28 @@ public final class TelegramChannelProvider implements ChannelProvider {
 
     @Override
     public Channel open(ChannelContext context) {
-        return new TelegramChannel(context);
+        return new TelegramChannel(context, http());
+    }
+
+    /** Ends the client the channels shared (the host stopped them all before). */
+    @Override
+    public void close() {
+        SharedHttp closing;
+        synchronized (this) {
+            closing = http;
+            http = null;
+        }
+        if (closing != null) {
+            closing.close();
+        }
+    }
+
+    /** The client of this provider's channels and checks, made when first needed: the constructor does no work. */
+    private synchronized SharedHttp http() {
+        if (http == null) {
+            http = new SharedHttp();
+        }
+        return http;
     }
 
     /**
@@ -190,9 +214,8 @@ public final class TelegramChannelProvider implements ChannelProvider {
             return result.build();
         }
         webhookProblem(config, settings).ifPresent(problem -> result.error(TelegramConfig.DELIVERY, problem));
-        SharedHttp http = SharedHttp.acquire();
         try {
-            OkHttpTelegramClient client = new OkHttpTelegramClient(Json.MAPPER, http.probe(), config.rawToken(),
+            OkHttpTelegramClient client = new OkHttpTelegramClient(Json.MAPPER, http().probe(), config.rawToken(),
                     config.apiUrl());
             User me = client.execute(new GetMe());
             if (me == null || me.getId() == null) {
@@ -216,8 +239,6 @@ public final class TelegramChannelProvider implements ChannelProvider {
         } catch (TelegramApiException | RuntimeException e) {
             // TelegramBots fails with a null pointer on some bodies that are not the Bot API's: the same as others
             return result.error(TelegramConfig.TOKEN, validationMessage(e)).build();
-        } finally {
-            http.release();
         }
     }
 

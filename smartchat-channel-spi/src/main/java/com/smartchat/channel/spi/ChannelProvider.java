@@ -17,7 +17,8 @@ import java.util.Map;
  *       it loads the plugin, and renders the admin form from the schema;</li>
  *   <li>when an admin fills in the form, the host checks what the schema declares (required, length, pattern) and
  *       then calls {@link #validate(ChannelSettings)} so the provider can check meaning (is the token accepted?);</li>
- *   <li>for each configured channel the host calls {@link #open(ChannelContext)} and then {@link Channel#start()}.</li>
+ *   <li>for each configured channel the host calls {@link #open(ChannelContext)} and then {@link Channel#start()};</li>
+ *   <li>when it unloads the plugin or shuts down, after every channel stopped, it calls {@link #close()} (1.4).</li>
  * </ol>
  * Every call into a provider runs with the plugin's class loader as thread context class loader and under a
  * timeout; a call that overruns is abandoned and reported.
@@ -32,7 +33,7 @@ public interface ChannelProvider {
      * {@link FormField.Builder#secretDestination()} and {@link InboundSink#setAside}; 1.3 added
      * {@link Channel#receivesWebhooksUnstarted()}; 1.4 added {@link #receivesWebhooks()}, webhook {@code GET}
      * requests and query parameters ({@link WebhookRequest#method()}), response headers
-     * ({@link WebhookResponse#withHeader}) and {@link OutboundMessage#kind()}.
+     * ({@link WebhookResponse#withHeader}), {@link OutboundMessage#kind()} and {@link #close()}.
      */
     String SPI_VERSION = "1.4";
 
@@ -118,5 +119,16 @@ public interface ChannelProvider {
      */
     default Map<String, Object> migrateSettings(int fromVersion, Map<String, Object> values) {
         return values;
+    }
+
+    /**
+     * Releases what the provider holds for all its channels, such as an HTTP client and its connections shared by
+     * them. The host calls it once, after every channel this provider opened has stopped, when it unloads the
+     * plugin or shuts down; nothing is called on the provider afterwards. It must return within a few seconds. The
+     * default does nothing: a provider that keeps nothing needs no close.
+     *
+     * @since 1.4
+     */
+    default void close() {
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * A provider that loaded, with what the host read from it at load time. Those values are copies: reading them
@@ -127,6 +128,19 @@ public final class LoadedProvider {
             throw new PluginCallException(what + " failed: the provider opened no channel (null)", null, false);
         }
         return new PluginChannel(channel, id, classLoader, SpiVersion.parse(spiVersion));
+    }
+
+    /** Lets the provider release what its channels shared (SPI 1.4); a failure is logged, never thrown. */
+    void close(Duration timeout) {
+        try {
+            PluginCalls.call(id, classLoader, "close provider " + id, timeout, () -> {
+                provider.close();
+                return null;
+            });
+        } catch (PluginCallException e) {
+            LoggerFactory.getLogger(LoadedProvider.class).warn("Provider {} did not close cleanly: {}", id,
+                    e.getMessage());
+        }
     }
 
     @Override

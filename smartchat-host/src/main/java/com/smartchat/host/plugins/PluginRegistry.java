@@ -4,6 +4,7 @@ import com.smartchat.host.plugins.PluginReport.State;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +30,11 @@ public class PluginRegistry implements AutoCloseable {
     private final Map<String, LoadedProvider> providers = new LinkedHashMap<>();
 
     private final List<PluginReport> reports = new ArrayList<>();
+    /** How long a provider's close() may take: as long as a call while loading. */
+    private final Duration closeTimeout;
 
     public PluginRegistry(PluginsProperties properties) {
+        this.closeTimeout = properties.loadTimeout();
         PluginLoader loader = new PluginLoader(PluginRegistry.class.getClassLoader(), properties.loadTimeout());
         PluginLoader.Result classpath = loader.loadClasspath(providers);
         if (classpath.report().state() == State.FAILED || !classpath.providers().isEmpty()) {
@@ -72,15 +76,18 @@ public class PluginRegistry implements AutoCloseable {
             throw new IllegalArgumentException("Provider '" + providerId + "' is part of the host's class path and "
                     + "cannot be unloaded");
         }
+        providers.values().stream().filter(loaded -> loaded.classLoader() == classLoader)
+                .forEach(loaded -> loaded.close(closeTimeout));
         providers.values().removeIf(loaded -> loaded.classLoader() == classLoader);
         reports.removeIf(report -> report.origin().equals(provider.origin()));
         PluginLoader.close(classLoader);
         log.info("Unloaded plugin {}", provider.origin());
     }
 
-    /** Closes the class loaders of all plugins, when the host stops. */
+    /** Closes every provider, then the class loaders of all plugins, when the host stops. */
     @Override
     public synchronized void close() {
+        providers.values().forEach(provider -> provider.close(closeTimeout));
         for (LoadedProvider provider : providers.values()) {
             if (provider.classLoader() instanceof PluginClassLoader classLoader) { // never the host's own
                 PluginLoader.close(classLoader);

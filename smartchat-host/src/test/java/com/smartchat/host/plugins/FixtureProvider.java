@@ -18,7 +18,8 @@ final class FixtureProvider {
             "schema", "FormSchema schema()",
             "rateLimits", "java.util.List<RateLimit> rateLimits()",
             "validate", "ValidationResult validate(ChannelSettings settings)",
-            "open", "Channel open(ChannelContext context)");
+            "open", "Channel open(ChannelContext context)",
+            "close", "void close()");
 
     private final String className;
     private final Map<String, String> bodies = new LinkedHashMap<>();

@@ -134,6 +134,23 @@ class PluginLoadingTest {
     }
 
     @Test
+    void eachProviderIsClosedWhenItsPluginIsUnloadedAndWhenTheHostStops() throws IOException {
+        System.clearProperty("smartchat.test.closed.first");
+        System.clearProperty("smartchat.test.closed.second");
+        PluginJar.named("first.jar").provider(FixtureProvider.of("com.acme.First", "first")
+                .method("close", "System.setProperty(\"smartchat.test.closed.first\", \"yes\");")).writeTo(pluginsDir);
+        PluginJar.named("second.jar").provider(FixtureProvider.of("com.acme.Second", "second")
+                .method("close", "throw new IllegalStateException(\"cannot close\");")).writeTo(pluginsDir);
+        load();
+
+        registry.unload("first");
+        assertThat(System.getProperty("smartchat.test.closed.first")).isEqualTo("yes");
+
+        registry.close(); // a provider that fails to close is logged; the host stops anyway
+        registry = null;
+    }
+
+    @Test
     void aJarWhoseManifestNamesAnotherSpiMajorIsRefusedBeforeAnyOfItsCodeRuns() throws IOException {
         System.clearProperty("smartchat.test.future-plugin-ran");
         PluginJar.named("future-manifest.jar").manifest("SmartChat-SPI-Version", "2.0")
