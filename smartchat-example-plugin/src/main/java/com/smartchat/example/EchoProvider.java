@@ -77,7 +77,8 @@ public final class EchoProvider implements ChannelProvider {
                     .help("How each echo reads: {text} stands for the message you sent.")
                     .placeholder("You said:\n{text}")
                     .maxLength(1000)
-                    .pattern("(?s).*\\{text}.*", "The reply template must contain {text}, where the message goes.")
+                    .pattern("[\\w\\W]*\\{text\\}[\\w\\W]*",
+                            "The reply template must contain {text}, where the message goes.")
                     .defaultValue(TEXT_PLACEHOLDER)
                     .build())
             .field(FormField.bool(SHOUT)

@@ -26,7 +26,8 @@ import java.util.regex.PatternSyntaxException;
  * @param placeholder an example value shown in the empty input, or {@code null}; never a real secret
  * @param required whether the form cannot be saved without a value
  * @param maxLength the longest text value accepted, or 0 for no limit beyond the host's own
- * @param pattern a regular expression a text value must match as a whole, or {@code null}
+ * @param pattern a regular expression a text value must match as a whole, in the dialect that
+ *                {@link Builder#pattern(String, String)} describes, or {@code null}
  * @param patternMessage what to tell an admin whose value does not match {@link #pattern()}
  * @param choices the allowed values of a {@link FieldType#CHOICE} field, in display order; empty otherwise
  * @param defaultValue the value a new form starts with, as text, or {@code null}
@@ -85,6 +86,11 @@ public record FormField(
                 Pattern.compile(pattern);
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("Field '" + name + "' has an invalid pattern: " + e.getDescription());
+            }
+            String unportable = PortablePattern.problem(pattern);
+            if (unportable != null) {
+                throw new IllegalArgumentException("Field '" + name + "' has a pattern that forms and JSON Schema "
+                        + "validators read otherwise than the host: " + unportable);
             }
             if (patternMessage == null || patternMessage.isBlank()) {
                 throw new IllegalArgumentException("Field '" + name + "' has a pattern but no message for values that miss it");
@@ -269,6 +275,34 @@ public record FormField(
         /**
          * A regular expression the whole value must match, and the message that tells an admin what shape is
          * expected when it does not.
+         *
+         * <p>The host matches values with Java, and publishes the pattern in the form's JSON Schema, where validators
+         * and form libraries read it as ECMAScript (with the {@code u} flag). So a pattern must be written in the
+         * part of both that they read the same way:
+         * <ul>
+         *   <li>characters, {@code .} (any character but a line break), {@code ^}, {@code $} and {@code |};</li>
+         *   <li>groups {@code (...)}, {@code (?:...)}, {@code (?<name>...)}, lookarounds {@code (?=...)},
+         *       {@code (?!...)}, {@code (?<=...)}, {@code (?<!...)}, and back references {@code \1} to
+         *       {@code \9}, {@code \k<name>} to groups that exist;</li>
+         *   <li>quantifiers {@code * + ? {n} {n,} {n,m}}, each optionally lazy ({@code *?}), on a character, a
+         *       class or a group;</li>
+         *   <li>classes {@code [...]} and {@code [^...]} of characters and ranges such as {@code a-z}, with
+         *       {@code -} as a character only first, last or escaped ({@code \-});</li>
+         *   <li>the escapes {@code \d \D \w \W \b \B} (ASCII, as in both), {@code \t \n \r \f},
+         *       <code>&#92;uXXXX</code>, {@code \xXX}, {@code \cX}, {@code \p{..}} and {@code \P{..}} with a
+         *       Unicode general category such as {@code L} or {@code Nd}, and a backslash before one of
+         *       {@code ^ $ \ . * + ? ( ) [ ] { } | /}.</li>
+         * </ul>
+         * {@link #build()} refuses anything else, naming it: inline flags such as {@code (?i)} or {@code (?s)} (write
+         * {@code [\w\W]} for any character including a line break, {@code [Aa]} for either case), possessive
+         * quantifiers, atomic groups, {@code \A \Z \z \G}, {@code \s} (Unicode spaces in ECMAScript, ASCII in Java:
+         * name the characters, such as {@code [ \t\r\n]}), {@code \Q...\E}, {@code \p{javaLowerCase}} and other
+         * Java property names, class unions and intersections ({@code [a[b]]}, {@code &&}), a lone {@code ]} or
+         * closing brace, and escapes of characters that need none. The whole value must match, so {@code ^...$} is
+         * not needed.
+         *
+         * <p>Since 1.4 the SPI checks the dialect: the host refuses to load a plugin built against an earlier 1.x
+         * whose pattern is outside it, and names the provider, the field and the construct.
          */
         public Builder pattern(String regex, String message) {
             this.pattern = regex;
