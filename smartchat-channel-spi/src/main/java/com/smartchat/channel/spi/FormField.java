@@ -34,6 +34,11 @@ import java.util.regex.PatternSyntaxException;
  * @param secretDestination whether this field decides where the form's secrets are sent (a server address, an
  *                          account's region): changing it requires entering every secret field again, see
  *                          {@link Builder#secretDestination()}; {@code @since 1.2}
+ * @param minLength the shortest text value accepted, or 0 for no limit; {@code @since 1.4}
+ * @param minimum the smallest value a {@link FieldType#NUMBER} field accepts, or {@code null} for no limit;
+ *                {@code @since 1.4}
+ * @param maximum the largest value a {@link FieldType#NUMBER} field accepts, or {@code null} for no limit;
+ *                {@code @since 1.4}
  */
 public record FormField(
         String name,
@@ -47,7 +52,10 @@ public record FormField(
         String patternMessage,
         List<Choice> choices,
         String defaultValue,
-        boolean secretDestination) {
+        boolean secretDestination,
+        int minLength,
+        Long minimum,
+        Long maximum) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
 
@@ -78,8 +86,22 @@ public record FormField(
         if (label == null || label.isBlank()) {
             throw new IllegalArgumentException("Field '" + name + "' needs a label");
         }
-        if (maxLength < 0) {
-            throw new IllegalArgumentException("Field '" + name + "' has a negative maxLength");
+        if (maxLength < 0 || minLength < 0) {
+            throw new IllegalArgumentException("Field '" + name + "' has a negative " + (maxLength < 0 ? "maxLength"
+                    : "minLength"));
+        }
+        if (minLength > 0 && (type == FieldType.BOOLEAN || type == FieldType.NUMBER)) {
+            throw new IllegalArgumentException("Field '" + name + "' has a minLength but holds no text");
+        }
+        if (maxLength > 0 && minLength > maxLength) {
+            throw new IllegalArgumentException("Field '" + name + "' has a minLength above its maxLength");
+        }
+        if ((minimum != null || maximum != null) && type != FieldType.NUMBER) {
+            throw new IllegalArgumentException("Field '" + name + "' has a minimum or maximum but is not a number "
+                    + "field");
+        }
+        if (minimum != null && maximum != null && minimum > maximum) {
+            throw new IllegalArgumentException("Field '" + name + "' has a minimum above its maximum");
         }
         if (pattern != null) {
             try {
@@ -114,6 +136,18 @@ public record FormField(
             throw new IllegalArgumentException("Secret field '" + name + "' cannot be a secret destination: mark the "
                     + "field that says where secrets are sent, such as a server address");
         }
+    }
+
+    /**
+     * The field as SPI 1.2 and 1.3 built it: no {@linkplain #minLength() minimum length}, no
+     * {@linkplain #minimum() minimum} or {@linkplain #maximum() maximum}. Kept so that plugins compiled against
+     * them still link.
+     */
+    public FormField(String name, FieldType type, String label, String help, String placeholder, boolean required,
+                     int maxLength, String pattern, String patternMessage, List<Choice> choices, String defaultValue,
+                     boolean secretDestination) {
+        this(name, type, label, help, placeholder, required, maxLength, pattern, patternMessage, choices, defaultValue,
+                secretDestination, 0, null, null);
     }
 
     /**
@@ -163,7 +197,7 @@ public record FormField(
 
     /**
      * Checks a value the way the host does before it calls {@link ChannelProvider#validate(ChannelSettings)}: type,
-     * required, length, pattern, choice, URL shape.
+     * required, length, minimum and maximum, pattern, choice, URL shape.
      *
      * @param value the value as {@link ChannelSettings} holds it, or {@code null} when absent
      * @return the messages for an admin, empty when the value is acceptable
@@ -193,9 +227,17 @@ public record FormField(
             });
             return problems;
         }
+        if (value instanceof Long number
+                && (minimum != null && number < minimum || maximum != null && number > maximum)) {
+            problems.add(label + " must be " + (minimum == null ? "at most " + maximum
+                    : maximum == null ? "at least " + minimum : "between " + minimum + " and " + maximum) + ".");
+        }
         String text = value instanceof Secret secret ? secret.reveal() : value instanceof String s ? s : null;
         if (text == null) {
             return problems;
+        }
+        if (text.length() < minLength) {
+            problems.add(label + " must be at least " + minLength + " characters long (it has " + text.length() + ").");
         }
         if (maxLength > 0 && text.length() > maxLength) {
             problems.add(label + " can be at most " + maxLength + " characters long (it has " + text.length() + ").");
@@ -236,6 +278,9 @@ public record FormField(
         private final List<Choice> choices = new ArrayList<>();
         private String defaultValue;
         private boolean secretDestination;
+        private int minLength;
+        private Long minimum;
+        private Long maximum;
 
         private Builder(String name, FieldType type) {
             this.name = name;
@@ -269,6 +314,39 @@ public record FormField(
         /** The longest value accepted, in characters. */
         public Builder maxLength(int maxLength) {
             this.maxLength = maxLength;
+            return this;
+        }
+
+        /**
+         * The shortest value accepted, in characters, for a field that holds text. The form's input carries it too,
+         * so a browser says so before the form is sent.
+         *
+         * @since 1.4
+         */
+        public Builder minLength(int minLength) {
+            this.minLength = minLength;
+            return this;
+        }
+
+        /**
+         * The smallest value a {@link FieldType#NUMBER} field accepts. The host checks it before
+         * {@link ChannelProvider#validate(ChannelSettings)}, and the form's input carries it.
+         *
+         * @since 1.4
+         */
+        public Builder minimum(long minimum) {
+            this.minimum = minimum;
+            return this;
+        }
+
+        /**
+         * The largest value a {@link FieldType#NUMBER} field accepts. The host checks it before
+         * {@link ChannelProvider#validate(ChannelSettings)}, and the form's input carries it.
+         *
+         * @since 1.4
+         */
+        public Builder maximum(long maximum) {
+            this.maximum = maximum;
             return this;
         }
 
@@ -345,7 +423,7 @@ public record FormField(
          */
         public FormField build() {
             return new FormField(name, type, label, help, placeholder, required, maxLength, pattern, patternMessage,
-                    choices, defaultValue, secretDestination);
+                    choices, defaultValue, secretDestination, minLength, minimum, maximum);
         }
     }
 }

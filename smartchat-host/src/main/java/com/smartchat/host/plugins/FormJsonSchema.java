@@ -79,8 +79,17 @@ public final class FormJsonSchema {
         if (field.placeholder() != null) {
             property.put("examples", List.of(field.placeholder()));
         }
+        if (field.minLength() > 0) {
+            property.put("minLength", field.minLength());
+        }
         if (field.maxLength() > 0) {
             property.put("maxLength", field.maxLength());
+        }
+        if (field.minimum() != null) {
+            property.put("minimum", field.minimum());
+        }
+        if (field.maximum() != null) {
+            property.put("maximum", field.maximum());
         }
         if (field.pattern() != null) {
             // The host matches the whole value; a JSON Schema pattern matches anywhere unless anchored.

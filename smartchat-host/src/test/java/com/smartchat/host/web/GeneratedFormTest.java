@@ -53,11 +53,13 @@ class GeneratedFormTest {
         }
         assertThat(input(form, "name")).contains("type=\"text\"", "required", "aria-describedby=\"field-name-help\"");
         assertThat(form).containsPattern("<textarea[^>]*id=\"field-greeting\"");
-        assertThat(input(form, "apiKey")).contains("type=\"password\"", "placeholder=\"echo_demo_key\"").doesNotContain("value=");
+        assertThat(input(form, "apiKey")).contains("type=\"password\"", "placeholder=\"echo_demo_key\"",
+                "minlength=\"8\"", "maxlength=\"64\"").doesNotContain("value=");
         assertThat(input(form, "botName")).contains("type=\"text\"", "value=\"Echo\"");
         assertThat(form).containsPattern("<textarea[^>]*id=\"field-template\"[^>]*>\\{text}</textarea>");
         assertThat(input(form, "shout")).contains("type=\"checkbox\"").doesNotContain("checked");
-        assertThat(input(form, "delayMillis")).contains("type=\"number\"", "value=\"0\"");
+        assertThat(input(form, "delayMillis")).contains("type=\"number\"", "value=\"0\"", "min=\"0\"",
+                "max=\"10000\"");
         assertThat(form).containsPattern("<select[^>]*id=\"field-format\"");
         assertThat(form).containsPattern("<option value=\"json\">JSON</option>");
         assertThat(input(form, "link")).contains("type=\"url\"");

@@ -1,0 +1,44 @@
+package com.smartchat.host.channels;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.smartchat.host.ApiClient;
+import com.smartchat.host.ApiClient.Response;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The rules a plugin's form declares, as the API applies them to the example Echo plugin: what an admin sends is
+ * checked against each field's limits, and what they leave out takes the field's default.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class FormRulesApiTest {
+
+    @LocalServerPort
+    int port;
+    ApiClient api;
+    String space;
+
+    @BeforeEach
+    void createSpace() {
+        api = ApiClient.admin(port);
+        space = "/api/spaces/" + api.post("/api/spaces", Map.of("name", "Rules")).body().get("id").asString();
+    }
+
+    @Test
+    void aTooShortTextAndANumberOutOfRangeAreRefusedWithTheirLimits() {
+        Response response = api.post(space + "/channels/validate", Map.of("provider", "echo", "settings",
+                Map.of("name", "Echo desk", "apiKey", "echo_1", "delayMillis", 20_000)));
+
+        JsonNode errors = response.body().get("fieldErrors");
+        assertThat(response.body().get("valid").asBoolean()).isFalse();
+        assertThat(errors.get("apiKey").get(0).asString())
+                .isEqualTo("API key must be at least 8 characters long (it has 6).");
+        assertThat(errors.get("delayMillis").get(0).asString())
+                .isEqualTo("Echo delay (milliseconds) must be between 0 and 10000.");
+    }
+}
