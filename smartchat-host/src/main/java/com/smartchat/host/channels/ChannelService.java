@@ -76,8 +76,8 @@ public class ChannelService {
     }
 
     /**
-     * Checks settings as the form would be saved: the schema's rules, then the provider's own check. Each user may
-     * check only so often ({@link ValidationLimiter}).
+     * Checks the settings of a new channel as they would be saved (with the defaults of the fields left out): the
+     * schema's rules and the provider's own check. Each user may check only so often ({@link ValidationLimiter}).
      *
      * @throws ChannelRequestException {@link Reason#RATE_LIMITED} when the user checked too often
      */
@@ -85,14 +85,17 @@ public class ChannelService {
         validationLimiter.acquire(actor);
         LoadedProvider provider = provider(providerId);
         FormSchema schema = provider.schema();
-        return validate(provider, schema, FormValues.typed(schema.allFields(), rawSettings));
+        return validate(provider, schema, newChannelValues(schema, rawSettings));
     }
 
-    /** Connects a channel to a Space: validates, stores (secrets encrypted), and starts it. */
+    /**
+     * Connects a channel to a Space: validates, stores (secrets encrypted), and starts it. A field left out gets
+     * its default.
+     */
     public ChannelRecord create(UUID spaceId, String providerId, Map<String, ?> rawSettings, String actor) {
         LoadedProvider provider = provider(providerId);
         FormSchema schema = provider.schema();
-        Map<String, Object> values = FormValues.typed(schema.allFields(), rawSettings);
+        Map<String, Object> values = newChannelValues(schema, rawSettings);
         ChannelValidation validation = requireValid(validate(provider, schema, values));
         UUID id = UUID.randomUUID();
         ChannelSettingsCodec.StoredSettings stored = codec.encode(id, values);
@@ -296,6 +299,10 @@ public class ChannelService {
             throw new ChannelRequestException(Reason.INVALID_SETTINGS, "The settings have errors.", validation.fieldErrors());
         }
         return validation;
+    }
+
+    private static Map<String, Object> newChannelValues(FormSchema schema, Map<String, ?> rawSettings) {
+        return FormValues.withDefaults(schema.allFields(), FormValues.typed(schema.allFields(), rawSettings));
     }
 
     private LoadedProvider provider(String providerId) {

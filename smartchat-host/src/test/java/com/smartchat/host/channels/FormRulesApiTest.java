@@ -41,4 +41,31 @@ class FormRulesApiTest {
         assertThat(errors.get("delayMillis").get(0).asString())
                 .isEqualTo("Echo delay (milliseconds) must be between 0 and 10000.");
     }
+
+    /** As the form shows them pre-filled: a channel created over the API without them gets the same values. */
+    @Test
+    void aChannelCreatedWithoutOptionalFieldsGetsTheirDefaults() {
+        Response created = api.post(space + "/channels", Map.of("provider", "echo", "settings",
+                Map.of("name", "Echo desk", "apiKey", "echo_demo_key")));
+
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode settings = api.get(space + "/channels/" + created.body().get("id").asString()).body().get("settings");
+        assertThat(settings.get("delayMillis").isIntegralNumber()).isTrue();
+        assertThat(settings.get("delayMillis").asLong()).isZero();
+        assertThat(settings.get("shout").asBoolean(true)).isFalse();
+        assertThat(settings.get("botName").asString()).isEqualTo("Echo");
+        assertThat(settings.get("template").asString()).isEqualTo("{text}");
+        assertThat(settings.get("format").asString()).isEqualTo("text");
+        assertThat(settings.has("link")).as("no default, left out").isFalse();
+    }
+
+    @Test
+    void aValueGivenOverridesTheDefaultAndAnEmptyOneTakesIt() {
+        Response created = api.post(space + "/channels", Map.of("provider", "echo", "settings",
+                Map.of("name", "Echo desk", "apiKey", "echo_demo_key", "delayMillis", 250, "botName", " ")));
+
+        JsonNode settings = api.get(space + "/channels/" + created.body().get("id").asString()).body().get("settings");
+        assertThat(settings.get("delayMillis").asLong()).isEqualTo(250);
+        assertThat(settings.get("botName").asString()).isEqualTo("Echo");
+    }
 }

@@ -55,7 +55,7 @@ class ProvidersApiTest {
                                         .choice("quiet", "Quiet").defaultValue("loud").build())
                                     .field(FormField.bool("replies").label("Replies").defaultValue("true").build())
                                     .field(FormField.number("retries").label("Retries").defaultValue("3")
-                                        .minimum(0).maximum(10).build())
+                                        .placeholder("5").minimum(0).maximum(10).build())
                                     .field(FormField.url("endpoint").label("Endpoint").build())
                                     .build();""")
                         .method("rateLimits", "return java.util.List.of(new RateLimit(RateLimit.Scope.CHANNEL, 30,"
@@ -129,7 +129,8 @@ class ProvidersApiTest {
         assertThat(json.readTree("""
                 {"type": "boolean", "title": "Replies", "default": true}""")).isEqualTo(properties.get("replies"));
         assertThat(json.readTree("""
-                {"type": "integer", "title": "Retries", "minimum": 0, "maximum": 10, "default": 3}""")).isEqualTo(properties.get("retries"));
+                {"type": "integer", "title": "Retries", "examples": [5], "minimum": 0, "maximum": 10,
+                 "default": 3}""")).isEqualTo(properties.get("retries"));
         assertThat(json.readTree("""
                 {"type": "string", "title": "Endpoint", "format": "uri"}""")).isEqualTo(properties.get("endpoint"));
         assertThat(schema.get("required")).isEqualTo(json.readTree("[\"name\", \"token\"]"));
