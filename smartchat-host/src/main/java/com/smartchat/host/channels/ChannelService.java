@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -247,7 +248,6 @@ public class ChannelService {
         if (nameProblem != null) {
             errors.computeIfAbsent(FormSchema.NAME, field -> new ArrayList<>()).add(nameProblem);
         }
-        IdentityPreview preview = null;
         if (!properties.allowInternalAddresses()) {
             schema.fields().stream()
                     .filter(field -> field.type() == FieldType.URL && values.get(field.name()) instanceof String)
@@ -255,25 +255,48 @@ public class ChannelService {
                     .filter(field -> !AddressGuard.isPublic((String) values.get(field.name())))
                     .forEach(field -> errors.put(field.name(), List.of(AddressGuard.REFUSED)));
         }
-        boolean ownFieldsWellFormed = schema.fields().stream().noneMatch(field -> errors.containsKey(field.name()));
-        if (ownFieldsWellFormed) {
-            ChannelSettings settings = new ChannelSettings(schema.version(), values,
-                    providerConfiguration.forProvider(provider.id()));
-            ValidationResult result;
-            try {
-                result = provider.validate(settings, VALIDATE_TIMEOUT);
-            } catch (PluginCallException e) {
-                // what failed inside the plugin is for the operator: it may quote whatever a remote server said
-                log.warn("The {} plugin could not check settings: {}", provider.id(), withoutSecrets(e.getMessage(), values));
-                throw new ChannelRequestException(Reason.PROVIDER_FAILED, "The " + provider.id()
-                        + " plugin could not check these settings: it failed or did not answer in time. Try again "
-                        + "in a moment; if this goes on, the operator finds the cause in the host's log.");
-            }
-            result.fieldErrors().forEach((field, messages) ->
-                    errors.computeIfAbsent(field, name -> new ArrayList<>()).addAll(messages));
+        // The provider checks meaning in the same round, so that an admin sees every problem at once; it gets only
+        // the values the host accepted. Not while a required field is refused (it could check nothing), nor a
+        // field that says where secrets go (it would send them to its default instead).
+        Set<String> refused = Set.copyOf(errors.keySet());
+        boolean askProvider = schema.fields().stream()
+                .filter(field -> field.required() || field.secretDestination())
+                .noneMatch(field -> refused.contains(field.name()));
+        IdentityPreview preview = null;
+        if (askProvider) {
+            Map<String, Object> accepted = new LinkedHashMap<>(values);
+            accepted.keySet().removeAll(refused);
+            ValidationResult result = providerCheck(provider, schema, accepted, errors);
+            result.fieldErrors().forEach((field, messages) -> {
+                if (!refused.contains(field)) { // about a value it was not given
+                    errors.computeIfAbsent(field, name -> new ArrayList<>()).addAll(messages);
+                }
+            });
             preview = result.preview();
         }
         return new ChannelValidation(errors.isEmpty(), errors, errors.isEmpty() ? preview : null);
+    }
+
+    /**
+     * The provider's verdict on the accepted values.
+     *
+     * @param hostErrors what the host found, sent with the refusal when the provider fails
+     * @throws ChannelRequestException {@link Reason#PROVIDER_FAILED} when it threw, answered nothing, or overran
+     */
+    private ValidationResult providerCheck(LoadedProvider provider, FormSchema schema, Map<String, Object> accepted,
+                                           Map<String, List<String>> hostErrors) {
+        ChannelSettings settings = new ChannelSettings(schema.version(), accepted,
+                providerConfiguration.forProvider(provider.id()));
+        try {
+            return provider.validate(settings, VALIDATE_TIMEOUT);
+        } catch (PluginCallException e) {
+            // what failed inside the plugin is for the operator: it may quote whatever a remote server said
+            log.warn("The {} plugin could not check settings: {}", provider.id(),
+                    withoutSecrets(e.getMessage(), accepted));
+            throw new ChannelRequestException(Reason.PROVIDER_FAILED, "The " + provider.id()
+                    + " plugin could not check these settings: it failed or did not answer in time. Try again "
+                    + "in a moment; if this goes on, the operator finds the cause in the host's log.", hostErrors);
+        }
     }
 
     /**

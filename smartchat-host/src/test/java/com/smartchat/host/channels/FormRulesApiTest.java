@@ -42,6 +42,21 @@ class FormRulesApiTest {
                 .isEqualTo("Echo delay (milliseconds) must be between 0 and 10000.");
     }
 
+    /**
+     * Echo checks the whole form again in validate(), and so reports the name it was not given as missing: the host
+     * shows only its own message for a value it refused, and Echo's verdict on the key beside it.
+     */
+    @Test
+    void theProvidersMessageOnAValueItWasNotGivenGivesWayToTheHosts() {
+        Response response = api.post(space + "/channels/validate", Map.of("provider", "echo", "settings",
+                Map.of("name", 42, "apiKey", "wrong_prefix_key")));
+
+        JsonNode errors = response.body().get("fieldErrors");
+        assertThat(errors.get("name").size()).isEqualTo(1);
+        assertThat(errors.get("name").get(0).asString()).isEqualTo("Channel Name must be text.");
+        assertThat(errors.get("apiKey").get(0).asString()).startsWith("This is not an Echo API key");
+    }
+
     /** As the form shows them pre-filled: a channel created over the API without them gets the same values. */
     @Test
     void aChannelCreatedWithoutOptionalFieldsGetsTheirDefaults() {

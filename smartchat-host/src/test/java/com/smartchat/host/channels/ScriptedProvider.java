@@ -98,6 +98,14 @@ public class ScriptedProvider implements ChannelProvider {
     @Override
     public ValidationResult validate(com.smartchat.channel.spi.ChannelSettings settings) {
         String key = settings.secret("key").orElseThrow().reveal();
+        // trusting the schema's types, as plugins may: a name that is not text would throw here
+        String name = (String) settings.values().getOrDefault(FormSchema.NAME, "");
+        if (name.startsWith("Taken")) {
+            return ValidationResult.builder().error(FormSchema.NAME, "The network has a channel of this name.").build();
+        }
+        if (key.equals("no-answer")) {
+            return null;
+        }
         if (key.startsWith("crash")) { // quoting the key in the address of a failed request, as careless plugins do
             throw new IllegalStateException("NullPointerException: ApiResponse.getOk() is null at 10.0.0.7:6379/bot"
                     + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8) + "/getMe (key " + key + ")");

@@ -111,6 +111,20 @@ class GeneratedFormTest {
                 .location()).as("a draft is used once").endsWith("/channels/new/echo");
     }
 
+    /** Issue 14: the form's own rules and the plugin's check of meaning answer in one round. */
+    @Test
+    void oneRoundShowsEveryProblemTheFormsRulesAndThePluginsTogether() {
+        Page refused = browser.post(space + "/channels/new/echo", Map.of("s.name", "", "s.apiKey", "wrong_prefix_key",
+                "s.delayMillis", "20000", "s.template", "{text}", "s.format", "text"));
+
+        assertThat(refused.status()).isEqualTo(422);
+        String page = refused.body();
+        assertThat(fieldError(page, "name")).isEqualTo("Channel Name is required.");
+        assertThat(fieldError(page, "delayMillis")).isEqualTo("Echo delay (milliseconds) must be between 0 and 10000.");
+        assertThat(fieldError(page, "apiKey")).startsWith("This is not an Echo API key");
+        assertThat(page).contains("There are 3 problems");
+    }
+
     @Test
     void aTokenOfAnotherAccountIsExplainedAndNeedsAConfirmation() {
         String channel = connectScripted("Switcher", "first-key");
