@@ -133,12 +133,11 @@ public class ChannelService {
         requireSecretsWithNewDestination(schema, current, values, changes);
         ChannelValidation validation = requireValid(validate(provider, schema, values));
         ChannelIdentity identity = identity(validation.preview());
-        if (!confirmDifferentAccount && channel.identity() != null && identity != null
-                && !Objects.equals(channel.identity().id(), identity.id())) {
+        if (!confirmDifferentAccount && anotherAccount(channel.identity(), identity)) {
             throw new ChannelRequestException(Reason.DIFFERENT_ACCOUNT, "These settings connect "
-                    + describe(identity) + ", not " + describe(channel.identity())
-                    + ", which this channel has been talking through. Its audience would not reach the new one. "
-                    + "To switch accounts anyway, confirm the change.");
+                    + differentAccounts(identity, channel.identity()) + ", which this channel has been talking "
+                    + "through. Its audience would not reach the new one. To switch accounts anyway, confirm the "
+                    + "change.");
         }
         boolean secretChanged = schema.fields().stream().filter(field -> field.type() == FieldType.SECRET)
                 .anyMatch(field -> !Objects.equals(current.get(field.name()), values.get(field.name())));
@@ -348,6 +347,23 @@ public class ChannelService {
     private static ChannelIdentity identity(IdentityPreview preview) {
         return preview == null ? null
                 : new ChannelIdentity(preview.id(), preview.displayName(), preview.username(), preview.link());
+    }
+
+    /** Whether both identities name an account, and not the same: one without an id has nothing to compare. */
+    private static boolean anotherAccount(ChannelIdentity before, ChannelIdentity after) {
+        return before != null && after != null && before.id() != null && after.id() != null
+                && !before.id().equals(after.id());
+    }
+
+    /** "X, not Y", told apart by their ids when their names are alike. */
+    private static String differentAccounts(ChannelIdentity after, ChannelIdentity before) {
+        String now = describe(after);
+        String was = describe(before);
+        if (now.equals(was)) {
+            now += " (account " + after.id() + ")";
+            was += " (account " + before.id() + ")";
+        }
+        return now + ", not " + was;
     }
 
     private static String describe(ChannelIdentity identity) {

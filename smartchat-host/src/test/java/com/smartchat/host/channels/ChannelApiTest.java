@@ -126,6 +126,36 @@ class ChannelApiTest {
         assertThat(silent.body().get("detail").asString()).startsWith("The scripted plugin could not check these settings");
     }
 
+    /** Issue 14: alike names of two accounts are told apart by their ids; the credential never shows. */
+    @Test
+    void aCredentialOfAnotherAccountIsRefusedNamingWhatDiffers() {
+        String channel = connect(Map.of("name", "Switching", "key", "first-key"));
+
+        Response refused = api.patch(channel, Map.of("settings", Map.of("key", "other-key")));
+        Response confirmed = api.patch(channel, Map.of("settings", Map.of("key", "other-key"),
+                "confirmDifferentAccount", true));
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.body().get("detail").asString()).startsWith("These settings connect @scripted_bot (account "
+                + "other), not @scripted_bot (account account-1), which this channel has been talking through.");
+        assertThat(refused.text()).doesNotContain("other-key");
+        assertThat(confirmed.status()).isEqualTo(200);
+    }
+
+    /** Issue 14: a channel without an account (a webhook's) has nothing to compare, so its settings just change. */
+    @Test
+    void aChannelWithoutAnAccountChangesWithoutAConfirmation() {
+        String channel = connect(Map.of("name", "Hook", "key", "no-account-1"));
+        JsonNode identity = api.get(channel).body().get("identity");
+
+        Response changed = api.patch(channel, Map.of("settings", Map.of("key", "no-account-2")));
+
+        assertThat(identity.get("displayName").asString()).isEqualTo("Scripted webhook");
+        assertThat(identity.get("id") == null || identity.get("id").isNull()).isTrue();
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(api.get(channel).body().get("identity").get("displayName").asString()).isEqualTo("Scripted webhook");
+    }
+
     /** Issue 10, finding 10: what broke inside a plugin stays in the log. */
     @Test
     void aPluginThatFailsToCheckIsReportedWithoutItsInsides(CapturedOutput output) {

@@ -113,6 +113,9 @@ public class ScriptedProvider implements ChannelProvider {
         if (key.equals("wrong")) {
             return ValidationResult.builder().error("key", "This key is refused.").build();
         }
+        if (key.startsWith("no-account")) { // as a webhook: it posts to an address, and has no account
+            return ValidationResult.valid(new IdentityPreview(null, "Scripted webhook", null, null, List.of()));
+        }
         return ValidationResult.valid(new IdentityPreview(key.startsWith("other") ? "other" : "account-1",
                 "Scripted account", "scripted_bot", null, List.of()));
     }

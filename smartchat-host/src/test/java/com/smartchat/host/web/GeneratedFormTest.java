@@ -126,6 +126,15 @@ class GeneratedFormTest {
     }
 
     @Test
+    void aPluginThatFailsToCheckIsSaidSoBesideTheFormsOwnProblems() {
+        Page failed = browser.post(space + "/channels/new/scripted", Map.of("s.name", "", "s.key", "crash"));
+
+        assertThat(failed.status()).isEqualTo(422);
+        assertThat(fieldError(failed.body(), "name")).isEqualTo("Channel Name is required.");
+        assertThat(failed.body()).contains("The scripted plugin could not check these settings");
+    }
+
+    @Test
     void aTokenOfAnotherAccountIsExplainedAndNeedsAConfirmation() {
         String channel = connectScripted("Switcher", "first-key");
         Page token = browser.get(channel + "/token");
@@ -140,7 +149,9 @@ class GeneratedFormTest {
 
         Page other = browser.post(channel + "/token", Map.of("s.key", "other-account-key"));
         assertThat(other.status()).isEqualTo(409);
-        assertThat(other.body()).contains("This is another account", "confirm-switch").doesNotContain("other-account-key");
+        assertThat(other.body()).contains("This is another account", "confirm-switch",
+                "These settings connect @scripted_bot (account other), not @scripted_bot (account account-1)")
+                .doesNotContain("other-account-key");
         assertThat(browser.get(channel + "/token").status()).isEqualTo(200);
 
         Page confirmed = browser.post(channel + "/token/confirm", Map.of("draft", hidden(other.body(), "draft")));
