@@ -16,7 +16,9 @@
  *       and you receive them as {@link com.smartchat.channel.spi.Secret}. Mark every field that decides where
  *       those secrets go (a server address) with
  *       {@link com.smartchat.channel.spi.FormField.Builder#secretDestination()}: the host then refuses to change it
- *       unless the secrets are entered again.</li>
+ *       unless the secrets are entered again. Give each field its rules (required, lengths, a number's minimum and
+ *       maximum, a pattern in the dialect {@link com.smartchat.channel.spi.FormField.Builder#pattern(String, String)}
+ *       describes) and its default: the host enforces them, fills in defaults, and the form carries them.</li>
  *   <li><b>Validate meaning.</b> The host checks required fields, lengths, limits and patterns itself, and in the
  *       same round calls {@code validate} with the values that passed (see
  *       {@link com.smartchat.channel.spi.ChannelProvider#validate(com.smartchat.channel.spi.ChannelSettings)}): ask
