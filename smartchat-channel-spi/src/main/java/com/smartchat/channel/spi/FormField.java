@@ -318,8 +318,8 @@ public record FormField(
         }
 
         /**
-         * The shortest value accepted, in characters, for a field that holds text. The form's input carries it too,
-         * so a browser says so before the form is sent.
+         * The shortest value accepted, in characters, for a field that holds text. The host checks it before
+         * {@link ChannelProvider#validate(ChannelSettings)}, and the form's input carries it.
          *
          * @since 1.4
          */
