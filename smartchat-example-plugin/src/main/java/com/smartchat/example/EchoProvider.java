@@ -68,8 +68,9 @@ public final class EchoProvider implements ChannelProvider {
                     .help("Any key that starts with echo_ works; echo_revoked shows what a revoked key does.")
                     .placeholder("echo_demo_key")
                     .required()
+                    .minLength(8)
                     .maxLength(64)
-                    .pattern("[A-Za-z0-9_]{8,64}", "An API key is 8 to 64 letters, digits or underscores, such as "
+                    .pattern("[A-Za-z0-9_]+", "An API key has only letters, digits and underscores, such as "
                             + "echo_demo_key.")
                     .build())
             .field(FormField.text(BOT_NAME)
@@ -84,7 +85,8 @@ public final class EchoProvider implements ChannelProvider {
                     .help("How each echo reads: {text} stands for the message you sent.")
                     .placeholder("You said:\n{text}")
                     .maxLength(1000)
-                    .pattern("(?s).*\\{text}.*", "The reply template must contain {text}, where the message goes.")
+                    .pattern("[\\w\\W]*\\{text\\}[\\w\\W]*",
+                            "The reply template must contain {text}, where the message goes.")
                     .defaultValue(TEXT_PLACEHOLDER)
                     .build())
             .field(FormField.bool(SHOUT)
@@ -96,6 +98,8 @@ public final class EchoProvider implements ChannelProvider {
                     .label("Echo delay (milliseconds)")
                     .help("How long an echo takes to come back, from 0 to " + MAX_DELAY_MILLIS + ".")
                     .placeholder("0")
+                    .minimum(0)
+                    .maximum(MAX_DELAY_MILLIS)
                     .defaultValue("0")
                     .build())
             .field(FormField.choice(FORMAT)
@@ -177,7 +181,7 @@ public final class EchoProvider implements ChannelProvider {
 
     /**
      * Checks the form's shape as the host does, so that every problem comes back at once even when called
-     * directly, then what the shape cannot say: whether the API key works and the delay is in range.
+     * directly, then what the shape cannot say: whether the API key works.
      */
     @Override
     public ValidationResult validate(ChannelSettings settings) {
@@ -188,11 +192,6 @@ public final class EchoProvider implements ChannelProvider {
                     .map(key -> KeyProblem.of(key.reveal()))
                     .ifPresent(problem -> result.error(API_KEY, problem.reason + " " + problem.fixHint));
         }
-        settings.number(DELAY_MILLIS).ifPresent(delay -> {
-            if (delay < 0 || delay > MAX_DELAY_MILLIS) {
-                result.error(DELAY_MILLIS, "Echo delay must be between 0 and " + MAX_DELAY_MILLIS + " milliseconds.");
-            }
-        });
         ValidationResult found = result.build();
         return found.valid() ? ValidationResult.valid(preview(EchoSettings.of(settings))) : found;
     }

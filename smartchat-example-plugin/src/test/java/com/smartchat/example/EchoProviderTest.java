@@ -61,7 +61,7 @@ class EchoProviderTest {
                 entry(EchoProvider.API_KEY, List.of("This API key was revoked. Create a new key in your Echo account "
                         + "and paste it here.")),
                 entry(EchoProvider.TEMPLATE, List.of("The reply template must contain {text}, where the message goes.")),
-                entry(EchoProvider.DELAY_MILLIS, List.of("Echo delay must be between 0 and 10000 milliseconds.")),
+                entry(EchoProvider.DELAY_MILLIS, List.of("Echo delay (milliseconds) must be between 0 and 10000.")),
                 entry(EchoProvider.FORMAT, List.of("Echo as must be one of: Plain text, JSON.")),
                 entry(EchoProvider.LINK, List.of("Public link must be an http or https address, such as "
                         + "https://example.com.")));
@@ -78,12 +78,13 @@ class EchoProviderTest {
     }
 
     @Test
-    void aKeyOfTheWrongShapeGetsThePatternsMessageOnly() {
+    void aKeyOfTheWrongShapeGetsTheShapesMessagesOnly() {
         ValidationResult result = provider.validate(EchoSettingsFixture.with(Map.of(
                 EchoProvider.API_KEY, Secret.of("echo-1"))));
 
-        assertThat(result.fieldErrors()).containsOnly(entry(EchoProvider.API_KEY, List.of("An API key is 8 to 64 "
-                + "letters, digits or underscores, such as echo_demo_key.")));
+        assertThat(result.fieldErrors()).containsOnly(entry(EchoProvider.API_KEY, List.of(
+                "API key must be at least 8 characters long (it has 6).",
+                "An API key has only letters, digits and underscores, such as echo_demo_key.")));
     }
 
     @Test

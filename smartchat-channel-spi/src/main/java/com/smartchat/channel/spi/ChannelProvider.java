@@ -15,8 +15,9 @@ import java.util.Map;
  * <ol>
  *   <li>the host reads {@link #id()}, {@link #displayName()}, {@link #spiVersion()} and {@link #schema()} once, when
  *       it loads the plugin, and renders the admin form from the schema;</li>
- *   <li>when an admin fills in the form, the host checks what the schema declares (required, length, pattern) and
- *       then calls {@link #validate(ChannelSettings)} so the provider can check meaning (is the token accepted?);</li>
+ *   <li>when an admin fills in the form, the host checks what the schema declares (required, length, pattern)
+ *       and, in the same round, calls {@link #validate(ChannelSettings)} with the values that passed, so the
+ *       provider can check meaning (is the token accepted?);</li>
  *   <li>for each configured channel the host calls {@link #open(ChannelContext)} and then {@link Channel#start()};</li>
  *   <li>when it unloads the plugin or shuts down, after every channel stopped, it calls {@link #close()} (1.4).</li>
  * </ol>
@@ -33,7 +34,9 @@ public interface ChannelProvider {
      * {@link FormField.Builder#secretDestination()} and {@link InboundSink#setAside}; 1.3 added
      * {@link Channel#receivesWebhooksUnstarted()}; 1.4 added {@link #receivesWebhooks()}, webhook {@code GET}
      * requests and query parameters ({@link WebhookRequest#method()}), response headers
-     * ({@link WebhookResponse#withHeader}), {@link OutboundMessage#kind()} and {@link #close()}.
+     * ({@link WebhookResponse#withHeader}), {@link OutboundMessage#kind()}, {@link #close()}, form fields' minimum
+     * length, minimum and maximum ({@link FormField.Builder#minLength}), {@link FieldType#read} and identities
+     * without an account ({@link IdentityPreview#id()} may be {@code null}).
      */
     String SPI_VERSION = "1.4";
 
@@ -67,13 +70,32 @@ public interface ChannelProvider {
     FormSchema schema();
 
     /**
-     * Checks the meaning of settings that already passed the schema's own constraints, for example by asking the
-     * network whether a token is accepted. Return every problem at once, each on the field an admin must change,
-     * worded so the admin knows what to do. On success, return the identity the settings lead to as a preview.
+     * Checks the meaning of settings, for example by asking the network whether a token is accepted. Return every
+     * problem at once, each on the field an admin must change, worded so the admin knows what to do. On success,
+     * return the identity the settings lead to as a preview.
+     *
+     * <p>The host first checks what the schema declares (type, required, length, minimum and maximum, pattern,
+     * choice, URL shape), and calls this in the same round even when some of those checks failed, so that an admin
+     * sees the host's problems and yours together. What you receive:
+     * <ul>
+     *   <li>every value that passed the host's checks. A value that failed them is left out, as if the admin had
+     *       left the field empty: you never see a value the host knows is malformed;</li>
+     *   <li>every one of your {@linkplain FormField#required() required} fields, present and well formed. While
+     *       one of them, or a {@linkplain FormField.Builder#secretDestination() field that says where secrets go},
+     *       fails the host's checks, the host does not call this at all;</li>
+     *   <li>the standard fields ({@link FormSchema#NAME}, {@link FormSchema#GREETING}) when they passed, like any
+     *       optional field.</li>
+     * </ul>
+     * So check the values that are present and skip the checks that need an absent one. Messages you return on a
+     * field whose value the host left out are not shown (the host already says what is wrong with it). If this
+     * throws or returns {@code null}, the admin is told the plugin could not check the settings, along with the
+     * host's own findings; the details go to the operator's log.
+     *
+     * <p>Hosts before SPI 1.4 call this only once every host check passed.
      *
      * <p>Runs under a host timeout of a few seconds; never put a secret's value in a message.
      *
-     * @param settings the values the admin entered, with the provider's host settings
+     * @param settings the values the admin entered that passed the host's checks, with the provider's host settings
      * @return the result; never {@code null}
      */
     ValidationResult validate(ChannelSettings settings);

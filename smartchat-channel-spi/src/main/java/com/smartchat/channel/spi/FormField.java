@@ -26,13 +26,19 @@ import java.util.regex.PatternSyntaxException;
  * @param placeholder an example value shown in the empty input, or {@code null}; never a real secret
  * @param required whether the form cannot be saved without a value
  * @param maxLength the longest text value accepted, or 0 for no limit beyond the host's own
- * @param pattern a regular expression a text value must match as a whole, or {@code null}
+ * @param pattern a regular expression a text value must match as a whole, in the dialect that
+ *                {@link Builder#pattern(String, String)} describes, or {@code null}
  * @param patternMessage what to tell an admin whose value does not match {@link #pattern()}
  * @param choices the allowed values of a {@link FieldType#CHOICE} field, in display order; empty otherwise
  * @param defaultValue the value a new form starts with, as text, or {@code null}
  * @param secretDestination whether this field decides where the form's secrets are sent (a server address, an
  *                          account's region): changing it requires entering every secret field again, see
  *                          {@link Builder#secretDestination()}; {@code @since 1.2}
+ * @param minLength the shortest text value accepted, or 0 for no limit; {@code @since 1.4}
+ * @param minimum the smallest value a {@link FieldType#NUMBER} field accepts, or {@code null} for no limit;
+ *                {@code @since 1.4}
+ * @param maximum the largest value a {@link FieldType#NUMBER} field accepts, or {@code null} for no limit;
+ *                {@code @since 1.4}
  */
 public record FormField(
         String name,
@@ -46,7 +52,10 @@ public record FormField(
         String patternMessage,
         List<Choice> choices,
         String defaultValue,
-        boolean secretDestination) {
+        boolean secretDestination,
+        int minLength,
+        Long minimum,
+        Long maximum) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
 
@@ -77,14 +86,33 @@ public record FormField(
         if (label == null || label.isBlank()) {
             throw new IllegalArgumentException("Field '" + name + "' needs a label");
         }
-        if (maxLength < 0) {
-            throw new IllegalArgumentException("Field '" + name + "' has a negative maxLength");
+        if (maxLength < 0 || minLength < 0) {
+            throw new IllegalArgumentException("Field '" + name + "' has a negative " + (maxLength < 0 ? "maxLength"
+                    : "minLength"));
+        }
+        if (minLength > 0 && (type == FieldType.BOOLEAN || type == FieldType.NUMBER)) {
+            throw new IllegalArgumentException("Field '" + name + "' has a minLength but holds no text");
+        }
+        if (maxLength > 0 && minLength > maxLength) {
+            throw new IllegalArgumentException("Field '" + name + "' has a minLength above its maxLength");
+        }
+        if ((minimum != null || maximum != null) && type != FieldType.NUMBER) {
+            throw new IllegalArgumentException("Field '" + name + "' has a minimum or maximum but is not a number "
+                    + "field");
+        }
+        if (minimum != null && maximum != null && minimum > maximum) {
+            throw new IllegalArgumentException("Field '" + name + "' has a minimum above its maximum");
         }
         if (pattern != null) {
             try {
                 Pattern.compile(pattern);
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("Field '" + name + "' has an invalid pattern: " + e.getDescription());
+            }
+            String unportable = PortablePattern.problem(pattern);
+            if (unportable != null) {
+                throw new IllegalArgumentException("Field '" + name + "' has a pattern that forms and JSON Schema "
+                        + "validators read otherwise than the host: " + unportable);
             }
             if (patternMessage == null || patternMessage.isBlank()) {
                 throw new IllegalArgumentException("Field '" + name + "' has a pattern but no message for values that miss it");
@@ -108,6 +136,18 @@ public record FormField(
             throw new IllegalArgumentException("Secret field '" + name + "' cannot be a secret destination: mark the "
                     + "field that says where secrets are sent, such as a server address");
         }
+    }
+
+    /**
+     * The field as SPI 1.2 and 1.3 built it: no {@linkplain #minLength() minimum length}, no
+     * {@linkplain #minimum() minimum} or {@linkplain #maximum() maximum}. Kept so that plugins compiled against
+     * them still link.
+     */
+    public FormField(String name, FieldType type, String label, String help, String placeholder, boolean required,
+                     int maxLength, String pattern, String patternMessage, List<Choice> choices, String defaultValue,
+                     boolean secretDestination) {
+        this(name, type, label, help, placeholder, required, maxLength, pattern, patternMessage, choices, defaultValue,
+                secretDestination, 0, null, null);
     }
 
     /**
@@ -157,7 +197,7 @@ public record FormField(
 
     /**
      * Checks a value the way the host does before it calls {@link ChannelProvider#validate(ChannelSettings)}: type,
-     * required, length, pattern, choice, URL shape.
+     * required, length, minimum and maximum, pattern, choice, URL shape.
      *
      * @param value the value as {@link ChannelSettings} holds it, or {@code null} when absent
      * @return the messages for an admin, empty when the value is acceptable
@@ -187,9 +227,17 @@ public record FormField(
             });
             return problems;
         }
+        if (value instanceof Long number
+                && (minimum != null && number < minimum || maximum != null && number > maximum)) {
+            problems.add(label + " must be " + (minimum == null ? "at most " + maximum
+                    : maximum == null ? "at least " + minimum : "between " + minimum + " and " + maximum) + ".");
+        }
         String text = value instanceof Secret secret ? secret.reveal() : value instanceof String s ? s : null;
         if (text == null) {
             return problems;
+        }
+        if (text.length() < minLength) {
+            problems.add(label + " must be at least " + minLength + " characters long (it has " + text.length() + ").");
         }
         if (maxLength > 0 && text.length() > maxLength) {
             problems.add(label + " can be at most " + maxLength + " characters long (it has " + text.length() + ").");
@@ -230,6 +278,9 @@ public record FormField(
         private final List<Choice> choices = new ArrayList<>();
         private String defaultValue;
         private boolean secretDestination;
+        private int minLength;
+        private Long minimum;
+        private Long maximum;
 
         private Builder(String name, FieldType type) {
             this.name = name;
@@ -267,8 +318,69 @@ public record FormField(
         }
 
         /**
+         * The shortest value accepted, in characters, for a field that holds text. The host checks it before
+         * {@link ChannelProvider#validate(ChannelSettings)}, and the form's input carries it.
+         *
+         * @since 1.4
+         */
+        public Builder minLength(int minLength) {
+            this.minLength = minLength;
+            return this;
+        }
+
+        /**
+         * The smallest value a {@link FieldType#NUMBER} field accepts. The host checks it before
+         * {@link ChannelProvider#validate(ChannelSettings)}, and the form's input carries it.
+         *
+         * @since 1.4
+         */
+        public Builder minimum(long minimum) {
+            this.minimum = minimum;
+            return this;
+        }
+
+        /**
+         * The largest value a {@link FieldType#NUMBER} field accepts. The host checks it before
+         * {@link ChannelProvider#validate(ChannelSettings)}, and the form's input carries it.
+         *
+         * @since 1.4
+         */
+        public Builder maximum(long maximum) {
+            this.maximum = maximum;
+            return this;
+        }
+
+        /**
          * A regular expression the whole value must match, and the message that tells an admin what shape is
          * expected when it does not.
+         *
+         * <p>The host matches values with Java, and publishes the pattern in the form's JSON Schema, where validators
+         * and form libraries read it as ECMAScript (with the {@code u} flag). So a pattern must be written in the
+         * part of both that they read the same way:
+         * <ul>
+         *   <li>characters, {@code .} (any character but a line break), {@code ^}, {@code $} and {@code |};</li>
+         *   <li>groups {@code (...)}, {@code (?:...)}, {@code (?<name>...)}, lookarounds {@code (?=...)},
+         *       {@code (?!...)}, {@code (?<=...)}, {@code (?<!...)}, and back references {@code \1} to
+         *       {@code \9}, {@code \k<name>} to groups that exist;</li>
+         *   <li>quantifiers {@code * + ? {n} {n,} {n,m}}, each optionally lazy ({@code *?}), on a character, a
+         *       class or a group;</li>
+         *   <li>classes {@code [...]} and {@code [^...]} of characters and ranges such as {@code a-z}, with
+         *       {@code -} as a character only first, last or escaped ({@code \-});</li>
+         *   <li>the escapes {@code \d \D \w \W \b \B} (ASCII, as in both), {@code \t \n \r \f},
+         *       <code>&#92;uXXXX</code>, {@code \xXX}, {@code \cX}, {@code \p{..}} and {@code \P{..}} with a
+         *       Unicode general category such as {@code L} or {@code Nd}, and a backslash before one of
+         *       {@code ^ $ \ . * + ? ( ) [ ] { } | /}.</li>
+         * </ul>
+         * {@link #build()} refuses anything else, naming it: inline flags such as {@code (?i)} or {@code (?s)} (write
+         * {@code [\w\W]} for any character including a line break, {@code [Aa]} for either case), possessive
+         * quantifiers, atomic groups, {@code \A \Z \z \G}, {@code \s} (Unicode spaces in ECMAScript, ASCII in Java:
+         * name the characters, such as {@code [ \t\r\n]}), {@code \Q...\E}, {@code \p{javaLowerCase}} and other
+         * Java property names, class unions and intersections ({@code [a[b]]}, {@code &&}), a lone {@code ]} or
+         * closing brace, and escapes of characters that need none. The whole value must match, so {@code ^...$} is
+         * not needed.
+         *
+         * <p>Since 1.4 the SPI checks the dialect: the host refuses to load a plugin built against an earlier 1.x
+         * whose pattern is outside it, and names the provider, the field and the construct.
          */
         public Builder pattern(String regex, String message) {
             this.pattern = regex;
@@ -311,7 +423,7 @@ public record FormField(
          */
         public FormField build() {
             return new FormField(name, type, label, help, placeholder, required, maxLength, pattern, patternMessage,
-                    choices, defaultValue, secretDestination);
+                    choices, defaultValue, secretDestination, minLength, minimum, maximum);
         }
     }
 }

@@ -16,11 +16,15 @@
  *       and you receive them as {@link com.smartchat.channel.spi.Secret}. Mark every field that decides where
  *       those secrets go (a server address) with
  *       {@link com.smartchat.channel.spi.FormField.Builder#secretDestination()}: the host then refuses to change it
- *       unless the secrets are entered again.</li>
- *   <li><b>Validate meaning.</b> The host checks required fields, lengths and patterns itself, then calls
- *       {@code validate}: ask the network whether the credential works and return every problem at once, each on
- *       its field, with a message that says what to do, plus an
- *       {@link com.smartchat.channel.spi.IdentityPreview} of the account found.</li>
+ *       unless the secrets are entered again. Give each field its rules (required, lengths, a number's minimum and
+ *       maximum, a pattern in the dialect {@link com.smartchat.channel.spi.FormField.Builder#pattern(String, String)}
+ *       describes) and its default: the host enforces them, fills in defaults, and the form carries them.</li>
+ *   <li><b>Validate meaning.</b> The host checks required fields, lengths, limits and patterns itself, and in the
+ *       same round calls {@code validate} with the values that passed (see
+ *       {@link com.smartchat.channel.spi.ChannelProvider#validate(com.smartchat.channel.spi.ChannelSettings)}): ask
+ *       the network whether the credential works and return every problem at once, each on its field, with a
+ *       message that says what to do, plus an {@link com.smartchat.channel.spi.IdentityPreview} of the account
+ *       found.</li>
  *   <li><b>Open channels.</b> {@code open(context)} returns a {@link com.smartchat.channel.spi.Channel}; the host
  *       then calls {@code start()}. A network you poll: receive on
  *       {@link com.smartchat.channel.spi.ChannelContext#executor()}, hand each event to

@@ -76,6 +76,55 @@ class FormSchemaTest {
         assertThat(FormField.class.getMethod("secretDestination").getReturnType()).isEqualTo(boolean.class);
     }
 
+    /** A plugin compiled against SPI 1.2 or 1.3 calls the twelve-argument constructor: it must still link. */
+    @Test
+    void theConstructorOfSpi13StillLinks() throws ReflectiveOperationException {
+        var constructor = FormField.class.getConstructor(String.class, FieldType.class, String.class, String.class,
+                String.class, boolean.class, int.class, String.class, String.class, List.class, String.class,
+                boolean.class);
+
+        FormField field = constructor.newInstance("retries", FieldType.NUMBER, "Retries", null, null, false, 0, null,
+                null, List.of(), "3", false);
+
+        assertThat(field.minLength()).isZero();
+        assertThat(field.minimum()).isNull();
+        assertThat(field.maximum()).isNull();
+        assertThat(field.check(1_000_000L)).isEmpty();
+    }
+
+    @Test
+    void checkAppliesMinimumLengthAndNumberBounds() {
+        FormField code = FormField.text("code").label("Code").minLength(4).maxLength(8).build();
+        FormField port = FormField.number("port").label("Port").minimum(1).maximum(65_535).build();
+        FormField retries = FormField.number("retries").label("Retries").minimum(0).build();
+        FormField delay = FormField.number("delay").label("Delay").maximum(10).build();
+
+        assertThat(code.check("abc")).containsExactly("Code must be at least 4 characters long (it has 3).");
+        assertThat(code.check("abcd")).isEmpty();
+        assertThat(port.check(0L)).containsExactly("Port must be between 1 and 65535.");
+        assertThat(port.check(65_536L)).containsExactly("Port must be between 1 and 65535.");
+        assertThat(port.check(1L)).isEmpty();
+        assertThat(port.check(65_535L)).isEmpty();
+        assertThat(retries.check(-1L)).containsExactly("Retries must be at least 0.");
+        assertThat(delay.check(11L)).containsExactly("Delay must be at most 10.");
+        assertThat(FormField.secret("key").label("Key").minLength(8).build().check(Secret.of("short")))
+                .containsExactly("Key must be at least 8 characters long (it has 5).");
+    }
+
+    @Test
+    void refusesLimitsThatCannotHold() {
+        assertThatThrownBy(() -> FormField.text("t").label("T").minLength(-1).build())
+                .hasMessage("Field 't' has a negative minLength");
+        assertThatThrownBy(() -> FormField.text("t").label("T").minLength(9).maxLength(8).build())
+                .hasMessage("Field 't' has a minLength above its maxLength");
+        assertThatThrownBy(() -> FormField.number("n").label("N").minLength(2).build())
+                .hasMessage("Field 'n' has a minLength but holds no text");
+        assertThatThrownBy(() -> FormField.text("t").label("T").minimum(1).build())
+                .hasMessage("Field 't' has a minimum or maximum but is not a number field");
+        assertThatThrownBy(() -> FormField.number("n").label("N").minimum(5).maximum(4).build())
+                .hasMessage("Field 'n' has a minimum above its maximum");
+    }
+
     @Test
     void checkReportsEveryProblemOfAnEmptyForm() {
         FormSchema schema = FormSchema.builder().field(TOKEN).build();

@@ -398,29 +398,13 @@ public abstract class ChannelProviderConformanceTest {
             if (text == null) {
                 continue;
             }
-            List<String> problems = field.check(typedDefault(field.type(), text));
+            List<String> problems = field.check(field.type().read(text));
             if (!problems.isEmpty()) {
                 fail("Field '" + field.name() + "' starts with the default value " + quote(text) + ", which the field "
                         + "itself rejects: " + problems + ". Make defaultValue(...) a value the field accepts"
                         + (field.type() == FieldType.BOOLEAN ? " (\"true\" or \"false\")"
                         : field.type() == FieldType.NUMBER ? " (a whole number, such as \"10\")" : "") + ".");
             }
-        }
-    }
-
-    private static Object typedDefault(FieldType type, String text) {
-        return switch (type) {
-            case BOOLEAN -> "true".equals(text) ? Boolean.TRUE : "false".equals(text) ? Boolean.FALSE : text;
-            case NUMBER -> parseLongOrKeep(text);
-            default -> text;
-        };
-    }
-
-    private static Object parseLongOrKeep(String text) {
-        try {
-            return Long.parseLong(text.strip());
-        } catch (NumberFormatException e) {
-            return text; // the field's check then names the problem
         }
     }
 

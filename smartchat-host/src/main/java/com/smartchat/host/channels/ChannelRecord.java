@@ -35,7 +35,7 @@ public record ChannelRecord(
     /**
      * The account a channel connects, kept for its page and for same-account checks when a credential is replaced.
      *
-     * @param id the network's id of the account
+     * @param id the network's id of the account, or {@code null} when the channel connects none (a webhook)
      */
     public record ChannelIdentity(String id, String displayName, String username, String link) {
     }

@@ -204,7 +204,7 @@ public class ChannelRepository {
     }
 
     private static ChannelRecord map(ResultSet rs, int row) throws SQLException {
-        String identityId = rs.getString("identity_id");
+        String identityName = rs.getString("identity_name"); // every identity has a name; not every one an id
         return new ChannelRecord(
                 rs.getObject("id", UUID.class),
                 rs.getObject("space_id", UUID.class),
@@ -219,7 +219,7 @@ public class ChannelRepository {
                 rs.getString("fix_hint"),
                 rs.getObject("state_since", OffsetDateTime.class),
                 rs.getLong("generation"),
-                identityId == null ? null : new ChannelIdentity(identityId, rs.getString("identity_name"),
+                identityName == null ? null : new ChannelIdentity(rs.getString("identity_id"), identityName,
                         rs.getString("identity_username"), rs.getString("identity_link")),
                 rs.getObject("created_at", OffsetDateTime.class),
                 rs.getObject("updated_at", OffsetDateTime.class),

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,8 +77,8 @@ public class ChannelService {
     }
 
     /**
-     * Checks settings as the form would be saved: the schema's rules, then the provider's own check. Each user may
-     * check only so often ({@link ValidationLimiter}).
+     * Checks the settings of a new channel as they would be saved (with the defaults of the fields left out): the
+     * schema's rules and the provider's own check. Each user may check only so often ({@link ValidationLimiter}).
      *
      * @throws ChannelRequestException {@link Reason#RATE_LIMITED} when the user checked too often
      */
@@ -85,14 +86,17 @@ public class ChannelService {
         validationLimiter.acquire(actor);
         LoadedProvider provider = provider(providerId);
         FormSchema schema = provider.schema();
-        return validate(provider, schema, FormValues.typed(schema.allFields(), rawSettings));
+        return validate(provider, schema, newChannelValues(schema, rawSettings));
     }
 
-    /** Connects a channel to a Space: validates, stores (secrets encrypted), and starts it. */
+    /**
+     * Connects a channel to a Space: validates, stores (secrets encrypted), and starts it. A field left out gets
+     * its default.
+     */
     public ChannelRecord create(UUID spaceId, String providerId, Map<String, ?> rawSettings, String actor) {
         LoadedProvider provider = provider(providerId);
         FormSchema schema = provider.schema();
-        Map<String, Object> values = FormValues.typed(schema.allFields(), rawSettings);
+        Map<String, Object> values = newChannelValues(schema, rawSettings);
         ChannelValidation validation = requireValid(validate(provider, schema, values));
         UUID id = UUID.randomUUID();
         ChannelSettingsCodec.StoredSettings stored = codec.encode(id, values);
@@ -129,12 +133,11 @@ public class ChannelService {
         requireSecretsWithNewDestination(schema, current, values, changes);
         ChannelValidation validation = requireValid(validate(provider, schema, values));
         ChannelIdentity identity = identity(validation.preview());
-        if (!confirmDifferentAccount && channel.identity() != null && identity != null
-                && !Objects.equals(channel.identity().id(), identity.id())) {
+        if (!confirmDifferentAccount && anotherAccount(channel.identity(), identity)) {
             throw new ChannelRequestException(Reason.DIFFERENT_ACCOUNT, "These settings connect "
-                    + describe(identity) + ", not " + describe(channel.identity())
-                    + ", which this channel has been talking through. Its audience would not reach the new one. "
-                    + "To switch accounts anyway, confirm the change.");
+                    + differentAccounts(identity, channel.identity()) + ", which this channel has been talking "
+                    + "through. Its audience would not reach the new one. To switch accounts anyway, confirm the "
+                    + "change.");
         }
         boolean secretChanged = schema.fields().stream().filter(field -> field.type() == FieldType.SECRET)
                 .anyMatch(field -> !Objects.equals(current.get(field.name()), values.get(field.name())));
@@ -244,7 +247,6 @@ public class ChannelService {
         if (nameProblem != null) {
             errors.computeIfAbsent(FormSchema.NAME, field -> new ArrayList<>()).add(nameProblem);
         }
-        IdentityPreview preview = null;
         if (!properties.allowInternalAddresses()) {
             schema.fields().stream()
                     .filter(field -> field.type() == FieldType.URL && values.get(field.name()) instanceof String)
@@ -252,25 +254,48 @@ public class ChannelService {
                     .filter(field -> !AddressGuard.isPublic((String) values.get(field.name())))
                     .forEach(field -> errors.put(field.name(), List.of(AddressGuard.REFUSED)));
         }
-        boolean ownFieldsWellFormed = schema.fields().stream().noneMatch(field -> errors.containsKey(field.name()));
-        if (ownFieldsWellFormed) {
-            ChannelSettings settings = new ChannelSettings(schema.version(), values,
-                    providerConfiguration.forProvider(provider.id()));
-            ValidationResult result;
-            try {
-                result = provider.validate(settings, VALIDATE_TIMEOUT);
-            } catch (PluginCallException e) {
-                // what failed inside the plugin is for the operator: it may quote whatever a remote server said
-                log.warn("The {} plugin could not check settings: {}", provider.id(), withoutSecrets(e.getMessage(), values));
-                throw new ChannelRequestException(Reason.PROVIDER_FAILED, "The " + provider.id()
-                        + " plugin could not check these settings: it failed or did not answer in time. Try again "
-                        + "in a moment; if this goes on, the operator finds the cause in the host's log.");
-            }
-            result.fieldErrors().forEach((field, messages) ->
-                    errors.computeIfAbsent(field, name -> new ArrayList<>()).addAll(messages));
+        // The provider checks meaning in the same round, so that an admin sees every problem at once; it gets only
+        // the values the host accepted. Not while a required field is refused (it could check nothing), nor a
+        // field that says where secrets go (it would send them to its default instead).
+        Set<String> refused = Set.copyOf(errors.keySet());
+        boolean askProvider = schema.fields().stream()
+                .filter(field -> field.required() || field.secretDestination())
+                .noneMatch(field -> refused.contains(field.name()));
+        IdentityPreview preview = null;
+        if (askProvider) {
+            Map<String, Object> accepted = new LinkedHashMap<>(values);
+            accepted.keySet().removeAll(refused);
+            ValidationResult result = providerCheck(provider, schema, accepted, errors);
+            result.fieldErrors().forEach((field, messages) -> {
+                if (!refused.contains(field)) { // about a value it was not given
+                    errors.computeIfAbsent(field, name -> new ArrayList<>()).addAll(messages);
+                }
+            });
             preview = result.preview();
         }
         return new ChannelValidation(errors.isEmpty(), errors, errors.isEmpty() ? preview : null);
+    }
+
+    /**
+     * The provider's verdict on the accepted values.
+     *
+     * @param hostErrors what the host found, sent with the refusal when the provider fails
+     * @throws ChannelRequestException {@link Reason#PROVIDER_FAILED} when it threw, answered nothing, or overran
+     */
+    private ValidationResult providerCheck(LoadedProvider provider, FormSchema schema, Map<String, Object> accepted,
+                                           Map<String, List<String>> hostErrors) {
+        ChannelSettings settings = new ChannelSettings(schema.version(), accepted,
+                providerConfiguration.forProvider(provider.id()));
+        try {
+            return provider.validate(settings, VALIDATE_TIMEOUT);
+        } catch (PluginCallException e) {
+            // what failed inside the plugin is for the operator: it may quote whatever a remote server said
+            log.warn("The {} plugin could not check settings: {}", provider.id(),
+                    withoutSecrets(e.getMessage(), accepted));
+            throw new ChannelRequestException(Reason.PROVIDER_FAILED, "The " + provider.id()
+                    + " plugin could not check these settings: it failed or did not answer in time. Try again "
+                    + "in a moment; if this goes on, the operator finds the cause in the host's log.", hostErrors);
+        }
     }
 
     /**
@@ -298,6 +323,10 @@ public class ChannelService {
         return validation;
     }
 
+    private static Map<String, Object> newChannelValues(FormSchema schema, Map<String, ?> rawSettings) {
+        return FormValues.withDefaults(schema.allFields(), FormValues.typed(schema.allFields(), rawSettings));
+    }
+
     private LoadedProvider provider(String providerId) {
         return plugins.find(providerId).orElseThrow(() -> new ChannelRequestException(Reason.NOT_FOUND,
                 "There is no provider '" + providerId + "'. GET /api/providers lists those loaded."));
@@ -318,6 +347,23 @@ public class ChannelService {
     private static ChannelIdentity identity(IdentityPreview preview) {
         return preview == null ? null
                 : new ChannelIdentity(preview.id(), preview.displayName(), preview.username(), preview.link());
+    }
+
+    /** Whether both identities name an account, and not the same: one without an id has nothing to compare. */
+    private static boolean anotherAccount(ChannelIdentity before, ChannelIdentity after) {
+        return before != null && after != null && before.id() != null && after.id() != null
+                && !before.id().equals(after.id());
+    }
+
+    /** "X, not Y", told apart by their ids when their names are alike. */
+    private static String differentAccounts(ChannelIdentity after, ChannelIdentity before) {
+        String now = describe(after);
+        String was = describe(before);
+        if (now.equals(was)) {
+            now += " (account " + after.id() + ")";
+            was += " (account " + before.id() + ")";
+        }
+        return now + ", not " + was;
     }
 
     private static String describe(ChannelIdentity identity) {

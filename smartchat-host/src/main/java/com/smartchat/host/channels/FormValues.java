@@ -37,4 +37,18 @@ final class FormValues {
         });
         return values;
     }
+
+    /**
+     * The values a new channel starts with: those given, and for each field left out that has a default, its
+     * default, as the form shows it pre-filled. An API call that leaves a field out gets what the form would show.
+     */
+    static Map<String, Object> withDefaults(List<FormField> fields, Map<String, Object> values) {
+        Map<String, Object> all = new LinkedHashMap<>(values);
+        for (FormField field : fields) {
+            if (field.defaultValue() != null) {
+                all.putIfAbsent(field.name(), field.type().read(field.defaultValue()));
+            }
+        }
+        return all;
+    }
 }

@@ -76,11 +76,21 @@ public final class FormJsonSchema {
         if (field.help() != null) {
             property.put("description", field.help());
         }
-        if (field.placeholder() != null) {
-            property.put("examples", List.of(field.placeholder()));
+        if (field.placeholder() != null) { // an example of a number is a number
+            property.put("examples", List.of(field.type() == FieldType.NUMBER ? field.type().read(field.placeholder())
+                    : field.placeholder()));
+        }
+        if (field.minLength() > 0) {
+            property.put("minLength", field.minLength());
         }
         if (field.maxLength() > 0) {
             property.put("maxLength", field.maxLength());
+        }
+        if (field.minimum() != null) {
+            property.put("minimum", field.minimum());
+        }
+        if (field.maximum() != null) {
+            property.put("maximum", field.maximum());
         }
         if (field.pattern() != null) {
             // The host matches the whole value; a JSON Schema pattern matches anywhere unless anchored.
@@ -96,20 +106,9 @@ public final class FormJsonSchema {
             }
         }
         if (field.defaultValue() != null && field.type() != FieldType.SECRET) {
-            property.put("default", typed(field.type(), field.defaultValue()));
+            property.put("default", field.type().read(field.defaultValue()));
         }
         return property;
-    }
-
-    /** A default value as the JSON type of its field; text the type cannot read stays text. */
-    private static Object typed(FieldType type, String value) {
-        if (type == FieldType.BOOLEAN && (value.equals("true") || value.equals("false"))) {
-            return Boolean.valueOf(value);
-        }
-        if (type == FieldType.NUMBER && value.matches("-?\\d{1,18}")) {
-            return Long.valueOf(value);
-        }
-        return value;
     }
 
     private static String widget(FieldType type) {

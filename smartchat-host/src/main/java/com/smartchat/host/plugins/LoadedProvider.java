@@ -98,11 +98,15 @@ public final class LoadedProvider {
     /**
      * Asks the provider to check settings (it may call its network).
      *
-     * @throws PluginCallException when it threw, or did not answer within the timeout
+     * @throws PluginCallException when it threw, answered nothing ({@code null}), or did not answer within the timeout
      */
     public ValidationResult validate(ChannelSettings settings, Duration timeout) throws PluginCallException {
-        return PluginCalls.call(id, classLoader, "validate settings for " + id, timeout,
-                () -> provider.validate(settings));
+        String what = "validate settings for " + id;
+        ValidationResult result = PluginCalls.call(id, classLoader, what, timeout, () -> provider.validate(settings));
+        if (result == null) {
+            throw new PluginCallException(what + " failed: the provider returned no result (null)", null, false);
+        }
+        return result;
     }
 
     /**

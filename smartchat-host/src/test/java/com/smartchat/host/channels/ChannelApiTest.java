@@ -71,6 +71,92 @@ class ChannelApiTest {
         assertThat(accepted.body().get("preview").get("username").asString()).isEqualTo("scripted_bot");
     }
 
+    /** Issue 14: one round reports the host's problems and the provider's, not the host's first. */
+    @Test
+    void theHostsProblemsAndTheProvidersComeInOneRound() {
+        Response response = api.post(space + "/channels/validate",
+                Map.of("provider", "scripted", "settings", Map.of("greeting", "x".repeat(4001), "key", "wrong")));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("valid").asBoolean()).isFalse();
+        JsonNode errors = response.body().get("fieldErrors");
+        assertThat(errors.propertyNames()).containsExactly("name", "greeting", "key");
+        assertThat(errors.get("name").get(0).asString()).isEqualTo("Channel Name is required.");
+        assertThat(errors.get("greeting").get(0).asString()).contains("at most 4000 characters");
+        assertThat(errors.get("key").get(0).asString()).isEqualTo("This key is refused.");
+    }
+
+    /** The provider is not handed a value the host refused: this one would make it throw. */
+    @Test
+    void aValueTheHostRefusedIsLeftOutOfTheProvidersCheck() {
+        Response wrongType = api.post(space + "/channels/validate",
+                Map.of("provider", "scripted", "settings", Map.of("name", 42, "key", "wrong")));
+        Response taken = api.post(space + "/channels/validate",
+                Map.of("provider", "scripted", "settings", Map.of("name", "Taken name", "key", "good")));
+
+        assertThat(wrongType.status()).isEqualTo(200);
+        assertThat(wrongType.body().get("fieldErrors").get("name").get(0).asString())
+                .isEqualTo("Channel Name must be text.");
+        assertThat(wrongType.body().get("fieldErrors").get("key").get(0).asString()).isEqualTo("This key is refused.");
+        assertThat(taken.body().get("fieldErrors").get("name").get(0).asString())
+                .isEqualTo("The network has a channel of this name.");
+    }
+
+    /** Without its required key the provider can check nothing: the host does not ask it. */
+    @Test
+    void theProviderIsNotAskedWhileARequiredFieldOfItsOwnIsRefused() {
+        Response response = api.post(space + "/channels/validate",
+                Map.of("provider", "scripted", "settings", Map.of("name", "Taken name")));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().get("fieldErrors").get("name")).isNull();
+        assertThat(response.body().get("fieldErrors").get("key").get(0).asString()).isEqualTo("Key is required.");
+    }
+
+    @Test
+    void aProviderThatFailsOrAnswersNothingIsAClearErrorWithTheHostsFindings() {
+        Response crashed = api.post(space + "/channels/validate",
+                Map.of("provider", "scripted", "settings", Map.of("key", "crash")));
+        Response silent = api.post(space + "/channels",
+                Map.of("provider", "scripted", "settings", Map.of("name", "Bot", "key", "no-answer")));
+
+        assertThat(crashed.status()).isEqualTo(502);
+        assertThat(crashed.body().get("detail").asString()).startsWith("The scripted plugin could not check these settings");
+        assertThat(crashed.body().get("fieldErrors").get("name").get(0).asString()).isEqualTo("Channel Name is required.");
+        assertThat(silent.status()).isEqualTo(502);
+        assertThat(silent.body().get("detail").asString()).startsWith("The scripted plugin could not check these settings");
+    }
+
+    /** Issue 14: alike names of two accounts are told apart by their ids; the credential never shows. */
+    @Test
+    void aCredentialOfAnotherAccountIsRefusedNamingWhatDiffers() {
+        String channel = connect(Map.of("name", "Switching", "key", "first-key"));
+
+        Response refused = api.patch(channel, Map.of("settings", Map.of("key", "other-key")));
+        Response confirmed = api.patch(channel, Map.of("settings", Map.of("key", "other-key"),
+                "confirmDifferentAccount", true));
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.body().get("detail").asString()).startsWith("These settings connect @scripted_bot (account "
+                + "other), not @scripted_bot (account account-1), which this channel has been talking through.");
+        assertThat(refused.text()).doesNotContain("other-key");
+        assertThat(confirmed.status()).isEqualTo(200);
+    }
+
+    /** Issue 14: a channel without an account (a webhook's) has nothing to compare, so its settings just change. */
+    @Test
+    void aChannelWithoutAnAccountChangesWithoutAConfirmation() {
+        String channel = connect(Map.of("name", "Hook", "key", "no-account-1"));
+        JsonNode identity = api.get(channel).body().get("identity");
+
+        Response changed = api.patch(channel, Map.of("settings", Map.of("key", "no-account-2")));
+
+        assertThat(identity.get("displayName").asString()).isEqualTo("Scripted webhook");
+        assertThat(identity.get("id") == null || identity.get("id").isNull()).isTrue();
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(api.get(channel).body().get("identity").get("displayName").asString()).isEqualTo("Scripted webhook");
+    }
+
     /** Issue 10, finding 10: what broke inside a plugin stays in the log. */
     @Test
     void aPluginThatFailsToCheckIsReportedWithoutItsInsides(CapturedOutput output) {

@@ -98,12 +98,23 @@ public class ScriptedProvider implements ChannelProvider {
     @Override
     public ValidationResult validate(com.smartchat.channel.spi.ChannelSettings settings) {
         String key = settings.secret("key").orElseThrow().reveal();
+        // trusting the schema's types, as plugins may: a name that is not text would throw here
+        String name = (String) settings.values().getOrDefault(FormSchema.NAME, "");
+        if (name.startsWith("Taken")) {
+            return ValidationResult.builder().error(FormSchema.NAME, "The network has a channel of this name.").build();
+        }
+        if (key.equals("no-answer")) {
+            return null;
+        }
         if (key.startsWith("crash")) { // quoting the key in the address of a failed request, as careless plugins do
             throw new IllegalStateException("NullPointerException: ApiResponse.getOk() is null at 10.0.0.7:6379/bot"
                     + java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8) + "/getMe (key " + key + ")");
         }
         if (key.equals("wrong")) {
             return ValidationResult.builder().error("key", "This key is refused.").build();
+        }
+        if (key.startsWith("no-account")) { // as a webhook: it posts to an address, and has no account
+            return ValidationResult.valid(new IdentityPreview(null, "Scripted webhook", null, null, List.of()));
         }
         return ValidationResult.valid(new IdentityPreview(key.startsWith("other") ? "other" : "account-1",
                 "Scripted account", "scripted_bot", null, List.of()));

@@ -220,6 +220,24 @@ class PluginLoadingTest {
                 .isEqualTo("com.acme.EchoProvider.schema() failed: IllegalStateException: schema not ready");
     }
 
+    /** Forms and JSON Schema validators read a pattern as ECMAScript, where (?s) is an error: say so at load. */
+    @Test
+    void aJarWhosePatternOnlyJavaReadsIsListedAsFailedNamingTheFieldAndTheConstruct() throws IOException {
+        PluginJar.named("dotall.jar")
+                .provider(echo().method("schema", "return FormSchema.builder().field(FormField.multilineText"
+                        + "(\"template\").label(\"Template\").pattern(\"(?s).*\\\\{text\\\\}.*\", "
+                        + "\"Put {text} in it\").build()).build();"))
+                .writeTo(pluginsDir);
+
+        load();
+
+        assertThat(registry.find("echo")).isEmpty();
+        assertThat(failure("dotall.jar")).isEqualTo("com.acme.EchoProvider.schema() failed: IllegalArgumentException: "
+                + "Field 'template' has a pattern that forms and JSON Schema validators read otherwise than the host: "
+                + "the inline flag (?s) (Java only: ECMAScript has no inline flags): for any character including a "
+                + "line break write [\\w\\W], for either case list both, such as [Aa]");
+    }
+
     @Test
     void aJarWithoutProvidersIsListedAsFailedWithTheReason() throws IOException {
         PluginJar.named("library.jar").source("com.acme.lib.Helper", "package com.acme.lib; public class Helper {}")

@@ -48,12 +48,14 @@ class ProvidersApiTest {
                         .method("schema", """
                                 return FormSchema.builder().version(2)
                                     .field(FormField.secret("token").label("Token").help("From the echo console.")
-                                        .placeholder("123:abc").required().pattern("\\\\d+:\\\\w+", "Paste id:key.")
+                                        .placeholder("123:abc").required().minLength(5)
+                                        .pattern("\\\\d+:\\\\w+", "Paste id:key.")
                                         .build())
                                     .field(FormField.choice("mode").label("Mode").choice("loud", "Loud")
                                         .choice("quiet", "Quiet").defaultValue("loud").build())
                                     .field(FormField.bool("replies").label("Replies").defaultValue("true").build())
-                                    .field(FormField.number("retries").label("Retries").defaultValue("3").build())
+                                    .field(FormField.number("retries").label("Retries").defaultValue("3")
+                                        .placeholder("5").minimum(0).maximum(10).build())
                                     .field(FormField.url("endpoint").label("Endpoint").build())
                                     .build();""")
                         .method("rateLimits", "return java.util.List.of(new RateLimit(RateLimit.Scope.CHANNEL, 30,"
@@ -119,7 +121,7 @@ class ProvidersApiTest {
                  "examples": ["Support bot"], "maxLength": 100}""")).isEqualTo(properties.get("name"));
         assertThat(json.readTree("""
                 {"type": "string", "title": "Token", "description": "From the echo console.", "examples": ["123:abc"],
-                 "pattern": "^(?:\\\\d+:\\\\w+)$", "writeOnly": true}""")).isEqualTo(properties.get("token"));
+                 "minLength": 5, "pattern": "^(?:\\\\d+:\\\\w+)$", "writeOnly": true}""")).isEqualTo(properties.get("token"));
         assertThat(json.readTree("""
                 {"type": "string", "title": "Mode",
                  "oneOf": [{"const": "loud", "title": "Loud"}, {"const": "quiet", "title": "Quiet"}],
@@ -127,7 +129,8 @@ class ProvidersApiTest {
         assertThat(json.readTree("""
                 {"type": "boolean", "title": "Replies", "default": true}""")).isEqualTo(properties.get("replies"));
         assertThat(json.readTree("""
-                {"type": "integer", "title": "Retries", "default": 3}""")).isEqualTo(properties.get("retries"));
+                {"type": "integer", "title": "Retries", "examples": [5], "minimum": 0, "maximum": 10,
+                 "default": 3}""")).isEqualTo(properties.get("retries"));
         assertThat(json.readTree("""
                 {"type": "string", "title": "Endpoint", "format": "uri"}""")).isEqualTo(properties.get("endpoint"));
         assertThat(schema.get("required")).isEqualTo(json.readTree("[\"name\", \"token\"]"));

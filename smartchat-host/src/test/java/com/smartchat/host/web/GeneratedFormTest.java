@@ -53,11 +53,13 @@ class GeneratedFormTest {
         }
         assertThat(input(form, "name")).contains("type=\"text\"", "required", "aria-describedby=\"field-name-help\"");
         assertThat(form).containsPattern("<textarea[^>]*id=\"field-greeting\"");
-        assertThat(input(form, "apiKey")).contains("type=\"password\"", "placeholder=\"echo_demo_key\"").doesNotContain("value=");
+        assertThat(input(form, "apiKey")).contains("type=\"password\"", "placeholder=\"echo_demo_key\"",
+                "minlength=\"8\"", "maxlength=\"64\"").doesNotContain("value=");
         assertThat(input(form, "botName")).contains("type=\"text\"", "value=\"Echo\"");
         assertThat(form).containsPattern("<textarea[^>]*id=\"field-template\"[^>]*>\\{text}</textarea>");
         assertThat(input(form, "shout")).contains("type=\"checkbox\"").doesNotContain("checked");
-        assertThat(input(form, "delayMillis")).contains("type=\"number\"", "value=\"0\"");
+        assertThat(input(form, "delayMillis")).contains("type=\"number\"", "value=\"0\"", "min=\"0\"",
+                "max=\"10000\"");
         assertThat(form).containsPattern("<select[^>]*id=\"field-format\"");
         assertThat(form).containsPattern("<option value=\"json\">JSON</option>");
         assertThat(input(form, "link")).contains("type=\"url\"");
@@ -109,6 +111,29 @@ class GeneratedFormTest {
                 .location()).as("a draft is used once").endsWith("/channels/new/echo");
     }
 
+    /** Issue 14: the form's own rules and the plugin's check of meaning answer in one round. */
+    @Test
+    void oneRoundShowsEveryProblemTheFormsRulesAndThePluginsTogether() {
+        Page refused = browser.post(space + "/channels/new/echo", Map.of("s.name", "", "s.apiKey", "wrong_prefix_key",
+                "s.delayMillis", "20000", "s.template", "{text}", "s.format", "text"));
+
+        assertThat(refused.status()).isEqualTo(422);
+        String page = refused.body();
+        assertThat(fieldError(page, "name")).isEqualTo("Channel Name is required.");
+        assertThat(fieldError(page, "delayMillis")).isEqualTo("Echo delay (milliseconds) must be between 0 and 10000.");
+        assertThat(fieldError(page, "apiKey")).startsWith("This is not an Echo API key");
+        assertThat(page).contains("There are 3 problems");
+    }
+
+    @Test
+    void aPluginThatFailsToCheckIsSaidSoBesideTheFormsOwnProblems() {
+        Page failed = browser.post(space + "/channels/new/scripted", Map.of("s.name", "", "s.key", "crash"));
+
+        assertThat(failed.status()).isEqualTo(422);
+        assertThat(fieldError(failed.body(), "name")).isEqualTo("Channel Name is required.");
+        assertThat(failed.body()).contains("The scripted plugin could not check these settings");
+    }
+
     @Test
     void aTokenOfAnotherAccountIsExplainedAndNeedsAConfirmation() {
         String channel = connectScripted("Switcher", "first-key");
@@ -124,7 +149,9 @@ class GeneratedFormTest {
 
         Page other = browser.post(channel + "/token", Map.of("s.key", "other-account-key"));
         assertThat(other.status()).isEqualTo(409);
-        assertThat(other.body()).contains("This is another account", "confirm-switch").doesNotContain("other-account-key");
+        assertThat(other.body()).contains("This is another account", "confirm-switch",
+                "These settings connect @scripted_bot (account other), not @scripted_bot (account account-1)")
+                .doesNotContain("other-account-key");
         assertThat(browser.get(channel + "/token").status()).isEqualTo(200);
 
         Page confirmed = browser.post(channel + "/token/confirm", Map.of("draft", hidden(other.body(), "draft")));

@@ -163,7 +163,7 @@ class ChannelPages {
                 default -> {
                     response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
                     Map<String, List<String>> errors = new LinkedHashMap<>(e.fieldErrors());
-                    if (e.fieldErrors().isEmpty()) {
+                    if (e.fieldErrors().isEmpty() || e.reason() == ChannelRequestException.Reason.PROVIDER_FAILED) {
                         errors.put("", List.of(e.getMessage()));
                     }
                     yield tokenPage(model, space, channel, form, errors);
@@ -196,7 +196,7 @@ class ChannelPages {
             }
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
             Map<String, List<String>> errors = new LinkedHashMap<>(e.fieldErrors());
-            if (e.fieldErrors().isEmpty()) {
+            if (e.fieldErrors().isEmpty() || e.reason() == ChannelRequestException.Reason.PROVIDER_FAILED) {
                 errors.put("", List.of(e.getMessage()));
             }
             return tokenPage(model, space, channel, form, errors);

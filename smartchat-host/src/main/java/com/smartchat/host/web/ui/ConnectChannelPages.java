@@ -101,7 +101,8 @@ class ConnectChannelPages {
             if (e.reason() == ChannelRequestException.Reason.NOT_FOUND) {
                 throw e;
             }
-            String page = failed(response, model, session, space, form, values, Map.of(), List.of(e.getMessage()));
+            String page = failed(response, model, session, space, form, values, e.fieldErrors(),
+                    List.of(e.getMessage()));
             if (e.reason() == ChannelRequestException.Reason.RATE_LIMITED) {
                 response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
                 response.setHeader(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds());

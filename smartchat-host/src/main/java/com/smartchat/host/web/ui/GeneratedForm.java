@@ -12,7 +12,7 @@ import org.springframework.util.MultiValueMap;
 
 /**
  * A form rendered from a JSON Schema and its UI hints alone ({@code GET /api/providers/{id}}): the widget, label,
- * help, example, limits and choices of each field, in the hints' order, with the values typed so far and the
+ * help, example, limits (length, minimum and maximum) and choices of each field, in the hints' order, with the values typed so far and the
  * errors beside their fields. Secret ({@code writeOnly}) fields never carry a value back to the browser.
  *
  * @param fields the fields in display order
@@ -32,12 +32,16 @@ public record GeneratedForm(List<Field> fields, List<String> generalErrors) {
      *
      * @param widget {@code text}, {@code textarea}, {@code password}, {@code checkbox}, {@code number},
      *               {@code select} or {@code url}
+     * @param minLength the shortest text accepted, or {@code null}
+     * @param maxLength the longest text accepted, or {@code null}
+     * @param min the smallest number accepted, or {@code null}
+     * @param max the largest number accepted, or {@code null}
      * @param value the text to show in the input; always {@code null} for a secret
      * @param secretKept whether a secret typed before is kept on the server (never shown): empty keeps it
      */
     public record Field(String name, String widget, String label, String help, String placeholder, boolean required,
-                        Integer maxLength, List<Option> options, String value, boolean checked, List<String> errors,
-                        boolean secretKept) {
+                        Integer minLength, Integer maxLength, Long min, Long max, List<Option> options, String value,
+                        boolean checked, List<String> errors, boolean secretKept) {
 
         public String id() {
             return "field-" + name;
@@ -128,7 +132,10 @@ public record GeneratedForm(List<Field> fields, List<String> generalErrors) {
             boolean kept = secret && keptSecrets.contains(name);
             fields.add(new Field(name, widget, String.valueOf(property.getOrDefault("title", name)),
                     (String) property.get("description"), firstExample(property), required.contains(name) && !kept,
-                    property.get("maxLength") instanceof Number number ? number.intValue() : null, options,
+                    property.get("minLength") instanceof Number number ? number.intValue() : null,
+                    property.get("maxLength") instanceof Number number ? number.intValue() : null,
+                    property.get("minimum") instanceof Number number ? number.longValue() : null,
+                    property.get("maximum") instanceof Number number ? number.longValue() : null, options,
                     text, Boolean.TRUE.equals(value), errors.getOrDefault(name, List.of()), kept));
         }
         List<String> general = new ArrayList<>();
