@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.mock.env.MockEnvironment;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -35,7 +36,8 @@ class BuiltPluginsTest {
 
     @Test
     void twoPluginsCarryingDifferentVersionsOfJacksonEachUseTheirOwn() throws Exception {
-        registry = new PluginRegistry(new PluginsProperties(BUILT_PLUGINS, Duration.ofSeconds(10)));
+        registry = new PluginRegistry(new PluginsProperties(BUILT_PLUGINS, Duration.ofSeconds(10)),
+                new OperatorSettings(new MockEnvironment()));
         LoadedProvider telegram = registry.find("telegram").orElseThrow();
         LoadedProvider echo = registry.find("echo").orElseThrow();
 
