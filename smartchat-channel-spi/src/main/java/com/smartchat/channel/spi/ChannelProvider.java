@@ -13,8 +13,9 @@ import java.util.Map;
  *
  * <p>Lifecycle, as the host drives it:
  * <ol>
- *   <li>the host reads {@link #id()}, {@link #displayName()}, {@link #spiVersion()} and {@link #schema()} once, when
- *       it loads the plugin, and renders the admin form from the schema;</li>
+ *   <li>the host reads {@link #id()}, {@link #displayName()}, {@link #spiVersion()}, {@link #schema()} and
+ *       {@link #providerSettings()} (1.4) once, when it loads the plugin, checks the operator's settings against
+ *       the declared ones, and renders the admin form from the schema;</li>
  *   <li>when an admin fills in the form, the host checks what the schema declares (required, length, pattern)
  *       and, in the same round, calls {@link #validate(ChannelSettings)} with the values that passed, so the
  *       provider can check meaning (is the token accepted?);</li>
