@@ -9,10 +9,10 @@ import com.smartchat.channel.spi.ChannelException;
 import com.smartchat.channel.spi.ChannelState;
 import com.smartchat.channel.spi.ChannelStatus;
 import com.smartchat.channel.spi.Conversation;
-import com.smartchat.channel.spi.DeliveryException;
 import com.smartchat.channel.spi.FailureKind;
 import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.channel.spi.OutboundMessage;
+import com.smartchat.channel.spi.Redelivery;
 import com.smartchat.channel.spi.Secret;
 import com.smartchat.channel.spi.SendReceipt;
 import com.smartchat.channel.spi.WebhookRequest;
@@ -43,9 +43,9 @@ import static java.lang.System.Logger.Level.WARNING;
  * One Echo channel: {@link #send} turns each message into an inbound event (see {@link EchoProvider} for the
  * {@code /as} and {@code /block} commands), and a task on the context's executor delivers those events in order.
  *
- * <p>Delivery is at least once: when {@code deliver} throws, the same event is delivered again after a pause that
- * doubles from 100 ms up to 5 s, and nothing after it goes first; the channel reports itself
- * {@link ChannelState#DEGRADED} meanwhile. Echoes not yet delivered when the channel stops are delivered after it
+ * <p>Delivery is at least once, with the SPI's {@link Redelivery}: when {@code deliver} throws, the same event is
+ * delivered again after a pause that doubles from 100 ms up to 5 s, and nothing after it goes first; the channel
+ * reports itself {@link ChannelState#DEGRADED} meanwhile. Echoes not yet delivered when the channel stops are delivered after it
  * starts again.
  */
 final class EchoChannel implements Channel {
@@ -54,8 +54,6 @@ final class EchoChannel implements Channel {
     private static final Pattern AS_COMMAND = Pattern.compile("/as(\\s.*)?", Pattern.DOTALL);
     private static final Pattern COMMAND = Pattern.compile("/([A-Za-z0-9_]+)(?:\\s+(.*))?", Pattern.DOTALL);
     private static final String BLOCK = "/block";
-    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
-    private static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
     private static final Duration STOP_WAIT = Duration.ofSeconds(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,6 +64,8 @@ final class EchoChannel implements Channel {
     private final ChannelContext context;
     private final EchoSettings settings;
     private final EchoWebhook webhook;
+    /** Delivers each echo until stored; its reports also set {@link #status()}. */
+    private final Redelivery redelivery;
     private final BlockingDeque<Echo> pending = new LinkedBlockingDeque<>();
     private final Set<String> blockedConversations = ConcurrentHashMap.newKeySet();
     private volatile ChannelStatus status = ChannelStatus.of(ChannelState.CREATED, null, null);
@@ -77,6 +77,7 @@ final class EchoChannel implements Channel {
         this.settings = EchoSettings.of(context.settings());
         this.webhook = new EchoWebhook(context,
                 context.settings().secret(EchoProvider.API_KEY).map(Secret::reveal).orElse(""));
+        this.redelivery = new Redelivery(context, this::report);
     }
 
     /**
@@ -217,7 +218,8 @@ final class EchoChannel implements Channel {
                 Echo echo = pending.takeFirst();
                 try {
                     sleepUntil(echo.due());
-                    deliverUntilStored(echo.event());
+                    redelivery.deliver(echo.event());
+                    context.metrics().increment("echo.deliveries", "outcome", "stored");
                 } catch (InterruptedException e) {
                     pending.addFirst(echo); // not stored for sure: the next start delivers it again
                     throw e;
@@ -234,32 +236,6 @@ final class EchoChannel implements Channel {
         Duration wait = Duration.between(now(), due);
         if (wait.isPositive()) {
             Thread.sleep(wait);
-        }
-    }
-
-    private void deliverUntilStored(InboundEvent event) throws InterruptedException {
-        Duration pause = FIRST_RETRY;
-        for (int failures = 0; ; failures++) {
-            try {
-                context.inbound().deliver(event);
-                context.metrics().increment("echo.deliveries", "outcome", "stored");
-                if (failures > 0) {
-                    report(ChannelStatus.running());
-                }
-                return;
-            } catch (DeliveryException | RuntimeException e) {
-                // A RuntimeException too: a host bug must not end the loop and strand every later echo.
-                context.metrics().increment("echo.deliveries", "outcome", "failed");
-                context.logger().log(WARNING, "Could not store echo " + event.eventId() + " (attempt "
-                        + (failures + 1) + "); delivering it again in " + pause, e);
-                if (failures == 0) {
-                    report(ChannelStatus.of(ChannelState.DEGRADED, "SmartChat could not store an echo; Echo keeps "
-                            + "trying.", null));
-                }
-                Thread.sleep(pause);
-                Duration doubled = pause.multipliedBy(2);
-                pause = doubled.compareTo(LONGEST_RETRY) < 0 ? doubled : LONGEST_RETRY;
-            }
         }
     }
 

@@ -91,7 +91,6 @@ class EchoChannelTest {
         assertThat(Duration.ofNanos(System.nanoTime() - sentAt)).isGreaterThanOrEqualTo(Duration.ofMillis(700));
         assertThat(((InboundEvent.MessageReceived) events.getFirst()).text()).isEqualTo("Hello");
         assertThat(context.deliveryAttempts()).isEqualTo(4);
-        assertThat(context.count("echo.deliveries", "outcome", "failed")).isEqualTo(3);
         // the channel reports RUNNING again after its delivery returned, so a moment after the event is stored
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (context.reports().size() < 2 && System.nanoTime() < deadline) {

@@ -31,7 +31,9 @@ import org.telegram.telegrambots.meta.api.objects.Update;
  *       until a later update is confirmed);</li>
  *   <li>the offset never moves back, so a polled update is never read twice by one channel.</li>
  * </ol>
- * Runs on the poller's thread only.
+ * Runs on the poller's thread only. Not the SPI's {@code Redelivery}, which never gives up and is stopped by
+ * interruption: an update must be set aside after a few attempts, the poller stops on its latch, and the channel's
+ * status weighs the host's failures with Telegram's ({@link ChannelRun#condition}).
  */
 final class PolledUpdates {
 

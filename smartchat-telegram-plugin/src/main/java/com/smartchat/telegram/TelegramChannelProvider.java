@@ -7,6 +7,7 @@ import com.smartchat.channel.spi.ChannelSettings;
 import com.smartchat.channel.spi.FormField;
 import com.smartchat.channel.spi.FormSchema;
 import com.smartchat.channel.spi.IdentityPreview;
+import com.smartchat.channel.spi.ProviderSetting;
 import com.smartchat.channel.spi.RateLimit;
 import com.smartchat.channel.spi.ValidationResult;
 import java.time.Duration;
@@ -25,13 +26,12 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
  * how updates arrive: by long polling (the default; works behind NAT) or by webhook (needs the host's public
  * address); the channel sends through the Bot API.
  *
- * <p>Host settings ({@code smartchat.plugins.telegram.*}): {@code api-url}, the Bot API server every channel uses
- * (default {@code https://api.telegram.org}; a channel cannot choose another, since its token goes there);
- * {@code poll-timeout},
- * the seconds one long poll waits (default 50, at most 90); {@code webhook-max-connections}, Telegram's
- * {@code max_connections} for webhooks (default 40, 1-100); {@code webhook-check-interval}, the seconds between two
- * getWebhookInfo checks of a webhook channel (default 60). The host adds {@code public-url}, its public address,
- * which validation needs to accept webhook mode.
+ * <p>Host settings ({@code smartchat.plugins.telegram.*}), declared in {@link #providerSettings()}: {@code api-url},
+ * the Bot API server every channel uses (default {@code https://api.telegram.org}; a channel cannot choose another,
+ * since its token goes there); {@code poll-timeout}, the seconds one long poll waits (default 50, at most 90);
+ * {@code webhook-max-connections}, Telegram's {@code max_connections} for webhooks (default 40, 1-100);
+ * {@code webhook-check-interval}, the seconds between two getWebhookInfo checks of a webhook channel (default 60).
+ * The host adds {@code public-url}, its public address, which validation needs to accept webhook mode.
  *
  * <p>Form versions: 1 had no "Receive updates by" field (every channel polled); 2 adds it, and
  * {@link #migrateSettings} gives version 1 settings {@code delivery=polling}; 3 drops the channel's own "Bot API
@@ -134,6 +134,12 @@ public final class TelegramChannelProvider implements ChannelProvider {
     @Override
     public List<RateLimit> rateLimits() {
         return RATE_LIMITS;
+    }
+
+    /** The Bot API server, the long poll's length and the webhooks' tuning: see the class documentation. */
+    @Override
+    public List<ProviderSetting> providerSettings() {
+        return TelegramConfig.SETTINGS;
     }
 
     /** Yes: a channel set to receive updates by webhook registers its address with Telegram itself. */

@@ -1,10 +1,12 @@
 package com.smartchat.telegram;
 
 import com.smartchat.channel.spi.ChannelSettings;
+import com.smartchat.channel.spi.ProviderSetting;
 import com.smartchat.channel.spi.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.telegram.telegrambots.meta.TelegramUrl;
@@ -50,10 +52,44 @@ record TelegramConfig(Secret token, TelegramUrl apiUrl, String baseUrl, Duration
      * {@link TelegramChannelProvider#migrateSettings} and ignored when read.
      */
     static final String FORMER_API_URL_FIELD = "apiUrl";
-    /** Provider setting: the Bot API base URL ({@code smartchat.plugins.telegram.api-url}). */
-    static final String API_URL_SETTING = "api-url";
+    static final String DEFAULT_API_URL = "https://api.telegram.org";
+    /** The longest poll: the shared HTTP client's read timeout is above it. */
+    static final int MAX_POLL_TIMEOUT_SECONDS = 90;
+
+    /** Provider setting: the Bot API server ({@code smartchat.plugins.telegram.api-url}). */
+    static final ProviderSetting API_URL = ProviderSetting.url("api-url")
+            .help("The Bot API server every channel uses, such as a self-hosted one or the emulator: scheme, host "
+                    + "and port only. Channels cannot choose another, since their tokens go there.")
+            .defaultValue(DEFAULT_API_URL)
+            .build();
     /** Provider setting: the long-poll timeout in seconds ({@code smartchat.plugins.telegram.poll-timeout}). */
-    static final String POLL_TIMEOUT_SETTING = "poll-timeout";
+    static final ProviderSetting POLL_TIMEOUT = ProviderSetting.number("poll-timeout")
+            .help("Seconds one long poll (getUpdates) waits for updates.")
+            .defaultValue("50")
+            .minimum(0)
+            .maximum(MAX_POLL_TIMEOUT_SECONDS)
+            .build();
+    /** Provider setting: {@code max_connections} of webhooks. */
+    static final ProviderSetting WEBHOOK_MAX_CONNECTIONS = ProviderSetting.number("webhook-max-connections")
+            .help("The most webhook requests Telegram sends a webhook channel at once (max_connections).")
+            .defaultValue("40")
+            .minimum(1)
+            .maximum(100)
+            .build();
+    /** Provider setting: seconds between two getWebhookInfo checks of a webhook channel. */
+    static final ProviderSetting WEBHOOK_CHECK_INTERVAL = ProviderSetting.number("webhook-check-interval")
+            .help("Seconds between two getWebhookInfo checks of a webhook channel, which show Telegram's pending "
+                    + "updates and last delivery error.")
+            .defaultValue("60")
+            .minimum(1)
+            .build();
+    /** What the operator can set for every Telegram channel. */
+    static final List<ProviderSetting> SETTINGS = List.of(API_URL, POLL_TIMEOUT, WEBHOOK_MAX_CONNECTIONS,
+            WEBHOOK_CHECK_INTERVAL);
+    static final String API_URL_SETTING = API_URL.name();
+    static final String POLL_TIMEOUT_SETTING = POLL_TIMEOUT.name();
+    static final String WEBHOOK_MAX_CONNECTIONS_SETTING = WEBHOOK_MAX_CONNECTIONS.name();
+    static final String WEBHOOK_CHECK_INTERVAL_SETTING = WEBHOOK_CHECK_INTERVAL.name();
     /** The "Receive updates by" field: {@link Delivery#value}. */
     static final String DELIVERY = "delivery";
     /**
@@ -61,13 +97,6 @@ record TelegramConfig(Secret token, TelegramUrl apiUrl, String baseUrl, Duration
      * absent when it has none. Only validation reads it; a running channel gets its address from the context.
      */
     static final String PUBLIC_URL_SETTING = "public-url";
-    /** Provider setting: {@code max_connections} of webhooks, 1-100 (default 40, Telegram's). */
-    static final String WEBHOOK_MAX_CONNECTIONS_SETTING = "webhook-max-connections";
-    /** Provider setting: seconds between two getWebhookInfo checks of a webhook channel (default 60). */
-    static final String WEBHOOK_CHECK_INTERVAL_SETTING = "webhook-check-interval";
-
-    static final int DEFAULT_WEBHOOK_MAX_CONNECTIONS = 40;
-    static final int DEFAULT_WEBHOOK_CHECK_SECONDS = 60;
     /** The ports Telegram delivers webhooks to. */
     static final java.util.Set<Integer> TELEGRAM_WEBHOOK_PORTS = java.util.Set.of(443, 80, 88, 8443);
 
@@ -76,11 +105,6 @@ record TelegramConfig(Secret token, TelegramUrl apiUrl, String baseUrl, Duration
             + "https address at which Telegram can reach this host, or choose Long polling.";
     static final String NO_PUBLIC_URL_FIX = "Set smartchat.public-url (SMARTCHAT_PUBLIC_URL) to the host's public "
             + "https address and restart the host, or switch the channel to Long polling";
-
-    static final String DEFAULT_API_URL = "https://api.telegram.org";
-    static final int DEFAULT_POLL_TIMEOUT_SECONDS = 50;
-    /** The longest poll: the shared HTTP client's read timeout is above it. */
-    static final int MAX_POLL_TIMEOUT_SECONDS = 90;
 
     static final Pattern TOKEN_PATTERN = Pattern.compile("\\d+:[A-Za-z0-9_-]{30,}");
     static final String TOKEN_EXAMPLE = "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
@@ -117,23 +141,12 @@ record TelegramConfig(Secret token, TelegramUrl apiUrl, String baseUrl, Duration
             throw new InvalidSetting(TOKEN, TOKEN_SHAPE_MESSAGE);
         }
         Secret cleanToken = token.reveal().strip().equals(token.reveal()) ? token : Secret.of(token.reveal().strip());
-        String base = settings.providerSetting(API_URL_SETTING)
-                .map(String::strip).filter(text -> !text.isEmpty()).orElse(DEFAULT_API_URL);
-        TelegramUrl url = parseBaseUrl(base);
-        int timeout = settings.providerSetting(POLL_TIMEOUT_SETTING).map(String::strip).map(text -> {
-            try {
-                return Integer.parseInt(text);
-            } catch (NumberFormatException e) {
-                return DEFAULT_POLL_TIMEOUT_SECONDS;
-            }
-        }).orElse(DEFAULT_POLL_TIMEOUT_SECONDS);
-        timeout = Math.max(0, Math.min(MAX_POLL_TIMEOUT_SECONDS, timeout));
+        TelegramUrl url = parseBaseUrl(setting(settings, API_URL));
         Delivery delivery = delivery(settings);
-        int maxConnections = Math.max(1, Math.min(100,
-                intSetting(settings, WEBHOOK_MAX_CONNECTIONS_SETTING, DEFAULT_WEBHOOK_MAX_CONNECTIONS)));
-        int checkSeconds = Math.max(1, intSetting(settings, WEBHOOK_CHECK_INTERVAL_SETTING, DEFAULT_WEBHOOK_CHECK_SECONDS));
-        return new TelegramConfig(cleanToken, url, display(url), Duration.ofSeconds(timeout), delivery,
-                maxConnections, Duration.ofSeconds(checkSeconds));
+        return new TelegramConfig(cleanToken, url, display(url),
+                Duration.ofSeconds(Integer.parseInt(setting(settings, POLL_TIMEOUT))), delivery,
+                Integer.parseInt(setting(settings, WEBHOOK_MAX_CONNECTIONS)),
+                Duration.ofSeconds(Integer.parseInt(setting(settings, WEBHOOK_CHECK_INTERVAL))));
     }
 
     /** The delivery the settings choose; absent (settings older than the field) is long polling. */
@@ -151,14 +164,13 @@ record TelegramConfig(Secret token, TelegramUrl apiUrl, String baseUrl, Duration
                 + Delivery.WEBHOOK.label + ".");
     }
 
-    private static int intSetting(ChannelSettings settings, String key, int fallback) {
-        return settings.providerSetting(key).map(String::strip).map(text -> {
-            try {
-                return Integer.parseInt(text);
-            } catch (NumberFormatException e) {
-                return fallback;
-            }
-        }).orElse(fallback);
+    /**
+     * An operator's setting, or its default when the settings have none (a test's, or the conformance kit's): the
+     * host checked the operator's value against {@link #SETTINGS} when it loaded the plugin, so a number parses and
+     * is in its range.
+     */
+    private static String setting(ChannelSettings settings, ProviderSetting setting) {
+        return settings.providerSetting(setting.name()).map(String::strip).orElse(setting.defaultValue());
     }
 
     /** Whether the settings receive by webhook. */

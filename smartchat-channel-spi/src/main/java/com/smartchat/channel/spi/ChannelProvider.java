@@ -13,8 +13,9 @@ import java.util.Map;
  *
  * <p>Lifecycle, as the host drives it:
  * <ol>
- *   <li>the host reads {@link #id()}, {@link #displayName()}, {@link #spiVersion()} and {@link #schema()} once, when
- *       it loads the plugin, and renders the admin form from the schema;</li>
+ *   <li>the host reads {@link #id()}, {@link #displayName()}, {@link #spiVersion()}, {@link #schema()} and
+ *       {@link #providerSettings()} (1.4) once, when it loads the plugin, checks the operator's settings against
+ *       the declared ones, and renders the admin form from the schema;</li>
  *   <li>when an admin fills in the form, the host checks what the schema declares (required, length, pattern)
  *       and, in the same round, calls {@link #validate(ChannelSettings)} with the values that passed, so the
  *       provider can check meaning (is the token accepted?);</li>
@@ -35,8 +36,9 @@ public interface ChannelProvider {
      * {@link Channel#receivesWebhooksUnstarted()}; 1.4 added {@link #receivesWebhooks()}, webhook {@code GET}
      * requests and query parameters ({@link WebhookRequest#method()}), response headers
      * ({@link WebhookResponse#withHeader}), {@link OutboundMessage#kind()}, {@link #close()}, form fields' minimum
-     * length, minimum and maximum ({@link FormField.Builder#minLength}), {@link FieldType#read} and identities
-     * without an account ({@link IdentityPreview#id()} may be {@code null}).
+     * length, minimum and maximum ({@link FormField.Builder#minLength}), {@link FieldType#read}, identities
+     * without an account ({@link IdentityPreview#id()} may be {@code null}), declared operator settings
+     * ({@link #providerSettings()}) and {@link Redelivery}.
      */
     String SPI_VERSION = "1.4";
 
@@ -120,6 +122,29 @@ public interface ChannelProvider {
      */
     default boolean receivesWebhooks() {
         return false;
+    }
+
+    /**
+     * The settings the operator gives every channel of this provider, as host properties
+     * {@code smartchat.plugins.<id>.<name>}: a Bot API server, a poll's length, a shared API key. Channels read
+     * them with {@link ChannelSettings#providerSetting(String)}; form fields are for what differs per channel.
+     *
+     * <p>When this declares at least one setting, the host, as it loads the plugin, refuses it (lists it as failed,
+     * with the reason, and loads none of its providers) when a property under {@code smartchat.plugins.<id>.} is not
+     * declared here (a typo the operator would otherwise never learn of), or has a value its declaration does not
+     * accept ({@link ProviderSetting#check(String)}: not a number, out of range, not an address). It fills in each
+     * {@linkplain ProviderSetting#defaultValue() default} the operator left unset (blank counts as unset), and shows
+     * platform admins each setting with its current value, a secret's as set or not. So a channel always gets a
+     * value its declaration accepts, or none when the setting has no default.
+     *
+     * <p>Empty by default: nothing declared, and the host hands the provider whatever the operator set under its
+     * prefix, unchecked, as hosts before SPI 1.4 do. Read once, when the host loads the plugin.
+     *
+     * @return the declarations, each name once
+     * @since 1.4
+     */
+    default List<ProviderSetting> providerSettings() {
+        return List.of();
     }
 
     /**

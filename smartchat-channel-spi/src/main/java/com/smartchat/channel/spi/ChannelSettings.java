@@ -17,7 +17,9 @@ import java.util.OptionalLong;
  *               {@link FormSchema#GREETING}
  * @param providerConfig settings the operator gave every channel of this provider, from the host's
  *                       {@code smartchat.plugins.<provider id>.*} properties (for example {@code api-url});
- *                       keys without the prefix
+ *                       keys without the prefix, with the defaults of
+ *                       {@linkplain ChannelProvider#providerSettings() declared settings} filled in (SPI 1.4), and
+ *                       {@code public-url}, the host's public address, when it has one
  */
 public record ChannelSettings(int schemaVersion, Map<String, Object> values, Map<String, String> providerConfig) {
 
@@ -61,7 +63,10 @@ public record ChannelSettings(int schemaVersion, Map<String, Object> values, Map
         return values.get(field) instanceof Long number ? OptionalLong.of(number) : OptionalLong.empty();
     }
 
-    /** A provider host setting, such as {@code api-url}. */
+    /**
+     * A provider host setting, such as {@code api-url}: the operator's value, or the declared default (see
+     * {@link ChannelProvider#providerSettings()}).
+     */
     public Optional<String> providerSetting(String key) {
         return Optional.ofNullable(providerConfig.get(key));
     }

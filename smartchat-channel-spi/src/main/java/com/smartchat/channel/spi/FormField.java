@@ -254,7 +254,8 @@ public record FormField(
         return problems;
     }
 
-    private static boolean isHttpUrl(String text) {
+    /** Whether text is an absolute http or https address with a host; also checks {@link ProviderSetting} values. */
+    static boolean isHttpUrl(String text) {
         try {
             URI uri = new URI(text);
             return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))

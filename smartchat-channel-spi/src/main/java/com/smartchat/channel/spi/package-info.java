@@ -19,6 +19,13 @@
  *       unless the secrets are entered again. Give each field its rules (required, lengths, a number's minimum and
  *       maximum, a pattern in the dialect {@link com.smartchat.channel.spi.FormField.Builder#pattern(String, String)}
  *       describes) and its default: the host enforces them, fills in defaults, and the form carries them.</li>
+ *   <li><b>Declare the operator's settings.</b> What the operator sets once for every channel of your provider (a
+ *       server address, a poll's length) comes from the host properties {@code smartchat.plugins.<id>.*}. Declare
+ *       each in {@link com.smartchat.channel.spi.ChannelProvider#providerSettings()} as a
+ *       {@link com.smartchat.channel.spi.ProviderSetting} with its type, default, limits and help: the host refuses
+ *       your plugin, naming the property, when the operator set one you do not declare or a value its declaration
+ *       does not accept, fills in defaults, and shows platform admins the settings (secrets as set or not). Read
+ *       them with {@link com.smartchat.channel.spi.ChannelSettings#providerSetting(String)}.</li>
  *   <li><b>Validate meaning.</b> The host checks required fields, lengths, limits and patterns itself, and in the
  *       same round calls {@code validate} with the values that passed (see
  *       {@link com.smartchat.channel.spi.ChannelProvider#validate(com.smartchat.channel.spi.ChannelSettings)}): ask
@@ -29,7 +36,9 @@
  *       then calls {@code start()}. A network you poll: receive on
  *       {@link com.smartchat.channel.spi.ChannelContext#executor()}, hand each event to
  *       {@link com.smartchat.channel.spi.ChannelContext#inbound()}, and confirm it to the network only after
- *       {@code deliver} returned. A network that pushes to you: see <a href="#push">Receiving by webhook</a>.
+ *       {@code deliver} returned; {@link com.smartchat.channel.spi.Redelivery} delivers again with growing pauses
+ *       while the host cannot store, and shows the channel degraded meanwhile. A network that pushes to you: see
+ *       <a href="#push">Receiving by webhook</a>.
  *       Report problems found while running with
  *       {@link com.smartchat.channel.spi.ChannelContext#report(ChannelStatus)}.</li>
  *   <li><b>Send.</b> {@code send} makes one attempt and completes with a

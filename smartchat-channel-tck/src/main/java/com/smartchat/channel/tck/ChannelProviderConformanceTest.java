@@ -13,6 +13,7 @@ import com.smartchat.channel.spi.FormField;
 import com.smartchat.channel.spi.FormSchema;
 import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.channel.spi.OutboundMessage;
+import com.smartchat.channel.spi.ProviderSetting;
 import com.smartchat.channel.spi.RateLimit;
 import com.smartchat.channel.spi.Secret;
 import com.smartchat.channel.spi.SendReceipt;
@@ -43,6 +44,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -241,6 +243,41 @@ public abstract class ChannelProviderConformanceTest {
                     + "\"web-chat\", but was " + quote(id) + ". The id is stored with every channel and names the "
                     + "provider's host settings (smartchat.plugins.<id>.*): choose it once and never change it.");
         }
+    }
+
+    /**
+     * {@link ChannelProvider#providerSettings()} names each setting once, and, when it declares any, the host
+     * settings of {@link #validSettings()} are declared and accepted, as a host would check them at load time.
+     *
+     * @since 1.4
+     */
+    @Test
+    public final void operatorSettingsAreDeclaredOnceAndCoverTheValidSettings() {
+        List<ProviderSetting> declared = provider().providerSettings();
+        if (declared == null) {
+            fail("providerSettings() returned null: return List.of() when the provider declares none.");
+        }
+        Map<String, ProviderSetting> byName = new HashMap<>();
+        for (ProviderSetting setting : declared) {
+            if (byName.put(setting.name(), setting) != null) {
+                fail("providerSettings() declares " + quote(setting.name()) + " twice: a host refuses the plugin.");
+            }
+        }
+        if (declared.isEmpty()) {
+            return;
+        }
+        validSettings().providerConfig().forEach((name, value) -> {
+            ProviderSetting setting = byName.get(name);
+            if (setting == null && !name.equals("public-url")) { // the host's own, given to every provider
+                fail("validSettings() has the host setting " + quote(name) + ", which providerSettings() does not "
+                        + "declare: a host refuses the plugin when the operator sets smartchat.plugins."
+                        + provider().id() + "." + name + ". Declare it.");
+            }
+            if (setting != null && !value.isBlank()) {
+                setting.check(value).ifPresent(problem -> fail("validSettings() has the host setting " + quote(name)
+                        + " that its declaration refuses: it " + problem + "."));
+            }
+        });
     }
 
     /** {@link ChannelProvider#displayName()} and {@link ChannelProvider#description()} are not blank. */

@@ -285,7 +285,7 @@ public class ChannelService {
     private ValidationResult providerCheck(LoadedProvider provider, FormSchema schema, Map<String, Object> accepted,
                                            Map<String, List<String>> hostErrors) {
         ChannelSettings settings = new ChannelSettings(schema.version(), accepted,
-                providerConfiguration.forProvider(provider.id()));
+                providerConfiguration.forProvider(provider));
         try {
             return provider.validate(settings, VALIDATE_TIMEOUT);
         } catch (PluginCallException e) {

@@ -391,7 +391,7 @@ public class ChannelSupervisor implements SmartLifecycle {
             log.info("Migrated the settings of channel {} from version {} to {}", record.id(),
                     record.settingsVersion(), current);
         }
-        return new ChannelSettings(current, values, providerConfiguration.forProvider(provider.id()));
+        return new ChannelSettings(current, values, providerConfiguration.forProvider(provider));
     }
 
     /** The channel's sink: refuses events while the host shuts down, so the channel does not confirm them. */

@@ -5,6 +5,7 @@ import com.smartchat.channel.spi.ChannelContext;
 import com.smartchat.channel.spi.ChannelProvider;
 import com.smartchat.channel.spi.ChannelSettings;
 import com.smartchat.channel.spi.FormSchema;
+import com.smartchat.channel.spi.ProviderSetting;
 import com.smartchat.channel.spi.RateLimit;
 import com.smartchat.channel.spi.SpiVersion;
 import com.smartchat.channel.spi.ValidationResult;
@@ -32,10 +33,14 @@ public final class LoadedProvider {
     private final FormSchema schema;
     private final List<RateLimit> rateLimits;
     private final boolean receivesWebhooks;
+    private final List<ProviderSetting> settings;
+    private final Map<String, String> operatorValues;
+    private final Map<String, String> settingValues;
 
     LoadedProvider(ChannelProvider provider, ClassLoader classLoader, PluginOrigin origin, String id,
             String displayName, String description, String spiVersion, String logoSvg, FormSchema schema,
-            List<RateLimit> rateLimits, boolean receivesWebhooks) {
+            List<RateLimit> rateLimits, boolean receivesWebhooks, List<ProviderSetting> settings,
+            Map<String, String> operatorValues) {
         this.provider = provider;
         this.classLoader = classLoader;
         this.origin = origin;
@@ -47,6 +52,9 @@ public final class LoadedProvider {
         this.schema = schema;
         this.rateLimits = List.copyOf(rateLimits);
         this.receivesWebhooks = receivesWebhooks;
+        this.settings = List.copyOf(settings);
+        this.operatorValues = Map.copyOf(operatorValues);
+        this.settingValues = OperatorSettings.withDefaults(settings, operatorValues);
     }
 
     /** The provider's stable id, such as {@code telegram}. */
@@ -93,6 +101,25 @@ public final class LoadedProvider {
     /** Whether its channels receive requests at their webhook address (SPI 1.4), so the host shows it to admins. */
     public boolean receivesWebhooks() {
         return receivesWebhooks;
+    }
+
+    /** The operator's settings it declares (SPI 1.4); empty when it declares none. */
+    public List<ProviderSetting> settings() {
+        return settings;
+    }
+
+    /**
+     * What its channels get as provider settings ({@code ChannelSettings.providerConfig()}), without the host's
+     * {@code public-url}: the operator's values, checked when the plugin loaded, and the declared defaults of those
+     * the operator left unset. May hold secrets: never log or show the values.
+     */
+    public Map<String, String> settingValues() {
+        return settingValues;
+    }
+
+    /** Whether the operator set a value for this setting (else it has its default, or none). */
+    public boolean operatorSet(String setting) {
+        return operatorValues.containsKey(setting);
     }
 
     /**

@@ -2,6 +2,7 @@ package com.smartchat.host.plugins;
 
 import com.smartchat.channel.spi.ChannelProvider;
 import com.smartchat.channel.spi.FormSchema;
+import com.smartchat.channel.spi.ProviderSetting;
 import com.smartchat.channel.spi.RateLimit;
 import com.smartchat.channel.spi.SpiVersion;
 import java.io.IOException;
@@ -42,14 +43,17 @@ final class PluginLoader {
 
     private final ClassLoader host;
     private final Duration timeout;
+    private final OperatorSettings operatorSettings;
 
     /**
      * @param host the host's class loader, which holds the SPI
      * @param timeout how long each call into a plugin may take while it loads
+     * @param operatorSettings the operator's settings of each provider, checked against what it declares
      */
-    PluginLoader(ClassLoader host, Duration timeout) {
+    PluginLoader(ClassLoader host, Duration timeout, OperatorSettings operatorSettings) {
         this.host = host;
         this.timeout = timeout;
+        this.operatorSettings = operatorSettings;
     }
 
     /**
@@ -173,8 +177,31 @@ final class PluginLoader {
                 () -> List.copyOf(provider.rateLimits()));
         boolean receivesWebhooks = call(origin, classLoader, className + ".receivesWebhooks()",
                 provider::receivesWebhooks);
+        List<ProviderSetting> settings = call(origin, classLoader, className + ".providerSettings()",
+                () -> List.copyOf(provider.providerSettings()));
+        Map<String, String> given = checkedSettings(id, settings);
         return new LoadedProvider(provider, classLoader, origin, id, displayName, description, spiVersion, logoSvg,
-                schema, rateLimits, receivesWebhooks);
+                schema, rateLimits, receivesWebhooks, settings, given);
+    }
+
+    /**
+     * The operator's settings of a provider, once they proved acceptable to its declarations: a wrong one refuses
+     * the plugin, so that the operator learns of it at once (not from a channel misbehaving later), while the host
+     * and the other plugins go on.
+     */
+    private Map<String, String> checkedSettings(String id, List<ProviderSetting> declared) throws PluginRefused {
+        if (declared.stream().map(ProviderSetting::name).distinct().count() < declared.size()) {
+            throw new PluginRefused("provider " + id + " declares a setting twice: the plugin is broken; ask its "
+                    + "author for a corrected build");
+        }
+        Map<String, String> given = operatorSettings.of(id);
+        List<String> problems = OperatorSettings.problems(id, declared, given);
+        if (!problems.isEmpty()) {
+            throw new PluginRefused("the operator's settings of provider " + id + " are wrong: "
+                    + String.join("; ", problems) + ". Correct " + (problems.size() == 1 ? "it" : "them")
+                    + " (as property or environment variable) and restart the host");
+        }
+        return given;
     }
 
     private static void checkSpiVersion(String declared) throws PluginRefused {

@@ -33,9 +33,10 @@ public class PluginRegistry implements AutoCloseable {
     /** How long a provider's close() may take: as long as a call while loading. */
     private final Duration closeTimeout;
 
-    public PluginRegistry(PluginsProperties properties) {
+    public PluginRegistry(PluginsProperties properties, OperatorSettings operatorSettings) {
         this.closeTimeout = properties.loadTimeout();
-        PluginLoader loader = new PluginLoader(PluginRegistry.class.getClassLoader(), properties.loadTimeout());
+        PluginLoader loader = new PluginLoader(PluginRegistry.class.getClassLoader(), properties.loadTimeout(),
+                operatorSettings);
         PluginLoader.Result classpath = loader.loadClasspath(providers);
         if (classpath.report().state() == State.FAILED || !classpath.providers().isEmpty()) {
             add(classpath);

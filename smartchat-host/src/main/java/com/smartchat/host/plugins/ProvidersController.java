@@ -1,8 +1,12 @@
 package com.smartchat.host.plugins;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.smartchat.channel.spi.FieldType;
+import com.smartchat.channel.spi.ProviderSetting;
 import com.smartchat.channel.spi.RateLimit;
 import com.smartchat.host.plugins.PluginReport.State;
+import com.smartchat.host.security.SpaceAccess;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +28,11 @@ class ProvidersController {
     private static final MediaType SVG = MediaType.valueOf("image/svg+xml");
 
     private final PluginRegistry registry;
+    private final SpaceAccess access;
 
-    ProvidersController(PluginRegistry registry) {
+    ProvidersController(PluginRegistry registry, SpaceAccess access) {
         this.registry = registry;
+        this.access = access;
     }
 
     @GetMapping
@@ -45,7 +51,10 @@ class ProvidersController {
         return new ProviderDetails(ProviderSummary.of(provider), provider.schema().version(),
                 FormJsonSchema.schema(provider.displayName(), provider.schema()),
                 FormJsonSchema.uiSchema(provider.schema()),
-                provider.rateLimits().stream().map(RateLimitView::of).toList());
+                provider.rateLimits().stream().map(RateLimitView::of).toList(),
+                // the operator's configuration is the platform's business, not a Space admin's
+                access.isPlatformAdmin() ? provider.settings().stream()
+                        .map(setting -> SettingView.of(provider, setting)).toList() : null);
     }
 
     @GetMapping("/{id}/icon")
@@ -107,9 +116,33 @@ class ProvidersController {
      * @param formVersion the version of the form's shape ({@code FormSchema.version()}), stored with settings
      * @param schema the form as JSON Schema
      * @param uiSchema how to render the form: field order and widgets
+     * @param settings the operator's settings the provider declares, with their values; for platform admins only
+     *                 (absent for others), empty when the provider declares none
      */
     record ProviderDetails(@JsonUnwrapped ProviderSummary provider, int formVersion, Map<String, Object> schema,
-            Map<String, Object> uiSchema, List<RateLimitView> rateLimits) {
+            Map<String, Object> uiSchema, List<RateLimitView> rateLimits,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<SettingView> settings) {
+    }
+
+    /**
+     * One operator's setting of a provider.
+     *
+     * @param property the host property that sets it, such as {@code smartchat.plugins.telegram.api-url}
+     * @param environmentVariable the same as an environment variable
+     * @param value what channels get: the operator's value, else the default; {@code null} for a secret, or when
+     *              neither is set
+     * @param set whether the operator set a value (else the default applies)
+     */
+    record SettingView(String name, String property, String environmentVariable, FieldType type, String help,
+            String defaultValue, Long minimum, Long maximum, boolean secret, String value, boolean set) {
+
+        static SettingView of(LoadedProvider provider, ProviderSetting setting) {
+            return new SettingView(setting.name(), OperatorSettings.property(provider.id(), setting.name()),
+                    OperatorSettings.environmentVariable(provider.id(), setting.name()), setting.type(),
+                    setting.help(), setting.defaultValue(), setting.minimum(), setting.maximum(), setting.secret(),
+                    setting.secret() ? null : provider.settingValues().get(setting.name()),
+                    provider.operatorSet(setting.name()));
+        }
     }
 
     /** A sending limit; {@code period} in ISO-8601, such as {@code PT1S}. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.mock.env.MockEnvironment;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -35,7 +36,8 @@ class BuiltPluginsTest {
 
     @Test
     void twoPluginsCarryingDifferentVersionsOfJacksonEachUseTheirOwn() throws Exception {
-        registry = new PluginRegistry(new PluginsProperties(BUILT_PLUGINS, Duration.ofSeconds(10)));
+        registry = new PluginRegistry(new PluginsProperties(BUILT_PLUGINS, Duration.ofSeconds(10)),
+                new OperatorSettings(new MockEnvironment()));
         LoadedProvider telegram = registry.find("telegram").orElseThrow();
         LoadedProvider echo = registry.find("echo").orElseThrow();
 
@@ -55,6 +57,35 @@ class BuiltPluginsTest {
         assertThat(properties.get("apiKey").get("writeOnly").asBoolean()).isTrue();
         assertThat(response.body().at("/uiSchema/fields").valueStream().map(field -> field.get("widget").asString()))
                 .contains("text", "textarea", "password", "checkbox", "number", "select", "url");
+    }
+
+    @Test
+    void theTelegramPluginIsRefusedWhenTheOperatorMistypesOrMisvaluesOneOfItsSettingsAndTheOthersLoad() {
+        registry = new PluginRegistry(new PluginsProperties(BUILT_PLUGINS, Duration.ofSeconds(10)),
+                new OperatorSettings(new MockEnvironment()
+                        .withProperty("smartchat.plugins.telegram.poll-timeout", "120")
+                        .withProperty("smartchat.plugins.telegram.webhook-max-conections", "10")));
+
+        assertThat(registry.find("telegram")).isEmpty();
+        assertThat(registry.find("echo")).isPresent();
+        PluginReport telegram = registry.reports().stream()
+                .filter(report -> report.origin().name().equals("smartchat-telegram-plugin.jar")).findFirst().orElseThrow();
+        assertThat(telegram.state()).isEqualTo(PluginReport.State.FAILED);
+        assertThat(telegram.reason()).isEqualTo("the operator's settings of provider telegram are wrong: "
+                + "smartchat.plugins.telegram.poll-timeout must be between 0 and 90; "
+                + "smartchat.plugins.telegram.webhook-max-conections is not a setting of provider telegram (it has "
+                + "api-url, poll-timeout, webhook-check-interval, webhook-max-connections). Correct them (as property "
+                + "or environment variable) and restart the host");
+    }
+
+    @Test
+    void platformAdminsSeeTheTelegramSettingsWithTheirDefaults() {
+        JsonNode settings = ApiClient.admin(port).get("/api/providers/telegram").body().get("settings");
+
+        assertThat(settings.valueStream().map(setting -> setting.get("name").asString() + "="
+                + setting.get("value").asString()))
+                .containsExactly("api-url=https://api.telegram.org", "poll-timeout=50", "webhook-max-connections=40",
+                        "webhook-check-interval=60");
     }
 
     private static String jacksonVersion(LoadedProvider provider) throws Exception {

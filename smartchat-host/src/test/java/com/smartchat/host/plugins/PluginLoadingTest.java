@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.mock.env.MockEnvironment;
 
 /** Loading plugin jars: isolation, calls into plugin code, and every way a plugin can fail without harming the host. */
 class PluginLoadingTest {
@@ -67,7 +68,8 @@ class PluginLoadingTest {
 
     @Test
     void aMissingPluginsDirectoryMeansNoPluginJars() {
-        registry = new PluginRegistry(new PluginsProperties(pluginsDir.resolve("absent"), LOAD_TIMEOUT));
+        registry = new PluginRegistry(new PluginsProperties(pluginsDir.resolve("absent"), LOAD_TIMEOUT),
+                new OperatorSettings(new MockEnvironment()));
 
         assertThat(registry.reports()).allSatisfy(report -> assertThat(report.origin().isClasspath()).isTrue());
     }
@@ -257,7 +259,8 @@ class PluginLoadingTest {
                 .writeTo(pluginsDir);
         PluginJar.named("other.jar").provider(FixtureProvider.of("com.acme.OtherProvider", "other")).writeTo(pluginsDir);
 
-        registry = new PluginRegistry(new PluginsProperties(pluginsDir, SHORT_LOAD_TIMEOUT)); // returns: the host goes on
+        registry = new PluginRegistry(new PluginsProperties(pluginsDir, SHORT_LOAD_TIMEOUT),
+                new OperatorSettings(new MockEnvironment())); // returns: the host goes on
 
         assertThat(failure("hanging.jar"))
                 .isEqualTo("com.acme.EchoProvider.id() did not finish within 500ms and was abandoned");
@@ -375,7 +378,8 @@ class PluginLoadingTest {
     }
 
     private PluginRegistry load() {
-        registry = new PluginRegistry(new PluginsProperties(pluginsDir, LOAD_TIMEOUT));
+        registry = new PluginRegistry(new PluginsProperties(pluginsDir, LOAD_TIMEOUT),
+                new OperatorSettings(new MockEnvironment()));
         return registry;
     }
 

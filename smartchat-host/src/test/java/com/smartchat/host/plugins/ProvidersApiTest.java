@@ -6,6 +6,8 @@ import com.smartchat.channel.spi.ChannelProvider;
 import com.smartchat.channel.spi.SpiVersion;
 import com.smartchat.host.ApiClient;
 import com.smartchat.host.ApiClient.Response;
+import com.smartchat.host.security.Role;
+import com.smartchat.host.security.UserAccounts;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
@@ -19,6 +21,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -35,8 +38,20 @@ class ProvidersApiTest {
     @TempDir
     static Path pluginsDir;
 
+    /** The operator's settings of the providers tuned and mistuned. */
+    private static final String TUNED_SETTINGS = """
+            return java.util.List.of(
+                ProviderSetting.url("api-url").help("The API server.").defaultValue("https://api.example.com").build(),
+                ProviderSetting.number("retries").help("Attempts per message.").defaultValue("3").minimum(0)
+                    .maximum(10).build(),
+                ProviderSetting.bool("verbose").help("Logs each request.").defaultValue("false").build(),
+                ProviderSetting.secret("api-key").help("The key every channel presents.").build());""";
+
     @LocalServerPort
     int port;
+
+    @Autowired
+    UserAccounts accounts;
 
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -62,6 +77,10 @@ class ProvidersApiTest {
                                 + " java.time.Duration.ofSeconds(1), 30));"))
                 .writeTo(pluginsDir);
         PluginJar.named("plain.jar").provider(FixtureProvider.of("com.acme.PlainProvider", "plain")).writeTo(pluginsDir);
+        PluginJar.named("tuned.jar").provider(FixtureProvider.of("com.acme.TunedProvider", "tuned")
+                .method("providerSettings", TUNED_SETTINGS)).writeTo(pluginsDir);
+        PluginJar.named("mistuned.jar").provider(FixtureProvider.of("com.acme.MistunedProvider", "mistuned")
+                .method("providerSettings", TUNED_SETTINGS)).writeTo(pluginsDir);
         PluginJar.named("future.jar").version("2.0.0")
                 .provider(FixtureProvider.of("com.acme.FutureProvider", "future").method("spiVersion", "return \"2.0\";"))
                 .writeTo(pluginsDir);
@@ -73,6 +92,12 @@ class ProvidersApiTest {
     @DynamicPropertySource
     static void plugins(DynamicPropertyRegistry properties) {
         properties.add("smartchat.plugins.dir", () -> pluginsDir.toString());
+        properties.add("smartchat.plugins.tuned.retries", () -> "7");
+        properties.add("smartchat.plugins.tuned.api-key", () -> "s3cret-operator-key");
+        properties.add("smartchat.plugins.mistuned.retries", () -> "11");
+        properties.add("smartchat.plugins.mistuned.verbose", () -> "yes");
+        properties.add("smartchat.plugins.mistuned.api-urll", () -> "https://typo.example.com");
+        properties.add("smartchat.plugins.mistuned.api-key", () -> "s3cret-operator-key");
     }
 
     @Test
@@ -210,6 +235,58 @@ class ProvidersApiTest {
                 """)).isEqualTo(plugins.get("echo.jar"));
         assertThat(plugins.has("plain.jar")).isTrue();
         assertThat(plugins.has("future.jar")).isFalse();
+    }
+
+    @Test
+    void platformAdminsSeeEachDeclaredSettingWithItsValueOrDefaultAndNeverASecretsValue() throws Exception {
+        Response response = admin().get("/api/providers/tuned");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.text()).doesNotContain("s3cret-operator-key");
+        JsonNode settings = response.body().get("settings");
+        assertThat(json.readTree("""
+                [{"name": "api-url", "property": "smartchat.plugins.tuned.api-url",
+                  "environmentVariable": "SMARTCHAT_PLUGINS_TUNED_API_URL", "type": "URL", "help": "The API server.",
+                  "defaultValue": "https://api.example.com", "minimum": null, "maximum": null, "secret": false,
+                  "value": "https://api.example.com", "set": false},
+                 {"name": "retries", "property": "smartchat.plugins.tuned.retries",
+                  "environmentVariable": "SMARTCHAT_PLUGINS_TUNED_RETRIES", "type": "NUMBER",
+                  "help": "Attempts per message.", "defaultValue": "3", "minimum": 0, "maximum": 10, "secret": false,
+                  "value": "7", "set": true},
+                 {"name": "verbose", "property": "smartchat.plugins.tuned.verbose",
+                  "environmentVariable": "SMARTCHAT_PLUGINS_TUNED_VERBOSE", "type": "BOOLEAN",
+                  "help": "Logs each request.", "defaultValue": "false", "minimum": null, "maximum": null,
+                  "secret": false, "value": "false", "set": false},
+                 {"name": "api-key", "property": "smartchat.plugins.tuned.api-key",
+                  "environmentVariable": "SMARTCHAT_PLUGINS_TUNED_API_KEY", "type": "SECRET",
+                  "help": "The key every channel presents.", "defaultValue": null, "minimum": null, "maximum": null,
+                  "secret": true, "value": null, "set": true}]""")).isEqualTo(settings);
+        assertThat(admin().get("/api/providers/plain").body().get("settings").isEmpty()).isTrue();
+    }
+
+    @Test
+    void aSpaceAdminDoesNotSeeTheOperatorsSettings() {
+        accounts.save("settings.viewer", "{noop}viewer-password", Role.SPACE_ADMIN);
+
+        Response response = ApiClient.as(port, "settings.viewer", "viewer-password").get("/api/providers/tuned");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body().has("settings")).isFalse();
+    }
+
+    @Test
+    void aPluginWhoseOperatorSettingsAreWrongIsListedAsFailedNamingEachPropertyAndNoValue() {
+        JsonNode list = admin().get("/api/providers").body();
+
+        JsonNode mistuned = find(list.get("failedPlugins"), "origin", "mistuned.jar");
+        assertThat(mistuned.get("reason").asString()).isEqualTo("the operator's settings of provider mistuned are "
+                + "wrong: smartchat.plugins.mistuned.api-urll is not a setting of provider mistuned (it has api-key, "
+                + "api-url, retries, verbose); smartchat.plugins.mistuned.retries must be between 0 and 10; "
+                + "smartchat.plugins.mistuned.verbose must be true or false. Correct them (as property or "
+                + "environment variable) and restart the host");
+        assertThat(list.toString()).doesNotContain("s3cret-operator-key").doesNotContain("typo.example.com");
+        assertThat(admin().get("/api/providers/mistuned").status()).isEqualTo(404);
+        assertThat(find(list.get("providers"), "id", "tuned").get("state").asString()).isEqualTo("LOADED");
     }
 
     private ApiClient admin() {

@@ -7,12 +7,11 @@ import com.smartchat.channel.spi.ChannelException;
 import com.smartchat.channel.spi.ChannelState;
 import com.smartchat.channel.spi.ChannelStatus;
 import com.smartchat.channel.spi.Conversation;
-import com.smartchat.channel.spi.DeliveryException;
 import com.smartchat.channel.spi.FailureKind;
 import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.channel.spi.OutboundMessage;
+import com.smartchat.channel.spi.Redelivery;
 import com.smartchat.channel.spi.SendReceipt;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingDeque;
@@ -23,20 +22,21 @@ import java.util.concurrent.LinkedBlockingDeque;
 
 /**
  * One ${channelName} channel. Received events go to the host through {@code context.inbound()}, one at a time and
- * in order, again and again until the host stored each (only then may a network be told that it arrived); a task
- * on the context's executor does that for the channel's whole life.
+ * in order, each by {@link Redelivery}: again and again until the host stored it (only then may a network be told
+ * that it arrived), the channel shown as degraded meanwhile; a task on the context's executor does that for the
+ * channel's whole life.
  */
 final class PluginChannel implements Channel {
 
-    private static final Duration RETRY = Duration.ofMillis(200);
-
     private final ChannelContext context;
+    private final Redelivery redelivery;
     private final BlockingDeque<InboundEvent> received = new LinkedBlockingDeque<>();
     private volatile ChannelStatus status = ChannelStatus.of(ChannelState.CREATED, null, null);
     private Future<?> receiver;
 
     PluginChannel(ChannelContext context) {
         this.context = context;
+        this.redelivery = new Redelivery(context, context::report);
     }
 
     @Override
@@ -80,7 +80,7 @@ final class PluginChannel implements Channel {
             while (true) {
                 InboundEvent event = received.takeFirst();
                 try {
-                    deliverUntilStored(event);
+                    redelivery.deliver(event);
                 } catch (InterruptedException e) {
                     received.addFirst(event); // not stored for sure: delivered again after the next start
                     throw e;
@@ -88,18 +88,6 @@ final class PluginChannel implements Channel {
             }
         } catch (InterruptedException e) {
             // stop() ends the loop
-        }
-    }
-
-    /** Delivers again while the host cannot store, and nothing after it first. */
-    private void deliverUntilStored(InboundEvent event) throws InterruptedException {
-        while (true) {
-            try {
-                context.inbound().deliver(event);
-                return;
-            } catch (DeliveryException | RuntimeException e) {
-                Thread.sleep(RETRY);
-            }
         }
     }
 
