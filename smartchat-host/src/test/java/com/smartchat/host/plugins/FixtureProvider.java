@@ -9,17 +9,19 @@ import java.util.Map;
  */
 final class FixtureProvider {
 
-    private static final Map<String, String> SIGNATURES = Map.of(
-            "id", "String id()",
-            "displayName", "String displayName()",
-            "description", "String description()",
-            "logoSvg", "String logoSvg()",
-            "spiVersion", "String spiVersion()",
-            "schema", "FormSchema schema()",
-            "rateLimits", "java.util.List<RateLimit> rateLimits()",
-            "validate", "ValidationResult validate(ChannelSettings settings)",
-            "open", "Channel open(ChannelContext context)",
-            "close", "void close()");
+    private static final Map<String, String> SIGNATURES = Map.ofEntries(
+            Map.entry("id", "String id()"),
+            Map.entry("displayName", "String displayName()"),
+            Map.entry("description", "String description()"),
+            Map.entry("logoSvg", "String logoSvg()"),
+            Map.entry("spiVersion", "String spiVersion()"),
+            Map.entry("schema", "FormSchema schema()"),
+            Map.entry("rateLimits", "java.util.List<RateLimit> rateLimits()"),
+            Map.entry("validate", "ValidationResult validate(ChannelSettings settings)"),
+            Map.entry("open", "Channel open(ChannelContext context)"),
+            Map.entry("migrateSettings",
+                    "java.util.Map<String, Object> migrateSettings(int fromVersion, java.util.Map<String, Object> values)"),
+            Map.entry("close", "void close()"));
 
     private final String className;
     private final Map<String, String> bodies = new LinkedHashMap<>();

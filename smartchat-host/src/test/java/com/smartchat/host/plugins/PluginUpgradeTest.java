@@ -78,7 +78,8 @@ class PluginUpgradeTest {
     void channelsMoveToANewVersionWhileMessagesArriveAndEachIsStoredOnceAndTheOldVersionIsReleased()
             throws Exception {
         int port = InProcessHost.freePort();
-        startHost("smartchat-example-plugin-1.0.jar", "1.0", "server.port=" + port,
+        newVersion("smartchat-example-plugin.jar", "smartchat-example-plugin-1.0.jar", "1.0");
+        startHost("server.port=" + port,
                 "smartchat.public-url=http://localhost:" + port);
         Traffic first = echoTraffic("first");
         Traffic second = echoTraffic("second");
@@ -124,7 +125,8 @@ class PluginUpgradeTest {
      */
     @Test
     void pollingChannelsMoveToANewVersionAndEachMessageIsStoredOnceAndItsJarIsKeptWhileTheyUseIt() throws Exception {
-        startHost("smartchat-telegram-plugin-1.0.jar", "1.0");
+        newVersion("smartchat-telegram-plugin.jar", "smartchat-telegram-plugin-1.0.jar", "1.0");
+        startHost();
         Traffic channel = telegramTraffic("polling");
         channel.awaitStored(5);
 
@@ -153,7 +155,8 @@ class PluginUpgradeTest {
 
     @Test
     void aNewVersionThatDoesNotLoadOrOnWhichChannelsDoNotStartLeavesTheOldOneRunningThem() throws Exception {
-        startHost("smartchat-telegram-plugin-1.0.jar", "1.0");
+        newVersion("smartchat-telegram-plugin.jar", "smartchat-telegram-plugin-1.0.jar", "1.0");
+        startHost();
         Traffic channel = telegramTraffic("only");
         channel.awaitStored(5);
 
@@ -188,11 +191,69 @@ class PluginUpgradeTest {
         assertThat(channel.stored()).containsExactlyInAnyOrderElementsOf(channel.sent);
     }
 
-    /** Starts a host whose plugins directory holds one built plugin, as the given version, and makes a Space. */
-    private void startHost(String fileName, String version, String... settings) throws IOException {
-        String built = fileName.startsWith("smartchat-telegram") ? "smartchat-telegram-plugin.jar"
-                : "smartchat-example-plugin.jar";
-        PluginJar.copyWithVersion(BUILT_PLUGINS.resolve(built), pluginsDir, fileName, version);
+    /**
+     * A new version whose form grew a version renames a field: a channel moving to it keeps its value, migrated; when
+     * the upgrade fails, the channel gets its settings back as the old version stored them.
+     */
+    @Test
+    void aMovingChannelKeepsItsSettingsMigratedToTheNewFormAndAsTheyWereWhenTheUpgradeFails() throws Exception {
+        memo("memo-1.jar", "1", 1, "label", "").writeTo(pluginsDir);
+        startHost();
+        String channel = runningChannel("memo", Map.of("name", "Memo", "label", "Front desk"));
+
+        Path broken = memo("memo-3.jar", "3", 2, "title",
+                "if (true) throw new ChannelException(FailureKind.TRANSIENT, \"version 3 cannot start\");")
+                .writeTo(pluginsDir);
+        JsonNode failed = api.post("/api/plugins/reload", Map.of()).body();
+        assertThat(failed.get("changes").get(0).get("outcome").asString()).isEqualTo("FAILED");
+        assertThat(failed.get("changes").get(0).get("message").asString()).contains("version 3 cannot start");
+        await().atMost(WAIT).until(() -> api.get(channel).body().get("state").asString().equals("RUNNING"));
+        assertThat(api.get(channel).body().get("settings").get("label").asString()).isEqualTo("Front desk");
+        Files.delete(broken);
+
+        memo("memo-2.jar", "2", 2, "title", "if (context.settings().text(\"title\").isEmpty()) "
+                + "throw new ChannelException(FailureKind.INVALID_REQUEST, \"no title\");").writeTo(pluginsDir);
+        JsonNode upgraded = api.post("/api/plugins/reload", Map.of()).body();
+
+        assertThat(upgraded.get("changes").get(0).get("outcome").asString()).isEqualTo("UPGRADED");
+        JsonNode moved = api.get(channel).body();
+        assertThat(moved.get("state").asString()).isEqualTo("RUNNING");
+        assertThat(moved.get("settings").get("title").asString()).isEqualTo("Front desk");
+        assertThat(moved.get("settings").has("label")).isFalse();
+    }
+
+    /**
+     * A fixture plugin of the provider {@code memo}, whose form has one required text field; from form version 2
+     * on, it migrates {@code label} to {@code title}. Its channels run once {@code startCheck} lets them.
+     */
+    private static PluginJar memo(String file, String version, int formVersion, String field, String startCheck) {
+        return PluginJar.named(file).version(version).provider(FixtureProvider.of("com.acme.MemoProvider", "memo")
+                .method("schema", "return FormSchema.builder().version(" + formVersion + ").field(FormField.text(\""
+                        + field + "\").label(\"Label\").required().build()).build();")
+                .method("migrateSettings", "java.util.Map<String, Object> migrated = new java.util.HashMap<>(values);"
+                        + " migrated.put(\"title\", migrated.remove(\"label\")); return migrated;")
+                .method("open", """
+                        return new Channel() {
+                            private volatile ChannelStatus status = ChannelStatus.of(ChannelState.CREATED, null, null);
+                            public void start() throws ChannelException {
+                                %s
+                                status = ChannelStatus.running();
+                            }
+                            public void stop() {
+                                status = ChannelStatus.of(ChannelState.STOPPED, null, null);
+                            }
+                            public java.util.concurrent.CompletionStage<SendReceipt> send(OutboundMessage message) {
+                                return java.util.concurrent.CompletableFuture.failedFuture(
+                                        new ChannelException(FailureKind.INVALID_REQUEST, "memo sends nothing"));
+                            }
+                            public ChannelStatus status() {
+                                return status;
+                            }
+                        };""".formatted(startCheck)));
+    }
+
+    /** Starts a host on the plugins directory, and makes a Space. */
+    private void startHost(String... settings) {
         List<String> all = new ArrayList<>(List.of(settings));
         all.add("smartchat.plugins.dir=" + pluginsDir);
         if (InProcessHost.onPostgres()) {
@@ -204,7 +265,7 @@ class PluginUpgradeTest {
         space = "/api/spaces/" + api.post("/api/spaces", Map.of("name", "Upgrades")).body().get("id").asString();
     }
 
-    /** Drops the next version of a built plugin in the plugins directory. */
+    /** Drops a version of a built plugin in the plugins directory. */
     private void newVersion(String built, String fileName, String version) throws IOException {
         PluginJar.copyWithVersion(BUILT_PLUGINS.resolve(built), pluginsDir, fileName, version);
     }
