@@ -131,8 +131,12 @@ public class PluginReload {
         for (ChannelRecord before : moved) {
             channels.find(before.id())
                     .filter(now -> now.settingsVersion() > before.settingsVersion())
-                    .ifPresent(now -> channels.updateSettings(before.id(), now.name(), before.settingsVersion(),
-                            before.settingsJson(), before.secretsCiphertext(), now.identity()));
+                    .ifPresent(now -> {
+                        channels.updateSettings(before.id(), now.name(), before.settingsVersion(),
+                                before.settingsJson(), before.secretsCiphertext(), now.identity());
+                        log.info("Channel {} has its settings of form version {} back", before.id(),
+                                before.settingsVersion());
+                    });
             moveBack(upgrade, before.id());
         }
         supervisor.runningOn(upgrade.newProviders()).forEach(channelId -> moveBack(upgrade, channelId));
