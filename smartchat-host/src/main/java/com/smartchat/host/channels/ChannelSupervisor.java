@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +34,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -271,7 +273,8 @@ public class ChannelSupervisor implements SmartLifecycle {
     }
 
     /** A channel opened, not started, to take webhook requests for the host that runs it. */
-    private record Receiver(PluginChannel channel, HostChannelContext context, boolean takesWebhooks) {
+    private record Receiver(LoadedProvider provider, PluginChannel channel, HostChannelContext context,
+                            boolean takesWebhooks) {
     }
 
     private Receiver openReceiver(UUID channelId) {
@@ -287,7 +290,7 @@ public class ChannelSupervisor implements SmartLifecycle {
                     this::onReport);
             PluginChannel channel = provider.open("open channel " + channelId + " for its webhook", context,
                     properties.callTimeout());
-            return new Receiver(channel, context, channel.receivesWebhooksUnstarted());
+            return new Receiver(provider, channel, context, channel.receivesWebhooksUnstarted());
         } catch (PluginCallException | RuntimeException e) {
             log.warn("Channel {} could not be opened for a webhook request: {}", channelId, e.getMessage());
             return null;
@@ -310,6 +313,47 @@ public class ChannelSupervisor implements SmartLifecycle {
         } finally {
             receiver.context().close();
         }
+    }
+
+    /** The channels that run here on these providers, such as those of a plugin version being replaced. */
+    public List<UUID> runningOn(Collection<LoadedProvider> providers) {
+        return runs.values().stream()
+                .filter(run -> providers.contains(run.provider()))
+                .map(ChannelRun::channelId)
+                .toList();
+    }
+
+    /**
+     * Moves a channel that runs here onto the provider the registry hands out now for its provider id (another
+     * version of its plugin): stops it, then starts it, keeping its lease throughout, so that no other host takes
+     * it meanwhile. What its network still holds for it (updates the old run did not confirm) reaches the new run.
+     *
+     * @return why it does not run now; empty when it runs, or is no longer this host's to run
+     */
+    public Optional<String> move(UUID channelId) {
+        AtomicReference<String> failure = new AtomicReference<>();
+        withLock(channelId, () -> {
+            cancelRestart(channelId);
+            halt(channelId);
+            launch(channelId);
+            ChannelRecord record = channels.find(channelId).orElse(null);
+            if (!runs.containsKey(channelId) && record != null && record.enabled() && ownership.holds(channelId)) {
+                failure.set(Objects.requireNonNullElse(record.stateReason(), "it did not start"));
+            }
+        });
+        return Optional.ofNullable(failure.get());
+    }
+
+    /**
+     * Forgets the webhook receivers that these providers opened (another host runs their channels): the next
+     * request opens one with the provider the registry hands out then.
+     */
+    public void dropReceiversOf(Collection<LoadedProvider> providers) {
+        receivers.forEach((channelId, receiver) -> {
+            if (providers.contains(receiver.provider())) {
+                dropReceiver(channelId);
+            }
+        });
     }
 
     /** How many channels run now. */

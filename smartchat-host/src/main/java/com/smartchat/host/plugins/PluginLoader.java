@@ -65,9 +65,9 @@ final class PluginLoader {
         PluginOrigin origin = PluginOrigin.classpath();
         try {
             List<LoadedProvider> providers = loadProviders(origin, host, taken);
-            return new Result(PluginReport.loaded(origin, ids(providers)), providers);
+            return new Result(PluginReport.loaded(origin, spiVersions(providers), ids(providers)), providers);
         } catch (PluginCallException | PluginRefused e) {
-            return new Result(PluginReport.failed(origin, e.getMessage()), List.of());
+            return new Result(PluginReport.failed(origin, null, e.getMessage()), List.of());
         }
     }
 
@@ -86,7 +86,7 @@ final class PluginLoader {
             manifestSpiVersion = manifest.getValue(SPI_VERSION_ATTRIBUTE);
             classPath = plugin.toUri().toURL();
         } catch (IOException e) {
-            return new Result(PluginReport.failed(new PluginOrigin(plugin, null), "not a readable jar file ("
+            return new Result(PluginReport.failed(new PluginOrigin(plugin, null), null, "not a readable jar file ("
                     + e.getMessage() + "): replace it with a complete copy of the plugin"), List.of());
         }
         if (manifestSpiVersion != null) {
@@ -94,7 +94,7 @@ final class PluginLoader {
             try {
                 checkSpiVersion(manifestSpiVersion);
             } catch (PluginRefused e) {
-                return new Result(PluginReport.failed(origin, e.getMessage() + " (its manifest says so; none of "
+                return new Result(PluginReport.failed(origin, manifestSpiVersion, e.getMessage() + " (its manifest says so; none of "
                         + "its code ran)"), List.of());
             }
         }
@@ -111,10 +111,11 @@ final class PluginLoader {
                 throw new PluginRefused("has no channel provider: a plugin lists its provider class in "
                         + "META-INF/services/" + ChannelProvider.class.getName());
             }
-            return new Result(PluginReport.loaded(origin, ids(providers)), providers);
+            return new Result(PluginReport.loaded(origin, declared != null ? declared : spiVersions(providers),
+                    ids(providers)), providers);
         } catch (PluginCallException | PluginRefused e) {
             close(classLoader);
-            return new Result(PluginReport.failed(origin, e.getMessage()), List.of());
+            return new Result(PluginReport.failed(origin, manifestSpiVersion, e.getMessage()), List.of());
         }
     }
 
@@ -245,6 +246,11 @@ final class PluginLoader {
             }
         }
         return manifest == null ? new Attributes() : manifest.getMainAttributes();
+    }
+
+    /** The SPI versions the providers say, once each: one, unless a plugin mixes providers built apart. */
+    private static String spiVersions(List<LoadedProvider> providers) {
+        return String.join(", ", providers.stream().map(LoadedProvider::spiVersion).distinct().toList());
     }
 
     private static List<String> ids(List<LoadedProvider> providers) {

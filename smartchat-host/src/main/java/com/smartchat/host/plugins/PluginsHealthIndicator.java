@@ -7,8 +7,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code plugins} health component: one detail per plugin, by jar or folder name, with its state, version and
- * providers, or the reason it failed.
+ * The {@code plugins} health component: one detail per plugin, by jar or folder name, with its state, version,
+ * providers, and the reason it failed or what replaced it.
  *
  * <p>The status stays UP when a plugin failed to load. The fault is in the plugin's jar (corrupt, built for another
  * SPI...), so a restart, which is what a DOWN host invites an orchestrator to do, cannot mend it; meanwhile the

@@ -74,6 +74,7 @@ public class SecurityConfiguration {
                         .requestMatchers("/api/users/**").hasRole(Role.PLATFORM_ADMIN.name())
                         .requestMatchers("/api/cluster", "/api/cluster/**").hasRole(Role.PLATFORM_ADMIN.name())
                         .requestMatchers("/api/set-aside/**", "/api/set-aside").hasRole(Role.PLATFORM_ADMIN.name())
+                        .requestMatchers("/api/plugins", "/api/plugins/**").hasRole(Role.PLATFORM_ADMIN.name())
                         .anyRequest().authenticated())
                 .authenticationManager(signIn)
                 // cross-site refusals first, so that they cost no credential check
@@ -87,7 +88,7 @@ public class SecurityConfiguration {
 
     /**
      * The admin pages: everything the API chain does not match. Form login at {@code /login}, logout by POST to
-     * {@code /logout}; the users page is for platform admins only, and anyone else is told it does not exist.
+     * {@code /logout}; the users and plugins pages are for platform admins only, and anyone else is told it does not exist.
      */
     @Bean
     @Order(2)
@@ -99,6 +100,8 @@ public class SecurityConfiguration {
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers("/login", SignInRefusals.THROTTLED_PAGE, "/css/**", "/js/**", "/favicon.ico", "/favicon.svg", "/error").permitAll()
                         .requestMatchers("/users", "/users/**").hasRole(Role.PLATFORM_ADMIN.name())
+                        .requestMatchers("/settings/plugins", "/settings/plugins/**")
+                        .hasRole(Role.PLATFORM_ADMIN.name())
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/spaces")
                         .failureHandler(SignInRefusals.form()).permitAll())

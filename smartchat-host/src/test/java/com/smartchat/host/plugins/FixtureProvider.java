@@ -19,6 +19,8 @@ final class FixtureProvider {
             Map.entry("rateLimits", "java.util.List<RateLimit> rateLimits()"),
             Map.entry("validate", "ValidationResult validate(ChannelSettings settings)"),
             Map.entry("open", "Channel open(ChannelContext context)"),
+            Map.entry("migrateSettings",
+                    "java.util.Map<String, Object> migrateSettings(int fromVersion, java.util.Map<String, Object> values)"),
             Map.entry("close", "void close()"),
             Map.entry("providerSettings", "java.util.List<ProviderSetting> providerSettings()"));
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.smartchat.channel.spi.ChannelProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -85,6 +87,32 @@ final class PluginJar {
     PluginJar manifest(String name, String value) {
         attributes.put(name, value);
         return this;
+    }
+
+    /**
+     * Copies a built plugin jar under another name, with another {@code Implementation-Version}: the next build of
+     * the same plugin, as far as the host can tell.
+     */
+    static Path copyWithVersion(Path jar, Path dir, String fileName, String implementationVersion)
+            throws IOException {
+        Path copy = dir.resolve(fileName);
+        try (JarFile in = new JarFile(jar.toFile())) {
+            Manifest manifest = new Manifest(in.getManifest());
+            manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, implementationVersion);
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy), manifest)) {
+                for (JarEntry entry : Collections.list(in.entries())) {
+                    if (entry.getName().equals("META-INF/") || entry.getName().equals(JarFile.MANIFEST_NAME)) {
+                        continue; // written with the new manifest
+                    }
+                    out.putNextEntry(new JarEntry(entry.getName()));
+                    try (InputStream content = in.getInputStream(entry)) {
+                        content.transferTo(out);
+                    }
+                    out.closeEntry();
+                }
+            }
+        }
+        return copy;
     }
 
     /** Writes the jar into a directory and returns its path. */

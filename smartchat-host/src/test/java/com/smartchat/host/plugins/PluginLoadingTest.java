@@ -373,6 +373,51 @@ class PluginLoadingTest {
         assertThat(isCollected(classLoader)).as("the plugin's class loader was garbage collected").isTrue();
     }
 
+    @Test
+    void aPluginAddedWhileTheHostRunsIsAvailableOnceLoaded() throws Exception {
+        load();
+        Path added = PluginJar.named("echo.jar").provider(echo()).writeTo(pluginsDir);
+
+        assertThat(registry.notLoaded()).containsExactly(added);
+        assertThat(registry.load(added)).as("no upgrade: a new plugin").isEmpty();
+
+        assertThat(registry.find("echo")).isPresent();
+        assertThat(report("echo.jar").state()).isEqualTo(State.LOADED);
+        assertThat(registry.notLoaded()).isEmpty();
+    }
+
+    @Test
+    void aNewVersionWithoutEveryProviderOfTheOldIsRefusedAndTheOldStays() throws Exception {
+        PluginJar.named("chat-1.jar").version("1").provider(echo())
+                .provider(FixtureProvider.of("com.acme.OtherProvider", "other")).writeTo(pluginsDir);
+        load();
+        LoadedProvider old = registry.find("echo").orElseThrow();
+        Path next = PluginJar.named("chat-2.jar").version("2").provider(echo()).writeTo(pluginsDir);
+
+        assertThat(registry.load(next)).isEmpty();
+
+        assertThat(failure("chat-2.jar")).contains("has no provider [other]", "chat-1.jar (version 1)");
+        assertThat(registry.find("echo")).containsSame(old);
+        assertThat(report("chat-1.jar").state()).isEqualTo(State.LOADED);
+    }
+
+    @Test
+    void aCompletedUpgradeHandsOutTheNewProvidersAndReleasesTheOldVersion() throws Exception {
+        PluginJar.named("echo-1.jar").version("1").provider(echo()).writeTo(pluginsDir);
+        load();
+        WeakReference<ClassLoader> oldVersion = new WeakReference<>(registry.find("echo").orElseThrow().classLoader());
+        Path next = PluginJar.named("echo-2.jar").version("2").provider(echo()).writeTo(pluginsDir);
+
+        registry.complete(registry.load(next).orElseThrow());
+
+        assertThat(registry.find("echo").orElseThrow().origin().version()).isEqualTo("2");
+        assertThat(report("echo-1.jar").state()).isEqualTo(State.REPLACED);
+        assertThat(report("echo-1.jar").reason()).contains("replaced by echo-2.jar (version 2)");
+        assertThat(report("echo-2.jar").state()).isEqualTo(State.LOADED);
+        assertThat(registry.notLoaded()).as("a replaced version is not loaded again").isEmpty();
+        assertThat(isCollected(oldVersion)).as("the old version's class loader was collected").isTrue();
+    }
+
     private static FixtureProvider echo() {
         return FixtureProvider.of("com.acme.EchoProvider", "echo");
     }

@@ -261,6 +261,29 @@ class SpaceAccessMatrixTest {
         assertThat(WebSession.anonymous(port).get("/users").location()).endsWith("/login");
     }
 
+    @Test
+    void thePluginsPageAndTheReloadOfPluginsAreThePlatformAdminsAlone() {
+        WebSession alice = WebSession.signIn(port, SPACE_ADMIN, SPACE_ADMIN_PASSWORD);
+        ApiClient aliceApi = ApiClient.as(port, SPACE_ADMIN, SPACE_ADMIN_PASSWORD);
+        WebSession platform = WebSession.signIn(port, ApiClient.ADMIN, ApiClient.ADMIN_PASSWORD);
+
+        assertThat(alice.get("/settings/plugins").status()).isEqualTo(404);
+        alice.get("/spaces/" + spaceA);
+        assertThat(alice.post("/settings/plugins/reload", Map.of()).status()).isEqualTo(404);
+        assertThat(alice.get("/spaces").body()).doesNotContain("href=\"/settings/plugins\"");
+        assertThat(aliceApi.get("/api/plugins").status()).isEqualTo(403);
+        assertThat(aliceApi.post("/api/plugins/reload", Map.of()).status()).isEqualTo(403);
+        assertThat(WebSession.anonymous(port).get("/settings/plugins").location()).endsWith("/login");
+        assertThat(ApiClient.anonymous(port).post("/api/plugins/reload", Map.of()).status()).isEqualTo(401);
+
+        assertThat(platform.get("/spaces").body()).contains("href=\"/settings/plugins\"");
+        assertThat(platform.get("/settings/plugins").body()).contains("Reload plugins directory");
+        assertThat(platform.postRaw("/settings/plugins/reload", Map.of()).status()).as("without a CSRF token")
+                .isEqualTo(403);
+        assertThat(platform.post("/settings/plugins/reload", Map.of()).location()).endsWith("/settings/plugins");
+        assertThat(admin.get("/api/plugins").status()).isEqualTo(200);
+    }
+
     /** After every other test of the matrix: the refused requests changed nothing. */
     @Test
     @Order(Integer.MAX_VALUE)
