@@ -43,7 +43,7 @@ class HostCrashIT {
     void whatTheHostConfirmedSurvivesKillMinus9AtRandomMoments() throws Exception {
         run("HostCrashIT", false, Integer.getInteger("smartchat.crash.channels-per-mode", 2),
                 Integer.getInteger("smartchat.crash.members", 10), Integer.getInteger("smartchat.crash.messages", 8),
-                Integer.getInteger("smartchat.crash.kills", 3));
+                Integer.getInteger("smartchat.crash.kills", 2));
     }
 
     /**
