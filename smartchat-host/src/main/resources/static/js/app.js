@@ -4,9 +4,32 @@
  * - A channel page whose channel is still starting reloads itself until the state settles.
  * - The inbox listens to server-sent events and fetches the conversation list and the open transcript again
  *   when they change; while a reply is queued it asks again every few seconds until it is sent or has failed.
+ * - Times are shown in the viewer's time zone (the page is written in UTC), the exact time on hover.
  */
 (function () {
   'use strict';
+
+  var SHORT = new Intl.DateTimeFormat('en-GB', {day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit',
+    hourCycle: 'h23'});
+  var LONG = new Intl.DateTimeFormat('en-GB', {day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit',
+    minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short'});
+  var EXACT = new Intl.DateTimeFormat('en-GB', {dateStyle: 'full', timeStyle: 'long'});
+
+  /* Rewrites each <time datetime> in the viewer's zone, in the form the server chose (its UTC text says which). */
+  function localTimes(root) {
+    Array.prototype.forEach.call(root.querySelectorAll('time[datetime]'), function (element) {
+      var at = new Date(element.getAttribute('datetime'));
+      if (isNaN(at.getTime()) || element.hasAttribute('data-local')) {
+        return;
+      }
+      var long = / UTC$/.test(element.textContent.trim());
+      element.textContent = (long ? LONG : SHORT).format(at).replace(' at ', ', ');
+      element.title = EXACT.format(at);
+      element.setAttribute('data-local', '');
+    });
+  }
+
+  localTimes(document);
 
   var summary = document.querySelector('[data-error-summary]');
   if (summary) {
@@ -50,6 +73,7 @@
   function parse(html) {
     var template = document.createElement('template');
     template.innerHTML = html;
+    localTimes(template.content);
     return template.content.firstElementChild;
   }
 
