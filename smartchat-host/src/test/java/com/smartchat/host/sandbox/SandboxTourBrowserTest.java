@@ -63,9 +63,7 @@ class SandboxTourBrowserTest {
 
     @BeforeAll
     static void theBrowserIsInstalled() {
-        assertThat(Browser.available()).as("Headless browser tests need Debian's chromium and chromium-driver "
-                + "(apt-get install -y chromium chromium-driver), at " + Browser.CHROMIUM + " and " + Browser.CHROMEDRIVER)
-                .isTrue();
+        Browser.requireInstalled();
     }
 
     @Test
@@ -94,9 +92,7 @@ class SandboxTourBrowserTest {
         assertThat(browser.text(By.cssSelector("[data-sandbox-banner]")))
                 .containsIgnoringCase("sandbox").contains("nothing reaches the real Telegram");
         browser.screenshot("sign-in");
-        browser.byId("username").sendKeys(ApiClient.ADMIN);
-        browser.byId("password").sendKeys(ApiClient.ADMIN_PASSWORD);
-        browser.find(By.cssSelector("button[type=submit].primary")).click();
+        browser.signIn(ApiClient.ADMIN, ApiClient.ADMIN_PASSWORD);
         browser.await(WAIT, driver -> browser.path().startsWith("/sandbox/botfather"));
 
         // 1. BotFather: Start, /newbot, a name, a username it refuses, one it takes: the link and the token

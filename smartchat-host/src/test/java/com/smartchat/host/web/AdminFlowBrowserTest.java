@@ -51,9 +51,7 @@ class AdminFlowBrowserTest {
 
     @BeforeAll
     static void theBrowserIsInstalled() {
-        assertThat(Browser.available()).as("Headless browser tests need Debian's chromium and chromium-driver "
-                + "(apt-get install -y chromium chromium-driver), at " + Browser.CHROMIUM + " and " + Browser.CHROMEDRIVER)
-                .isTrue();
+        Browser.requireInstalled();
     }
 
     @AfterAll
@@ -85,9 +83,7 @@ class AdminFlowBrowserTest {
             browser.open("/spaces");
             assertThat(browser.path()).startsWith("/login");
             browser.screenshot("sign-in");
-            browser.byId("username").sendKeys(ApiClient.ADMIN);
-            browser.byId("password").sendKeys(ApiClient.ADMIN_PASSWORD);
-            browser.find(By.cssSelector("button[type=submit].primary")).click();
+            browser.signIn(ApiClient.ADMIN, ApiClient.ADMIN_PASSWORD);
             browser.await(WAIT, driver -> browser.path().startsWith("/spaces"));
 
             // create a Space

@@ -74,6 +74,20 @@ public final class Browser implements AutoCloseable {
         return Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM);
     }
 
+    /** Fails the test, saying what to install, when the system's Chromium or its driver is missing. */
+    public static void requireInstalled() {
+        org.assertj.core.api.Assertions.assertThat(available()).as("Headless browser tests need Debian's chromium "
+                + "and chromium-driver (apt-get install -y chromium chromium-driver), at " + CHROMIUM + " and "
+                + CHROMEDRIVER).isTrue();
+    }
+
+    /** Signs in on the sign-in page the browser is on. */
+    public void signIn(String user, String password) {
+        byId("username").sendKeys(user);
+        byId("password").sendKeys(password);
+        find(By.cssSelector("button[type=submit].primary")).click();
+    }
+
     public void open(String path) {
         driver.get(baseUrl + path);
     }

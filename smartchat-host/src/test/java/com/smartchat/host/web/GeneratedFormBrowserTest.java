@@ -29,9 +29,7 @@ class GeneratedFormBrowserTest {
 
     @BeforeAll
     static void theBrowserIsInstalled() {
-        assertThat(Browser.available()).as("Headless browser tests need Debian's chromium and chromium-driver "
-                + "(apt-get install -y chromium chromium-driver), at " + Browser.CHROMIUM + " and " + Browser.CHROMEDRIVER)
-                .isTrue();
+        Browser.requireInstalled();
     }
 
     @Test
@@ -39,9 +37,7 @@ class GeneratedFormBrowserTest {
         String space = ApiClient.admin(port).post("/api/spaces", Map.of("name", "Limits")).body().get("id").asString();
         try (Browser browser = new Browser(port)) {
             browser.open("/spaces");
-            browser.byId("username").sendKeys(ApiClient.ADMIN);
-            browser.byId("password").sendKeys(ApiClient.ADMIN_PASSWORD);
-            browser.find(By.cssSelector("button[type=submit].primary")).click();
+            browser.signIn(ApiClient.ADMIN, ApiClient.ADMIN_PASSWORD);
             browser.await(WAIT, driver -> browser.path().startsWith("/spaces"));
             browser.open("/spaces/" + space + "/channels/new/echo");
 

@@ -29,9 +29,7 @@ class LocalTimesBrowserTest {
 
     @BeforeAll
     static void theBrowserIsInstalled() {
-        assertThat(Browser.available()).as("Headless browser tests need Debian's chromium and chromium-driver "
-                + "(apt-get install -y chromium chromium-driver), at " + Browser.CHROMIUM + " and " + Browser.CHROMEDRIVER)
-                .isTrue();
+        Browser.requireInstalled();
     }
 
     @Test
@@ -40,9 +38,7 @@ class LocalTimesBrowserTest {
         try (Browser browser = new Browser(port)) {
             browser.driver.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "Asia/Tokyo"));
             browser.open("/spaces");
-            browser.byId("username").sendKeys(ApiClient.ADMIN);
-            browser.byId("password").sendKeys(ApiClient.ADMIN_PASSWORD);
-            browser.find(By.cssSelector("button[type=submit].primary")).click();
+            browser.signIn(ApiClient.ADMIN, ApiClient.ADMIN_PASSWORD);
             browser.await(WAIT, driver -> browser.path().startsWith("/spaces"));
             browser.open("/spaces/" + space + "/settings");
 
