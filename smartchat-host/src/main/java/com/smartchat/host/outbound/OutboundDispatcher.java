@@ -248,7 +248,7 @@ public class OutboundDispatcher implements SmartLifecycle {
         SendPacer.Ticket ticket;
         while (true) {
             if (at.isAfter(now.plus(maxHold)) || !running) {
-                pacer.forget(pending.messageId());
+                pacer.forget(pending.channelId(), pending.messageId());
                 bookings.put(pending.messageId(), due);
                 return putBack(pending, at);
             }

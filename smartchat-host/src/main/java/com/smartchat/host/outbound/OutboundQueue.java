@@ -78,8 +78,17 @@ public class OutboundQueue {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void enqueue(Pending pending) {
+        enqueue(pending, false);
+    }
+
+    /**
+     * {@linkplain #enqueue(Pending) Queues} a message, knowing whether its conversation was created in the caller's
+     * transaction: a new conversation has no earlier message queued, which saves looking (a greeting's case).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void enqueue(Pending pending, boolean newConversation) {
         boolean sentHere = ownership.holds(pending.channelId());
-        boolean unclaimed = !sentHere || jdbc.sql("""
+        boolean unclaimed = !sentHere || !newConversation && jdbc.sql("""
                 select count(*) from outbound o join message m on m.id = o.message_id
                 where m.conversation_id = :conversation""")
                 .param("conversation", pending.conversationId()).query(Long.class).single() > 0;
