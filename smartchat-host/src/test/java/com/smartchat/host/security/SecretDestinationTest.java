@@ -176,6 +176,33 @@ class SecretDestinationTest {
         }
     }
 
+    /** The channel page's Edit settings is the same change as the PATCH: the key again, or nothing reaches the server. */
+    @Test
+    void theEditPageAsksForTheKeyAgainWhenTheServerChanges() throws Exception {
+        String storedKey = "stored-key-CANARY-page-93e1";
+        try (RawListener legit = RawListener.answering("");
+             RawListener attacker = RawListener.answering("")) {
+            Response created = admin.post(space + "/channels", Map.of("provider", "relay",
+                    "settings", Map.of("name", "Relay page", "key", storedKey, "server", legit.baseUrl())));
+            assertThat(created.status()).as(created.text()).isEqualTo(201);
+            String edit = space.substring("/api".length()) + "/channels/" + created.body().get("id").asString() + "/edit";
+            WebSession pages = WebSession.signIn(port, SPACE_ADMIN, SPACE_ADMIN_PASSWORD);
+            assertThat(pages.get(edit).body()).contains("Set, kept hidden").doesNotContain(storedKey);
+
+            Page withoutKey = pages.post(edit, Map.of("s.name", "Relay page", "s.server", attacker.baseUrl(), "s.key", ""));
+
+            assertThat(withoutKey.status()).isEqualTo(422);
+            assertThat(withoutKey.body()).contains("data-field-error=\"key\"", "Enter the Key again to change Server",
+                    "value=\"" + attacker.baseUrl() + "\"").doesNotContain(storedKey);
+            assertThat(attacker.connections()).as("connections to the new server").isZero();
+
+            String newKey = "new-key-entered-on-the-page";
+            Page moved = pages.post(edit, Map.of("s.name", "Relay page", "s.server", attacker.baseUrl(), "s.key", newKey));
+            assertThat(moved.status()).as(moved.body()).isEqualTo(302);
+            assertThat(attacker.received()).contains(newKey).doesNotContain(storedKey);
+        }
+    }
+
     /** A client that renders the form learns which fields need the secrets again. */
     @Test
     void theFormSaysWhichFieldsDecideWhereSecretsGo() {
