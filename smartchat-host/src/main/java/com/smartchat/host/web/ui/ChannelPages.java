@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -145,20 +146,8 @@ class ChannelPages {
             secrets.forEach(name -> errors.put(name, List.of("Paste the new " + lower(GeneratedForm.label(form.schema(), name)) + ".")));
             return tokenPage(model, space, channel, form, errors);
         }
-        try {
-            ChannelRecord updated = service.update(channelId, changes, false, Pages.actor(principal));
-            redirect.addFlashAttribute("notice", replacedNotice(updated, credentials(form), false));
-            return "redirect:/spaces/" + spaceId + "/channels/" + channelId;
-        } catch (ChannelRequestException e) {
-            return switch (e.reason()) {
-                case NOT_FOUND -> throw e;
-                case DIFFERENT_ACCOUNT -> confirmPage(model, session, response, space, channel, changes, e);
-                default -> {
-                    response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
-                    yield tokenPage(model, space, channel, form, errors(e));
-                }
-            };
-        }
+        return save(space, channel, changes, principal, updated -> replacedNotice(updated, credentials(form), false),
+                errors -> tokenPage(model, space, channel, form, errors), model, session, redirect, response);
     }
 
     /** Every setting of the channel in the provider's generated form: secrets shown as set, never their values. */
@@ -182,21 +171,9 @@ class ChannelPages {
         ChannelRecord channel = service.channelInSpace(spaceId, channelId);
         Form form = catalog.form(channel.provider());
         Map<String, Object> changes = GeneratedForm.readChanges(form.schema(), params);
-        try {
-            ChannelRecord updated = service.update(channelId, changes, false, Pages.actor(principal));
-            redirect.addFlashAttribute("notice", updated.enabled()
-                    ? "The settings are saved. The channel restarts with them." : "The settings are saved.");
-            return "redirect:/spaces/" + spaceId + "/channels/" + channelId;
-        } catch (ChannelRequestException e) {
-            return switch (e.reason()) {
-                case NOT_FOUND -> throw e;
-                case DIFFERENT_ACCOUNT -> confirmPage(model, session, response, space, channel, changes, e);
-                default -> {
-                    response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
-                    yield editPage(model, space, channel, form, changes, errors(e));
-                }
-            };
-        }
+        return save(space, channel, changes, principal, updated -> updated.enabled()
+                        ? "The settings are saved. The channel restarts with them." : "The settings are saved.",
+                errors -> editPage(model, space, channel, form, changes, errors), model, session, redirect, response);
     }
 
     /** The admin confirmed: switch the channel to the other account. */
@@ -246,16 +223,37 @@ class ChannelPages {
         return "redirect:/spaces/" + spaceId + "/channels";
     }
 
-    /** Explains that the changed settings lead to another account, and asks; the changes wait in a draft. */
-    private String confirmPage(Model model, HttpSession session, HttpServletResponse response, Space space,
-                               ChannelRecord channel, Map<String, Object> changes, ChannelRequestException e) {
-        Draft draft = drafts.save(session, space.id(), channel.provider(), channel.id(), changes);
-        model.addAttribute("space", space);
-        model.addAttribute("row", row(channel));
-        model.addAttribute("message", e.getMessage());
-        model.addAttribute("draftId", draft.id());
-        response.setStatus(HttpStatus.CONFLICT.value());
-        return "channel-token-confirm";
+    /**
+     * Changes the channel as the API's PATCH does, then opens its page with the notice; when the changes lead to
+     * another account, explains and asks (the changes wait in a draft); when they are refused, the form again.
+     *
+     * @param formAgain the form with these errors by field
+     */
+    private String save(Space space, ChannelRecord channel, Map<String, Object> changes, Principal principal,
+                        Function<ChannelRecord, String> notice, Function<Map<String, List<String>>, String> formAgain,
+                        Model model, HttpSession session, RedirectAttributes redirect, HttpServletResponse response) {
+        try {
+            ChannelRecord updated = service.update(channel.id(), changes, false, Pages.actor(principal));
+            redirect.addFlashAttribute("notice", notice.apply(updated));
+            return "redirect:/spaces/" + space.id() + "/channels/" + channel.id();
+        } catch (ChannelRequestException e) {
+            switch (e.reason()) {
+                case NOT_FOUND -> throw e;
+                case DIFFERENT_ACCOUNT -> {
+                    Draft draft = drafts.save(session, space.id(), channel.provider(), channel.id(), changes);
+                    model.addAttribute("space", space);
+                    model.addAttribute("row", row(channel));
+                    model.addAttribute("message", e.getMessage());
+                    model.addAttribute("draftId", draft.id());
+                    response.setStatus(HttpStatus.CONFLICT.value());
+                    return "channel-token-confirm";
+                }
+                default -> {
+                    response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+                    return formAgain.apply(errors(e));
+                }
+            }
+        }
     }
 
     /** A refused change's messages by field, with the reason itself where no field explains it. */
