@@ -1,8 +1,8 @@
 /*
  * SmartChat admin pages: the little that needs a script. Everything works without it, except live updates.
  * - A form that came back with problems moves focus to its list of problems.
- * - The form of a new channel checks the credentials as soon as they are entered, and shows the account they lead
- *   to, or why not, beside them (the server checks everything again on Done).
+ * - A channel's form (Add Channel, Edit settings) checks the credentials as soon as they are entered, and shows the
+ *   account they lead to, or why not, beside them (the server checks everything again when the form is sent).
  * - A channel page whose channel is still starting reloads itself until the state settles.
  * - The inbox listens to server-sent events and fetches the conversation list and the open transcript again
  *   when they change; while a reply is queued it asks again every few seconds until it is sent or has failed.
@@ -170,9 +170,43 @@
       }
     }
 
+    /*
+     * Pressing a button right after typing a credential leaves the field, which starts the check: what the check
+     * shows would move the button away between press and release, and the click would be lost. So while a button
+     * is held down the form does not change; it shows what came meanwhile once the click is over.
+     */
+    var held = false;
+    var waiting = null;
+    form.addEventListener('pointerdown', function (event) {
+      held = !!event.target.closest('button');
+    });
+    function release() {
+      if (!held) {
+        return;
+      }
+      held = false;
+      window.setTimeout(function () { // after the click this release makes
+        if (waiting) {
+          var update = waiting;
+          waiting = null;
+          update();
+        }
+      }, 0);
+    }
+    document.addEventListener('pointerup', release);
+    document.addEventListener('pointercancel', release);
+
+    function render(update) {
+      if (held) {
+        waiting = update;
+      } else {
+        update();
+      }
+    }
+
     function check() {
       var mine = ++latest;
-      result.textContent = 'Checking…';
+      render(function () { result.textContent = 'Checking…'; });
       window.fetch(form.getAttribute('data-check'), {
         method: 'POST', body: new URLSearchParams(new FormData(form)), credentials: 'same-origin', redirect: 'error',
         headers: { 'Accept': 'application/json' }
@@ -180,12 +214,12 @@
         .then(function (response) { return response.json(); })
         .then(function (answer) {
           if (mine === latest) {
-            show(answer);
+            render(function () { show(answer); });
           }
         })
         .catch(function () {
           if (mine === latest) {
-            result.textContent = 'Could not check now: Done checks again.';
+            render(function () { result.textContent = 'Could not check now: the form checks again when you send it.'; });
           }
         });
     }

@@ -273,7 +273,9 @@ class AdminFlowBrowserTest {
             browser.byId("field-greeting").clear();
             browser.byId("field-greeting").sendKeys(NEW_GREETING);
             browser.byId("field-token").sendKeys(refused);
-            browser.byId("save").click();
+            browser.byId("save").click(); // straight from the field: the check it starts must not move Save away
+            assertThat(browser.find(By.cssSelector("[data-error-summary]")).getText())
+                    .as("the click landed: the server's answer").contains("Telegram refused this token");
             assertThat(fieldError(browser, "token")).startsWith("Telegram refused this token");
             assertThat(browser.byId("field-name").getAttribute("value")).isEqualTo("Acme Help Desk");
             assertThat(browser.byId("field-greeting").getAttribute("value")).isEqualTo(NEW_GREETING);
@@ -282,7 +284,12 @@ class AdminFlowBrowserTest {
 
             // the token replaced in the same form, with the name and greeting: saved, and the channel restarts
             String rotated = telegram.rotateToken(bot);
-            browser.byId("field-token").sendKeys(rotated);
+            assertThat(browser.byId("field-token").getDomProperty("value")).as("the refused token does not come back").isEmpty();
+            browser.byId("field-token").sendKeys(rotated, Keys.TAB);
+            browser.await(WAIT, driver -> browser.present(By.cssSelector("[data-field=token] a[data-preview-username]")));
+            assertThat(browser.text(By.cssSelector("a[data-preview-username]"))).isEqualTo("@acme_support_bot");
+            assertNoSecret(browser, rotated, newToken, bot.token());
+            browser.screenshot("channel-edit-inline-check");
             browser.byId("save").click();
             assertThat(browser.find(By.cssSelector(".notice-ok")).getText()).contains("The settings are saved");
             assertThat(browser.find(By.tagName("h1")).getText()).isEqualTo("Acme Help Desk");

@@ -79,8 +79,9 @@ class ConnectChannelPages {
     }
 
     /**
-     * The check inside the form, as the admin enters credentials: the account they lead to, or why not, in words
-     * the page's script shows beside the fields. Counted against the user's allowance of checks, as every check is.
+     * The check inside the form (and inside a channel's Edit settings), as the admin enters credentials: the account
+     * they lead to, or why not, in words the page's script shows beside the fields. It sees only what the form sends,
+     * never a stored secret. Counted against the user's allowance of checks, as every check is.
      */
     @PostMapping("/{provider}/check")
     @ResponseBody
