@@ -43,30 +43,30 @@
     var field = input.closest('[data-field]');
     var name = field.getAttribute('data-field');
     var errorId = input.id + '-error';
-    var element = field.querySelector('[data-field-error="' + name + '"]');
+    var line = field.querySelector('[data-field-error="' + name + '"]');
     var described = (input.getAttribute('aria-describedby') || '').split(' ').filter(function (id) {
       return id && id !== errorId;
     });
     if (!messages.length) {
-      if (element) {
-        element.parentNode.removeChild(element);
+      if (line) {
+        line.parentNode.removeChild(line);
       }
       field.classList.remove('field-invalid');
       input.removeAttribute('aria-invalid');
     } else {
-      if (!element) {
-        element = document.createElement('p');
-        element.className = 'field-error';
-        element.id = errorId;
-        element.setAttribute('data-field-error', name);
-        input.parentNode.insertBefore(element, input);
+      if (!line) {
+        line = document.createElement('p');
+        line.className = 'field-error';
+        line.id = errorId;
+        line.setAttribute('data-field-error', name);
+        input.parentNode.insertBefore(line, input);
       }
-      element.textContent = '';
+      line.textContent = '';
       messages.forEach(function (message) {
-        var line = document.createElement('span');
-        line.className = 'error-line';
-        line.textContent = message;
-        element.appendChild(line);
+        var span = document.createElement('span');
+        span.className = 'error-line';
+        span.textContent = message;
+        line.appendChild(span);
       });
       field.classList.add('field-invalid');
       input.setAttribute('aria-invalid', 'true');

@@ -110,7 +110,7 @@ class ConnectChannelPages {
     }
 
     /**
-     * What the inline check answers; never a value the admin typed.
+     * What the inline check answers; never a secret.
      *
      * @param fieldErrors messages by field name
      * @param generalErrors problems that belong to no field (the plugin failed, too many checks)
