@@ -150,6 +150,12 @@ public class BotFather {
      * @return BotFather's answers
      */
     public List<BotFatherMessage> say(String account, String text) {
+        List<BotFatherMessage> answers = converse(account, text);
+        changed.run(); // outside the chat's lock: saving reads every chat
+        return answers;
+    }
+
+    private List<BotFatherMessage> converse(String account, String text) {
         Chat chat = chat(account);
         synchronized (chat) {
             String message = text == null ? "" : text.strip();
@@ -163,7 +169,6 @@ public class BotFather {
             } else {
                 answer(account, chat, message);
             }
-            changed.run();
             return chat.lines.stream().filter(line -> line.id() > asked).toList();
         }
     }

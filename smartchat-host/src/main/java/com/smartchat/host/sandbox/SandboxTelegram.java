@@ -93,7 +93,8 @@ public class SandboxTelegram implements AutoCloseable {
     }
 
     /**
-     * @param changed run after every change of a bot, a member or a chat (on the thread that made it)
+     * @param changed run after every change of a bot, a member or a chat, on the thread that made it and holding
+     *     none of this sandbox's locks
      */
     public SandboxTelegram(BotApiEmulator telegram, Clock clock, Runnable changed) {
         this.telegram = telegram;
@@ -165,15 +166,16 @@ public class SandboxTelegram implements AutoCloseable {
      */
     public SandboxBot createBot(String owner, String name, String username) {
         String key = username.toLowerCase(Locale.ROOT);
+        SandboxBot bot;
         synchronized (bots) {
             if (bots.containsKey(key)) {
                 throw new IllegalArgumentException("taken");
             }
-            SandboxBot bot = new SandboxBot(telegram.createBot(name, username), owner, clock.instant());
+            bot = new SandboxBot(telegram.createBot(name, username), owner, clock.instant());
             bots.put(key, bot);
-            changed.run();
-            return bot;
         }
+        changed.run();
+        return bot;
     }
 
     /** Every bot, oldest first. */
