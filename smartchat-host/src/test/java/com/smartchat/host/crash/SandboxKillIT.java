@@ -40,7 +40,7 @@ class SandboxKillIT {
         try {
             host.start(Duration.ofSeconds(120));
             WebSession admin = WebSession.signIn(port, ApiClient.ADMIN, ApiClient.ADMIN_PASSWORD);
-            ApiClient api = ApiClient.admin(port);
+            ApiClient api = ApiClient.adminToken(port);
             for (String line : List.of("/newbot", "Acme Support", "acme_kill_bot")) {
                 assertThat(admin.post("/sandbox/botfather", Map.of("text", line)).status()).isEqualTo(302);
             }

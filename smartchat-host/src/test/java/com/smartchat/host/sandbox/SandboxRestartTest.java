@@ -40,7 +40,7 @@ class SandboxRestartTest {
         try (ConfigurableApplicationContext host = start()) {
             SandboxTelegram sandbox = host.getBean(SandboxTelegram.class);
             BotFather botFather = host.getBean(BotFather.class);
-            ApiClient api = ApiClient.admin(InProcessHost.port(host));
+            ApiClient api = ApiClient.adminToken(InProcessHost.port(host));
             botFather.say(ADMIN, "/newbot");
             botFather.say(ADMIN, "Acme Support");
             botFather.say(ADMIN, "acme_restart_bot");
@@ -75,7 +75,7 @@ class SandboxRestartTest {
         try (ConfigurableApplicationContext host = start()) {
             SandboxTelegram sandbox = host.getBean(SandboxTelegram.class);
             BotFather botFather = host.getBean(BotFather.class);
-            ApiClient api = ApiClient.admin(InProcessHost.port(host));
+            ApiClient api = ApiClient.adminToken(InProcessHost.port(host));
 
             // the bot, its token, BotFather's chat, the member and the chat are back
             SandboxBot bot = sandbox.botOf(ADMIN, "acme_restart_bot").orElseThrow();

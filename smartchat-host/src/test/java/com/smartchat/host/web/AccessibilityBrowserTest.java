@@ -1,6 +1,7 @@
 package com.smartchat.host.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.smartchat.host.ApiClient;
@@ -107,7 +108,7 @@ class AccessibilityBrowserTest {
         botFather.say(ADMIN, "Acme Support");
         botFather.say(ADMIN, "acme_a11y_bot");
         SandboxBot bot = sandbox.bot("acme_a11y_bot").orElseThrow();
-        ApiClient platform = ApiClient.admin(port);
+        ApiClient platform = ApiClient.adminToken(port);
         String space = platform.post("/api/spaces", Map.of("name", "Acme")).body().get("id").asString();
         String channels = "/api/spaces/" + space + "/channels";
         String channel = platform.post(channels, Map.of("provider", "telegram", "settings", Map.of("name",
@@ -229,8 +230,9 @@ class AccessibilityBrowserTest {
 
     /**
      * From the Space's page to a running channel with Tab, Shift+Tab, Enter and typing only: Settings, Manage
-     * Channels, Add Channel, the Telegram tile, the form, its primary button, and any "Done" after it. Every element
-     * that takes focus shows it, and focus moves forward through each page in document order.
+     * Channels, Add Channel, the Telegram tile, the form (submitted empty first: its errors are checked with axe),
+     * its primary button, and any "Done" after it. Every element that takes focus shows it, and focus moves forward
+     * through each page in document order.
      */
     private void addChannelByKeyboard(Browser browser, String space) {
         SandboxBot bot = newBot();
@@ -257,6 +259,12 @@ class AccessibilityBrowserTest {
         press(browser, Keys.ENTER);
         browser.await(WAIT, driver -> browser.path().endsWith("/channels/new/telegram"));
         check(browser, "keyboard-form");
+
+        // submitted empty: the errors, where focus lands, are checked too
+        tabTo(browser, "form-empty-submit", AccessibilityBrowserTest::isPrimarySubmit);
+        press(browser, Keys.ENTER);
+        browser.await(WAIT, driver -> active(browser).getAttribute("data-error-summary") != null);
+        check(browser, "keyboard-form-errors");
 
         List<String> fields = new ArrayList<>();
         tabTo(browser, "form", element -> "field-name".equals(element.getAttribute("id")));
@@ -287,6 +295,11 @@ class AccessibilityBrowserTest {
         browser.await(WAIT, driver -> "RUNNING".equals(driver.findElement(By.id("channel-state")).getAttribute("data-state")));
         assertThat(browser.text(By.tagName("h1"))).contains("Keyboard Support");
         check(browser, "keyboard-channel-running");
+
+        // the check itself can fail: an image without a text alternative is a critical violation
+        browser.script("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/favicon.svg\">')");
+        assertThatThrownBy(() -> Accessibility.check(browser, "planted"))
+                .hasMessageContaining("critical image-alt").hasMessageContaining("img");
     }
 
     /** A second bot for the walk's channel (one bot, one channel). */
