@@ -11,6 +11,7 @@ import com.smartchat.host.sandbox.SandboxTelegram;
 import com.smartchat.telegram.emulator.EmulatedUser;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,7 +160,9 @@ class AccessibilityBrowserTest {
             try {
                 check(browser, page.getValue());
             } catch (AssertionError failure) {
-                failures.add(failure.getMessage()); // the others are checked all the same, to list every failure
+                // the others are checked all the same, to list every failure
+                failures.add(failure.getMessage() + (browser.present(By.tagName("main")) ? "" : "\n  (no <main>: if "
+                        + page.getKey() + " is a fragment that a page fetches, name it in NOT_PAGES with why)"));
             }
         }
         browser.open("/no-such-page");
@@ -169,11 +172,11 @@ class AccessibilityBrowserTest {
 
     /**
      * The host's GET routes that answer with a page, pattern to a screenshot name: handlers of the host's own
-     * {@code @Controller}s that neither write their body themselves nor stream events.
+     * {@code @Controller}s that return a view's name (not a body of their own: a file, JSON) and stream no events.
      */
     private Map<String, String> pages() {
         Map<String, String> pages = new TreeMap<>();
-        Set<String> notPages = new java.util.HashSet<>(NOT_PAGES.keySet());
+        Set<String> notPages = new HashSet<>(NOT_PAGES.keySet());
         for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mappings.getHandlerMethods().entrySet()) {
             HandlerMethod handler = entry.getValue();
             RequestMappingInfo info = entry.getKey();
@@ -182,9 +185,8 @@ class AccessibilityBrowserTest {
                     && AnnotatedElementUtils.hasAnnotation(handler.getBeanType(), Controller.class)
                     && !AnnotatedElementUtils.hasAnnotation(handler.getBeanType(), ResponseBody.class)
                     && !handler.hasMethodAnnotation(ResponseBody.class)
-                    && (methods.isEmpty() || methods.contains(RequestMethod.GET))
-                    && info.getProducesCondition().getProducibleMediaTypes().stream()
-                    .noneMatch(type -> type.getSubtype().equals("event-stream"));
+                    && handler.getReturnType().getParameterType() == String.class // a view; not a file, not a stream
+                    && (methods.isEmpty() || methods.contains(RequestMethod.GET));
             for (String pattern : info.getPatternValues()) {
                 String plain = withoutRegexes(pattern);
                 if (page && !notPages.remove(plain)) {
