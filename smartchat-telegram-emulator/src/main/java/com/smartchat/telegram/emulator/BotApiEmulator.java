@@ -5,11 +5,17 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A local Telegram Bot API: a real HTTP server on loopback that behaves like {@code api.telegram.org} for bots,
@@ -225,6 +231,75 @@ public final class BotApiEmulator implements AutoCloseable {
      */
     public EmulatedGroup createGroup(String title, EmulatedBot bot, EmulatedUser... members) {
         return chats.createGroup(title, bot, List.of(members));
+    }
+
+    // ---- Keeping the state across restarts ----
+
+    /**
+     * The bots (with their tokens: keep the text secret), the users, their private chats with bots and the updates
+     * not yet confirmed, as JSON, for {@link #restoreState(String)} in a later emulator: what an offline sandbox
+     * needs to go on after a restart. Not kept: groups, webhooks, files, button presses awaiting an answer, the
+     * record of what bots sent, faults and rate limits.
+     *
+     * @return the state, as JSON text
+     */
+    public String saveState() {
+        ObjectNode state = Json.object();
+        ArrayNode savedBots = state.putArray("bots");
+        for (EmulatedBot bot : bots.all()) {
+            ObjectNode saved = savedBots.addObject().put("id", bot.id())
+                    .put("firstName", bot.firstName()).put("username", bot.username())
+                    .put("canJoinGroups", bot.canJoinGroups())
+                    .put("canReadAllGroupMessages", bot.canReadAllGroupMessages())
+                    .put("supportsInlineQueries", bot.supportsInlineQueries())
+                    .put("token", bot.token()).put("revoked", bots.revoked(bot));
+            saved.set("updates", bot.updates.save());
+        }
+        chats.save(state);
+        return Json.write(state);
+    }
+
+    /**
+     * Takes back what {@link #saveState()} wrote, into this emulator before it has any bot or user: the same bots
+     * answer the same tokens, the users' chats go on with the next message ids, pending updates are delivered, and
+     * new bots, users and updates get ids above the saved ones.
+     *
+     * @param saved the JSON text
+     * @throws IllegalStateException when this emulator has bots already
+     */
+    public void restoreState(String saved) {
+        if (!bots.all().isEmpty() || !chats.users().isEmpty()) {
+            throw new IllegalStateException("restore the state into a new emulator, before creating bots or users");
+        }
+        JsonNode state = Json.parse(saved);
+        Map<Long, EmulatedBot> restored = new HashMap<>();
+        for (JsonNode bot : state.get("bots")) {
+            EmulatedBot created = bots.restore(bot.get("id").asLong(), bot.get("firstName").asString(),
+                    bot.get("username").asString(), bot.get("canJoinGroups").asBoolean(),
+                    bot.get("canReadAllGroupMessages").asBoolean(), bot.get("supportsInlineQueries").asBoolean(),
+                    bot.get("token").asString(), bot.get("revoked").asBoolean());
+            created.updates.restore(bot.get("updates"));
+            restored.put(created.id(), created);
+        }
+        chats.restore(state, restored);
+    }
+
+    /**
+     * Every bot that has not been deleted.
+     *
+     * @return the bots, in no particular order
+     */
+    public List<EmulatedBot> bots() {
+        return bots.all();
+    }
+
+    /**
+     * Every user.
+     *
+     * @return the users, in no particular order
+     */
+    public List<EmulatedUser> users() {
+        return chats.users();
     }
 
     // ---- What bots sent ----
