@@ -124,13 +124,15 @@ public record OutboundMessage(
     }
 
     /**
-     * This message with a file to upload, described by {@code described} (its reference is not read) and with the
-     * text as its caption.
+     * A {@link Kind#REPLY} that uploads a file: {@code described} says what it is (kind, media type, file name; its
+     * reference is not read), {@code content} holds its bytes.
      *
+     * @param caption the text sent with the file, or {@code null}
      * @since 1.4
      */
-    public OutboundMessage withUpload(Attachment described, AttachmentContent bytes) {
-        return new OutboundMessage(conversationId, text, format, buttons, described, replyToMessageId, kind,
-                Objects.requireNonNull(bytes, "An upload needs its content"));
+    public static OutboundMessage upload(String conversationId, String caption, Attachment described,
+                                         AttachmentContent content) {
+        return new OutboundMessage(conversationId, caption, Format.PLAIN, List.of(), described, null, Kind.REPLY,
+                Objects.requireNonNull(content, "An upload needs its content"));
     }
 }
