@@ -475,7 +475,7 @@ public class IncomingEvents implements InboundEventStore {
                     .param("now", now)
                     .update();
             outbound.enqueue(new OutboundQueue.Pending(messageId, channelId, conversationId, externalId, false,
-                    member.id(), "GREETING", text, 0, now, false));
+                    member.id(), "GREETING", text, 0, now, false, false));
         }
     }
 }
