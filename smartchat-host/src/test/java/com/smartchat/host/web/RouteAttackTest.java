@@ -67,7 +67,7 @@ class RouteAttackTest {
             "/hooks/{id}", "a network's deliveries, verified by the channel's own secret (TelegramWebhookTest)");
 
     /** The variables that name nothing of a tenant, with the value a request uses. */
-    private static final Map<String, String> FIXED = Map.of("provider", "scripted", "action", "stop");
+    private static final Map<String, String> FIXED = Map.of("provider", "scripted", "action", "stop", "index", "0");
 
     @LocalServerPort
     int port;

@@ -45,6 +45,8 @@ class InboxPages {
 
     private static final String UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     private static final String CONVERSATION = "/{conversation:" + UUID_PATTERN + "}";
+    /** An id in the one spelling the host writes, so that no other spelling of a file's address serves it. */
+    private static final String CANONICAL_ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     private static final int MAX_REPLY = 20_000;
     private static final DateTimeFormatter RETRY_TIME = DateTimeFormatter.ofPattern("HH:mm:ss")
             .withZone(ZoneOffset.UTC);
@@ -143,7 +145,8 @@ class InboxPages {
      * for what an agent attached. {@code preview} asks for the smaller copy of an image, {@code download} for a
      * download whatever the type.
      */
-    @GetMapping(CONVERSATION + "/messages/{message:" + UUID_PATTERN + "}/attachments/{index:0|[1-9][0-9]{0,2}}")
+    @GetMapping("/{conversation:" + CANONICAL_ID + "}/messages/{message:" + CANONICAL_ID
+            + "}/attachments/{index:0|[1-9][0-9]{0,2}}")
     ResponseEntity<byte[]> attachment(@PathVariable("space") UUID spaceId,
                                       @PathVariable("conversation") UUID conversationId,
                                       @PathVariable("message") UUID messageId, @PathVariable("index") int index,

@@ -51,10 +51,6 @@ class TranscriptAttachments {
      */
     record AttachmentView(String kind, String label, String caption, String url, String previewUrl, String note,
                           String coordinates, String mapUrl, String contactName, String phone) {
-
-        boolean image() {
-            return previewUrl != null;
-        }
     }
 
     /** The attachments of a stored message, with addresses under {@code messagePath}. */
