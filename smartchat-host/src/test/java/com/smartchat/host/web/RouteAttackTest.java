@@ -96,6 +96,8 @@ class RouteAttackTest {
         b.put("conversation", firstConversation(b));
         a.put("message", uncertainReply(a)); // the one kind of message an agent may send again
         b.put("message", platform.get(conversationPath(b) + "/messages").body().get(0).get("id").asString());
+        withAFile(a.get("message"));
+        withAFile(b.get("message"));
         a.put("username", ALICE);
         b.put("username", BOB);
         a.put("user", ALICE); // the same users, as the API's paths name them
@@ -140,6 +142,19 @@ class RouteAttackTest {
                 .param("id", UUID.fromString(reply)).query(String.class).single().equals("SENT"));
         jdbc.sql("update message set status = 'UNCERTAIN' where id = :id").param("id", UUID.fromString(reply)).update();
         return reply;
+    }
+
+    /** Gives a message a file of the host's own (as an agent's reply has), so that its file routes answer. */
+    private void withAFile(String messageId) {
+        UUID id = UUID.fromString(messageId);
+        jdbc.sql("""
+                update message set attachments = '[{"kind":"DOCUMENT","reference":null,"mimeType":"text/plain",
+                "sizeBytes":5,"fileName":"note.txt","caption":null,"details":{}}]' where id = :id""")
+                .param("id", id).update();
+        jdbc.sql("""
+                insert into reply_file (message_id, file_name, media_type, size_bytes, content)
+                values (:id, 'note.txt', 'text/plain', 5, :content)""")
+                .param("id", id).param("content", "note.".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).update();
     }
 
     private String conversationPath(Map<String, String> ids) {
