@@ -20,10 +20,19 @@ public class Uploads {
         this.properties = properties;
     }
 
-    /** A file that cannot be attached, and why, in words for the agent. */
+    /** A file that cannot be attached, and why, in words for the agent, with the HTTP status that says so. */
     public static final class Refused extends Exception {
-        Refused(String message) {
+
+        private final int status;
+
+        Refused(int status, String message) {
             super(message, null, false, false);
+            this.status = status;
+        }
+
+        /** 413 for a file too large, 415 for a type that cannot be attached, 400 otherwise. */
+        public int status() {
+            return status;
         }
     }
 
@@ -41,22 +50,22 @@ public class Uploads {
         }
         long max = properties.maxUploadSize().toBytes();
         if (part.getSize() > max) {
-            throw new Refused("The file is " + MediaProperties.readable(part.getSize()) + "; a reply's file can be at most "
+            throw new Refused(413, "The file is " + MediaProperties.readable(part.getSize()) + "; a reply's file can be at most "
                     + MediaProperties.readable(max) + ".");
         }
         if (part.getSize() == 0) {
-            throw new Refused("The file is empty: choose another one.");
+            throw new Refused(400, "The file is empty: choose another one.");
         }
         String type = part.getContentType() == null ? "" : part.getContentType().split(";")[0].strip()
                 .toLowerCase(Locale.ROOT);
         if (!properties.uploadTypes().contains(type)) {
-            throw new Refused("Files of type " + (type.isEmpty() ? "unknown" : type) + " cannot be attached. Attach "
+            throw new Refused(415, "Files of type " + (type.isEmpty() ? "unknown" : type) + " cannot be attached. Attach "
                     + "an image or a document of these types: " + String.join(", ", properties.uploadTypes()) + ".");
         }
         try (InputStream in = part.getInputStream()) {
             return new ReplyFile(safeFileName(part.getSubmittedFileName()), type, in.readAllBytes());
         } catch (IOException e) {
-            throw new Refused("The file could not be read; attach it again.");
+            throw new Refused(400, "The file could not be read; attach it again.");
         }
     }
 
