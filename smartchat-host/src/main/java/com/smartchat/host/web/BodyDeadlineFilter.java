@@ -261,13 +261,13 @@ public class BodyDeadlineFilter extends OncePerRequestFilter implements Ordered 
                 return super.getParameterMap();
             }
             if (formParameters == null) {
-                // The body was read through getInputStream: the container now parses only the query string.
+                // Read the body first, through getInputStream: the container then parses only the query string.
+                byte[] body = form ? readBody(maxFormBytes, "A form has at most " + maxFormBytes + " bytes.") : null;
                 Map<String, List<String>> merged = new LinkedHashMap<>();
                 super.getParameterMap().forEach((name, values) -> merged.put(name, new ArrayList<>(List.of(values))));
                 if (form) {
                     String encoding = getCharacterEncoding();
-                    parseForm(readBody(maxFormBytes, "A form has at most " + maxFormBytes + " bytes."),
-                            encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding), merged);
+                    parseForm(body, encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding), merged);
                 } else {
                     multipart.fields.forEach((name, values) ->
                             merged.computeIfAbsent(name, key -> new ArrayList<>()).addAll(values));

@@ -255,18 +255,21 @@ class MediaBrowserTest {
         // the API takes a reply with a file as multipart, with the same limits
         String messagesUrl = channelPath + "/conversations/" + conversation + "/messages";
         byte[] notes = "Opening hours: 9 to 5\n".getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> accepted = postFile(messagesUrl, "Our hours", "hours.txt", "text/plain", notes);
-        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        ApiClient.Response accepted = api.postMultipart(messagesUrl, Map.of("text", "Our hours"),
+                new ApiClient.FilePart("file", "hours.txt", "text/plain", notes));
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
         List<SentMessage> sent = telegram.awaitSent(alice, bot, 3, WAIT);
         assertThat(sent.get(2).kind()).isEqualTo(SentMessage.Kind.DOCUMENT);
         assertThat(sent.get(2).text()).isEqualTo("Our hours");
         assertThat(telegram.fileContent(sent.get(2).fileId())).isEqualTo(notes);
-        HttpResponse<String> overLimit = postFile(messagesUrl, "", "big.txt", "text/plain", new byte[3 << 19]);
-        assertThat(overLimit.statusCode()).isEqualTo(413);
-        assertThat(overLimit.body()).contains("The file is 1.5 MB; a reply's file can be at most 1 MB.");
-        HttpResponse<String> program = postFile(messagesUrl, "", "setup.exe", "application/x-msdownload", notes);
-        assertThat(program.statusCode()).isEqualTo(415);
-        assertThat(program.body()).contains("Files of type application/x-msdownload cannot be attached");
+        ApiClient.Response overLimit = api.postMultipart(messagesUrl, Map.of(),
+                new ApiClient.FilePart("file", "big.txt", "text/plain", new byte[3 << 19]));
+        assertThat(overLimit.status()).isEqualTo(413);
+        assertThat(overLimit.text()).contains("The file is 1.5 MB; a reply's file can be at most 1 MB.");
+        ApiClient.Response program = api.postMultipart(messagesUrl, Map.of(),
+                new ApiClient.FilePart("file", "setup.exe", "application/x-msdownload", notes));
+        assertThat(program.status()).isEqualTo(415);
+        assertThat(program.text()).contains("Files of type application/x-msdownload cannot be attached");
 
         for (HttpResponse<byte[]> response : List.of(ok, tooLarge, get(admin, inbox))) {
             assertThat(new String(response.body(), StandardCharsets.ISO_8859_1)).doesNotContain(bot.token());
@@ -303,26 +306,6 @@ class MediaBrowserTest {
         }
         try (HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()) {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        }
-    }
-
-    /** A multipart reply through the API, as a program sends it (HTTP Basic, no browser headers). */
-    private HttpResponse<String> postFile(String path, String text, String fileName, String type, byte[] content)
-            throws IOException, InterruptedException {
-        String boundary = "media-test-boundary";
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n" + text
-                + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
-                + "\"\r\nContent-Type: " + type + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(content);
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                        (ApiClient.ADMIN + ":" + ApiClient.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8)))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
         }
     }
 

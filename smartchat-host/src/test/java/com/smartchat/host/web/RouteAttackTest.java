@@ -9,9 +9,11 @@ import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.host.ApiClient;
 import com.smartchat.host.channels.ScriptedProvider;
 import com.smartchat.host.web.WebSession.Page;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -210,6 +212,12 @@ class RouteAttackTest {
                 i = end;
             }
             return path.toString();
+        }
+
+        /** Whether the route takes a file ({@code multipart/form-data}): the requests then carry one. */
+        boolean takesAFile() {
+            return Arrays.stream(handler.getMethodParameters())
+                    .anyMatch(parameter -> parameter.getParameterType() == jakarta.servlet.http.Part.class);
         }
 
         /** Whether the route deletes what it names: the controls give it a channel of its own. */
@@ -434,7 +442,10 @@ class RouteAttackTest {
                     case "GET" -> api.get(path);
                     case "DELETE" -> api.delete(path);
                     case "PATCH" -> api.patch(path, apiBody(route));
-                    default -> api.post(path, apiBody(route));
+                    default -> route.takesAFile()
+                            ? api.postMultipart(path, Map.of("text", "Intruder's reply"), new ApiClient.FilePart(
+                                    "file", "intruder.txt", "text/plain", "Intruder".getBytes(StandardCharsets.UTF_8)))
+                            : api.post(path, apiBody(route));
                 };
                 return new Answer(response.status(), "", response.text());
             }
