@@ -86,13 +86,14 @@ class TranscriptAttachments {
         }
         switch (attachment.kind()) {
             case LOCATION -> {
-                String latitude = details.get("latitude");
-                String longitude = details.get("longitude");
+                String latitude = coordinate(details.get("latitude"), 90);
+                String longitude = coordinate(details.get("longitude"), 180);
                 String title = details.get("title");
+                boolean known = latitude != null && longitude != null;
                 return new AttachmentView(kind, title == null ? "Location" : "Location: " + title, attachment.caption(),
-                        null, null, null, latitude + ", " + longitude,
-                        "https://www.openstreetmap.org/?mlat=" + latitude + "&mlon=" + longitude
-                                + "#map=16/" + latitude + "/" + longitude,
+                        null, null, null, known ? latitude + ", " + longitude : null,
+                        known ? "https://www.openstreetmap.org/?mlat=" + latitude + "&mlon=" + longitude
+                                + "#map=16/" + latitude + "/" + longitude : null,
                         null, null);
             }
             case CONTACT -> {
@@ -116,6 +117,16 @@ class TranscriptAttachments {
                 return new AttachmentView(kind, label.toString(), attachment.caption(), path,
                         image ? path + "?preview=true" : null, null, null, null, null, null);
             }
+        }
+    }
+
+    /** A latitude or longitude as the channel gave it, when it is a number within its range; else null. */
+    private static String coordinate(String text, double limit) {
+        try {
+            double value = Double.parseDouble(text);
+            return Math.abs(value) <= limit ? String.valueOf(value) : null;
+        } catch (NullPointerException | NumberFormatException e) {
+            return null;
         }
     }
 
