@@ -117,6 +117,31 @@ public final class ApiClient {
     private record RawBody(String text) {
     }
 
+    /** A file to post as {@code multipart/form-data}, with text fields beside it. */
+    public record FilePart(String field, String fileName, String type, byte[] content) {
+    }
+
+    private record MultipartBody(Map<String, String> fields, FilePart file) {
+        static final String BOUNDARY = "smartchat-test-boundary";
+
+        byte[] bytes() {
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            fields.forEach((name, value) -> body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; "
+                    + "name=\"" + name + "\"\r\n\r\n" + value + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + file.field()
+                    + "\"; filename=\"" + file.fileName() + "\"\r\nContent-Type: " + file.type() + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            body.writeBytes(file.content());
+            body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return body.toByteArray();
+        }
+    }
+
+    /** Posts text fields and a file as {@code multipart/form-data}, as a program uploads one. */
+    public Response postMultipart(String path, Map<String, String> fields, FilePart file) {
+        return send("POST", path, new MultipartBody(fields, file));
+    }
+
     private Response send(String method, String path, Object body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
         if (authorization != null) {
@@ -124,6 +149,9 @@ public final class ApiClient {
         }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else if (body instanceof MultipartBody multipart) {
+            request.header("Content-Type", "multipart/form-data; boundary=" + MultipartBody.BOUNDARY)
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(multipart.bytes()));
         } else {
             String text = body instanceof RawBody raw ? raw.text() : JSON.writeValueAsString(body);
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(text));

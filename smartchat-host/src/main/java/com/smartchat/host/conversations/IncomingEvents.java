@@ -482,7 +482,7 @@ public class IncomingEvents implements InboundEventStore {
                     .param("now", now)
                     .update();
             outbound.enqueue(new OutboundQueue.Pending(messageId, channelId, conversation.id(), externalId, false,
-                    member.id(), "GREETING", text, 0, now, false), conversation.created());
+                    member.id(), "GREETING", text, 0, now, false, false), conversation.created());
         }
     }
 }
