@@ -328,6 +328,9 @@ class AccessibilityBrowserTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> focus = (Map<String, Object>) browser.script("""
                     const element = document.activeElement;
+                    if (element === document.body) {
+                        return null; // the Tab went to the page itself (it had no focus yet), not to an element
+                    }
                     const style = getComputedStyle(element);
                     const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
                     const previous = window.__previousFocus;
@@ -341,6 +344,9 @@ class AccessibilityBrowserTest {
                             || !!(previous.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING)
                     };
                     """);
+            if (focus == null) {
+                continue;
+            }
             String name = (String) focus.get("name");
             path.add(name);
             assertThat(focus.get("visible")).as("%s: %s has focus but shows no focus ring", step, name)
