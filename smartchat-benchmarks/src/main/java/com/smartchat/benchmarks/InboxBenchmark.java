@@ -66,9 +66,11 @@ final class InboxBenchmark {
                 channel = Fixtures.channels(host.api(), space, Fixtures.bots(telegram, "inbox", 1), null, 1).getFirst();
             }
             long seeding = System.nanoTime();
+            Samples samples;
             try (Connection db = DriverManager.getConnection(url, dbUser, dbPassword)) {
                 seed(db, UUID.fromString(space.substring(space.lastIndexOf('/') + 1)),
                         UUID.fromString(channel.substring(channel.lastIndexOf('/') + 1)), conversations, messages);
+                samples = Samples.read(db, requests); // now: the host holds an embedded database alone
             }
             report.line("seeded %d conversations and %d messages in %s (%s)", conversations, messages,
                     Fixtures.seconds(System.nanoTime() - seeding), postgres.isEmpty() ? "H2" : "PostgreSQL");
@@ -76,10 +78,6 @@ final class InboxBenchmark {
             try (HostProcess host = HostProcess.start(setup, work.resolve("host"), telegram.baseUrl(), 0, database)) {
                 host.awaitReady(Duration.ofSeconds(300));
                 HostApi api = host.api().withToken(HostProcess.ADMIN);
-                Samples samples;
-                try (Connection db = DriverManager.getConnection(url, dbUser, dbPassword)) {
-                    samples = Samples.read(db, requests);
-                }
                 String inbox = space + "/conversations?limit=" + PAGE;
                 Random random = new Random(42);
                 Map<String, IntFunction<String>> kinds = new LinkedHashMap<>();

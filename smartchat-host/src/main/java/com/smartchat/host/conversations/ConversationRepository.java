@@ -64,7 +64,8 @@ public class ConversationRepository {
             select c.id, c.channel_id, ch.name as channel_name, c.external_id, c.kind, c.title,
                 m.display_name as member_name, m.username as member_username, m.blocked as member_blocked,
                 c.last_message_at, c.unread,
-                (select text from message where conversation_id = c.id order by seq desc limit 1) as last_text
+                (select text from message where conversation_id = c.id order by conversation_id, seq desc limit 1)
+                    as last_text
             from conversation c
             join channel ch on ch.id = c.channel_id
             left join audience_member m on m.id = c.member_id
@@ -72,7 +73,7 @@ public class ConversationRepository {
 
     /** A channel's conversations, most recent first. */
     public List<ConversationView> conversationsOfChannel(UUID channelId, int limit) {
-        return jdbc.sql(CONVERSATIONS + " where c.channel_id = :channel order by c.last_message_at desc, c.id desc limit :limit")
+        return jdbc.sql(CONVERSATIONS + " where c.channel_id = :channel" + newestFirst("c.channel_id") + " limit :limit")
                 .param("channel", channelId).param("limit", limit)
                 .query(CONVERSATION_VIEW).list();
     }
@@ -157,7 +158,7 @@ public class ConversationRepository {
             params.put("at", query.after().lastMessageAt());
             params.put("after", query.after().id());
         }
-        String order = " order by c.last_message_at desc, c.id desc";
+        String order = newestFirst(query.channelId() != null ? "c.channel_id" : "c.space_id");
         if (query.text() == null || query.text().isBlank()) {
             List<ConversationView> page = jdbc.sql(CONVERSATIONS + where + order + " limit :limit").params(params)
                     .param("limit", query.limit() + 1).query(CONVERSATION_VIEW).list();
@@ -181,6 +182,14 @@ public class ConversationRepository {
                 .query((rs, row) -> new Cursor(rs.getObject(1, OffsetDateTime.class), rs.getObject(2, UUID.class)))
                 .optional().orElse(null);
         return page(matches, query.limit(), windowEnd);
+    }
+
+    /**
+     * Newest first, as the index on the constant {@code first} column (V11) stores them: a database that reads the
+     * index in that order stops after a page, where H2 would otherwise read every conversation and sort them.
+     */
+    private static String newestFirst(String first) {
+        return " order by " + first + ", c.last_message_at desc, c.id desc";
     }
 
     /** The page, from rows read with one more than the limit to learn whether there is a next page. */
@@ -212,7 +221,7 @@ public class ConversationRepository {
                 where msg.conversation_id = :id
                 """ + (before == null ? "" : """
                     and msg.seq < (select seq from message where id = :before and conversation_id = :id)
-                """) + " order by msg.seq desc limit :limit")
+                """) + " order by msg.conversation_id, msg.seq desc limit :limit") // as V11's index: see newestFirst
                 .param("id", conversationId).param("limit", limit)
                 .params(before == null ? Map.of() : Map.of("before", before))
                 .query(MESSAGE_VIEW).list();
