@@ -164,7 +164,9 @@ public class ConversationRepository {
                     .param("limit", query.limit() + 1).query(CONVERSATION_VIEW).list();
             return page(page, query.limit(), null);
         }
-        // the SEARCH_WINDOW conversations after the cursor, then those of them that match
+        // the SEARCH_WINDOW conversations after the cursor, then those of them that match: their messages read
+        // through the transcript index, conversation by conversation (as EXISTS, PostgreSQL would rather hash the
+        // matches of every message in the database)
         String pattern = "%" + query.text().strip().toLowerCase(Locale.ROOT)
                 .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
         List<ConversationView> matches = jdbc.sql(CONVERSATIONS.replace("from conversation c",
@@ -172,7 +174,8 @@ public class ConversationRepository {
                                 + " join conversation c on c.id = w.id") + """
                          where lower(m.display_name) like :pattern or lower(m.username) like :pattern
                             or lower(c.title) like :pattern
-                            or exists (select 1 from message x where x.conversation_id = c.id and lower(x.text) like :pattern)
+                            or (select 1 from message x where x.conversation_id = c.id and lower(x.text) like :pattern
+                                limit 1) is not null
                         """ + order + " limit :limit")
                 .params(params).param("window", SEARCH_WINDOW).param("pattern", pattern)
                 .param("limit", query.limit() + 1).query(CONVERSATION_VIEW).list();
