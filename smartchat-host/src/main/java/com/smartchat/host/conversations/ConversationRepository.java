@@ -170,8 +170,7 @@ public class ConversationRepository {
         String pattern = "%" + query.text().strip().toLowerCase(Locale.ROOT)
                 .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
         List<ConversationView> matches = jdbc.sql(CONVERSATIONS.replace("from conversation c",
-                        "from (select c.id from conversation c" + where + order + " limit :window) w"
-                                + " join conversation c on c.id = w.id") + """
+                        "from (select c.* from conversation c" + where + order + " limit :window) c") + """
                          where lower(m.display_name) like :pattern or lower(m.username) like :pattern
                             or lower(c.title) like :pattern
                             or (select 1 from message x where x.conversation_id = c.id and lower(x.text) like :pattern
