@@ -1,6 +1,8 @@
 /*
  * SmartChat admin pages: the little that needs a script. Everything works without it, except live updates.
  * - A form that came back with problems moves focus to its list of problems.
+ * - A channel's form (Add Channel, Edit settings) checks the credentials as soon as they are entered, and shows the
+ *   account they lead to, or why not, beside them (the server checks everything again when the form is sent).
  * - A channel page whose channel is still starting reloads itself until the state settles.
  * - The inbox listens to server-sent events and fetches the conversation list and the open transcript again
  *   when they change; while a reply is queued it asks again every few seconds until it is sent or has failed.
@@ -38,6 +40,206 @@
   var summary = document.querySelector('[data-error-summary]');
   if (summary) {
     summary.focus();
+  }
+
+  /* Shows the inline check's messages as the server renders a field's errors: before its input, tied to it. */
+  function showFieldErrors(input, messages) {
+    var field = input.closest('[data-field]');
+    var name = field.getAttribute('data-field');
+    var errorId = input.id + '-error';
+    var line = field.querySelector('[data-field-error="' + name + '"]');
+    var described = (input.getAttribute('aria-describedby') || '').split(' ').filter(function (id) {
+      return id && id !== errorId;
+    });
+    if (!messages.length) {
+      if (line) {
+        line.parentNode.removeChild(line);
+      }
+      field.classList.remove('field-invalid');
+      input.removeAttribute('aria-invalid');
+    } else {
+      if (!line) {
+        line = document.createElement('p');
+        line.className = 'field-error';
+        line.id = errorId;
+        line.setAttribute('data-field-error', name);
+        input.parentNode.insertBefore(line, input);
+      }
+      line.textContent = '';
+      messages.forEach(function (message) {
+        var span = document.createElement('span');
+        span.className = 'error-line';
+        span.textContent = message;
+        line.appendChild(span);
+      });
+      field.classList.add('field-invalid');
+      input.setAttribute('aria-invalid', 'true');
+      described.unshift(errorId);
+    }
+    if (described.length) {
+      input.setAttribute('aria-describedby', described.join(' '));
+    } else {
+      input.removeAttribute('aria-describedby');
+    }
+  }
+
+  function element(tag, className, text) {
+    var made = document.createElement(tag);
+    if (className) {
+      made.className = className;
+    }
+    if (text) {
+      made.textContent = text;
+    }
+    return made;
+  }
+
+  /* The account the credentials lead to: its name, @username (a link where it has one) and address, warnings. */
+  function accountCard(account) {
+    var card = element('div', 'identity-inline');
+    card.setAttribute('data-preview', '');
+    var name = element('p', 'identity-name', account.name);
+    name.setAttribute('data-preview-name', '');
+    card.appendChild(name);
+    if (account.username) {
+      var username = element(account.link ? 'a' : 'span', null, '@' + account.username);
+      if (account.link) {
+        username.href = account.link;
+        username.target = '_blank';
+        username.rel = 'noopener noreferrer';
+      }
+      username.setAttribute('data-preview-username', '');
+      card.appendChild(element('p')).appendChild(username);
+    }
+    if (account.link) {
+      card.appendChild(element('p', 'muted small', account.link)).setAttribute('data-preview-link', '');
+    }
+    if (account.warnings && account.warnings.length) {
+      var warnings = card.appendChild(element('ul', 'warnings'));
+      account.warnings.forEach(function (warning) {
+        warnings.appendChild(element('li', null, warning));
+      });
+    }
+    return card;
+  }
+
+  function inlineCheck(form) {
+    var secrets = Array.prototype.slice.call(form.querySelectorAll('[data-field] input[type=password]'));
+    if (!secrets.length) {
+      return;
+    }
+    var last = secrets[secrets.length - 1];
+    var result = element('div', 'check-result');
+    result.id = last.id + '-check';
+    result.setAttribute('aria-live', 'polite');
+    result.setAttribute('data-check-result', '');
+    last.parentNode.appendChild(result);
+    last.setAttribute('aria-describedby', ((last.getAttribute('aria-describedby') || '') + ' ' + result.id).trim());
+    var latest = 0;
+
+    /* The list of problems at the top of a form that came back: what the check just answered replaces its lines. */
+    function forgetSummaryLines(input) {
+      var summary = form.parentNode.querySelector('[data-error-summary]');
+      if (!summary) {
+        return;
+      }
+      Array.prototype.forEach.call(summary.querySelectorAll('a[href="#' + input.id + '"]'), function (link) {
+        link.parentNode.parentNode.removeChild(link.parentNode);
+      });
+      var left = summary.querySelectorAll('li').length;
+      if (!left) {
+        summary.parentNode.removeChild(summary);
+      } else {
+        summary.querySelector('h2').textContent = left === 1 ? 'There is a problem' : 'There are ' + left + ' problems';
+      }
+    }
+
+    function show(answer) {
+      result.textContent = '';
+      secrets.forEach(forgetSummaryLines);
+      var refused = false;
+      secrets.forEach(function (input) {
+        var messages = answer.fieldErrors[input.closest('[data-field]').getAttribute('data-field')] || [];
+        refused = refused || messages.length > 0;
+        showFieldErrors(input, messages);
+      });
+      answer.generalErrors.forEach(function (message) {
+        result.appendChild(element('p', 'field-error', message));
+      });
+      if (answer.account) {
+        result.appendChild(accountCard(answer.account));
+      } else if (!refused && !answer.generalErrors.length) {
+        result.appendChild(element('p', 'muted small', Object.keys(answer.fieldErrors).length
+          ? 'Checked with the network once the other required fields are filled in.' : 'Accepted.'));
+      }
+    }
+
+    /*
+     * Pressing a button right after typing a credential leaves the field, which starts the check: what the check
+     * shows would move the button away between press and release, and the click would be lost. So while a button
+     * is held down the form does not change; it shows what came meanwhile once the click is over.
+     */
+    var held = false;
+    var waiting = null;
+    form.addEventListener('pointerdown', function (event) {
+      held = !!event.target.closest('button');
+    });
+    function release() {
+      if (!held) {
+        return;
+      }
+      held = false;
+      window.setTimeout(function () { // after the click this release makes
+        if (waiting) {
+          var update = waiting;
+          waiting = null;
+          update();
+        }
+      }, 0);
+    }
+    document.addEventListener('pointerup', release);
+    document.addEventListener('pointercancel', release);
+
+    function render(update) {
+      if (held) {
+        waiting = update;
+      } else {
+        update();
+      }
+    }
+
+    function check() {
+      var mine = ++latest;
+      render(function () { result.textContent = 'Checking…'; });
+      window.fetch(form.getAttribute('data-check'), {
+        method: 'POST', body: new URLSearchParams(new FormData(form)), credentials: 'same-origin', redirect: 'error',
+        headers: { 'Accept': 'application/json' }
+      })
+        .then(function (response) { return response.json(); })
+        .then(function (answer) {
+          if (mine === latest) {
+            render(function () { show(answer); });
+          }
+        })
+        .catch(function () {
+          if (mine === latest) {
+            render(function () { result.textContent = 'Could not check now: the form checks again when you send it.'; });
+          }
+        });
+    }
+
+    secrets.forEach(function (input) {
+      input.addEventListener('change', function () {
+        if (input.value) {
+          check();
+        }
+      });
+    });
+  }
+
+  var checkedForm = document.querySelector('form[data-check]');
+  if (checkedForm) {
+    inlineCheck(checkedForm);
   }
 
   var settling = document.querySelector('[data-reload-while-settling]');

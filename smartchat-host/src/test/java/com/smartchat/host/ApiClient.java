@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -56,6 +57,15 @@ public final class ApiClient {
     /** A client signed in as the test admin. */
     public static ApiClient admin(int port) {
         return as(port, ADMIN, ADMIN_PASSWORD);
+    }
+
+    /**
+     * The test admin through an API token made for it: no password hash to check on each request, for tests that
+     * poll on a busy machine.
+     */
+    public static ApiClient adminToken(int port) {
+        return withToken(port, admin(port).post("/api/users/" + ADMIN + "/tokens", Map.of("name", "test polling"))
+                .body().get("token").asString());
     }
 
     /** A client signed in as a user. */
@@ -107,6 +117,31 @@ public final class ApiClient {
     private record RawBody(String text) {
     }
 
+    /** A file to post as {@code multipart/form-data}, with text fields beside it. */
+    public record FilePart(String field, String fileName, String type, byte[] content) {
+    }
+
+    private record MultipartBody(Map<String, String> fields, FilePart file) {
+        static final String BOUNDARY = "smartchat-test-boundary";
+
+        byte[] bytes() {
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            fields.forEach((name, value) -> body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; "
+                    + "name=\"" + name + "\"\r\n\r\n" + value + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + file.field()
+                    + "\"; filename=\"" + file.fileName() + "\"\r\nContent-Type: " + file.type() + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            body.writeBytes(file.content());
+            body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return body.toByteArray();
+        }
+    }
+
+    /** Posts text fields and a file as {@code multipart/form-data}, as a program uploads one. */
+    public Response postMultipart(String path, Map<String, String> fields, FilePart file) {
+        return send("POST", path, new MultipartBody(fields, file));
+    }
+
     private Response send(String method, String path, Object body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
         if (authorization != null) {
@@ -114,6 +149,9 @@ public final class ApiClient {
         }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else if (body instanceof MultipartBody multipart) {
+            request.header("Content-Type", "multipart/form-data; boundary=" + MultipartBody.BOUNDARY)
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(multipart.bytes()));
         } else {
             String text = body instanceof RawBody raw ? raw.text() : JSON.writeValueAsString(body);
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(text));

@@ -1,14 +1,18 @@
 package com.smartchat.telegram;
 
 import com.smartchat.channel.spi.Attachment;
+import com.smartchat.channel.spi.AttachmentContent;
 import com.smartchat.channel.spi.ChannelException;
 import com.smartchat.channel.spi.FailureKind;
 import com.smartchat.channel.spi.OutboundMessage;
 import com.smartchat.channel.spi.SendReceipt;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.BiConsumer;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.meta.api.methods.ParseMode;
@@ -35,7 +39,7 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
  *   <li>text longer than 4096 characters goes as several messages ({@link TextSplitter});</li>
  *   <li>Markdown and HTML go as MarkdownV2 and HTML ({@link Formatting}); when Telegram cannot parse the markup
  *       anyway, that message goes again as plain text;</li>
- *   <li>a file goes by {@code file_id} or URL with its caption; a caption over 1024 characters (or on a kind that
+ *   <li>a file goes by {@code file_id} or URL, or is uploaded from the host's bytes, with its caption; a caption over 1024 characters (or on a kind that
  *       takes none) follows as text;</li>
  *   <li>buttons go under the last message, the reply on the first;</li>
  *   <li>a group that became a supergroup ({@code migrate_to_chat_id}) is written to at its new id, once, and the
@@ -44,6 +48,9 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
  * Any other failure ends the attempt with a typed {@link ChannelException}; the host decides about retries.
  */
 final class Sender {
+
+    /** Telegram's limit for files bots upload (photos: 10 MB, which Telegram itself enforces). */
+    static final long MAX_UPLOAD = 50L << 20;
 
     private final OkHttpTelegramClient client;
     private final String token;
@@ -63,7 +70,14 @@ final class Sender {
     }
 
     /** One Telegram message to send. */
-    private record Part(String text, Attachment attachment, String caption) {
+    private record Part(String text, Attachment attachment, String caption, Upload upload) {
+    }
+
+    /** Bytes to upload, read once from the host's stream, so that a second try (a moved group) sends them again. */
+    private record Upload(byte[] bytes, String fileName) {
+        InputFile inputFile() {
+            return new InputFile(new ByteArrayInputStream(bytes), fileName);
+        }
     }
 
     SendReceipt send(OutboundMessage message) throws ChannelException {
@@ -107,13 +121,17 @@ final class Sender {
         String text = message.text();
         Attachment attachment = message.attachment();
         if (attachment != null) {
-            checkAttachment(attachment);
+            Upload upload = upload(message);
+            if (upload == null) {
+                checkAttachment(attachment);
+            }
             boolean captionFits = text == null || text.isEmpty()
                     || text.length() <= TextSplitter.CAPTION_LIMIT && takesCaption(attachment.kind());
-            parts.add(new Part(null, attachment, captionFits && text != null && !text.isEmpty() ? text : null));
+            parts.add(new Part(null, attachment, captionFits && text != null && !text.isEmpty() ? text : null,
+                    upload));
             if (!captionFits) {
                 for (String piece : TextSplitter.split(text, TextSplitter.MESSAGE_LIMIT)) {
-                    parts.add(new Part(piece, null, null));
+                    parts.add(new Part(piece, null, null, null));
                 }
             }
             return parts;
@@ -122,9 +140,34 @@ final class Sender {
             throw new ChannelException(FailureKind.INVALID_REQUEST, "Telegram cannot send an empty message.");
         }
         for (String piece : TextSplitter.split(text, TextSplitter.MESSAGE_LIMIT)) {
-            parts.add(new Part(piece, null, null));
+            parts.add(new Part(piece, null, null, null));
         }
         return parts;
+    }
+
+    /** The bytes the host gave to upload, or null when the attachment goes by reference. */
+    private static Upload upload(OutboundMessage message) throws ChannelException {
+        AttachmentContent content = message.content();
+        if (content == null) {
+            return null;
+        }
+        Attachment.Kind kind = message.attachment().kind();
+        if (kind == Attachment.Kind.LOCATION || kind == Attachment.Kind.CONTACT) {
+            throw new ChannelException(FailureKind.INVALID_REQUEST, "A " + kind.name().toLowerCase(Locale.ROOT)
+                    + " has no file to upload.");
+        }
+        byte[] bytes;
+        try {
+            bytes = content.stream().readNBytes((int) Math.min(MAX_UPLOAD + 1, Integer.MAX_VALUE));
+        } catch (IOException e) {
+            throw new ChannelException(FailureKind.TRANSIENT, "The file to upload could not be read: " + e.getMessage());
+        }
+        if (bytes.length > MAX_UPLOAD) {
+            throw new ChannelException(FailureKind.TOO_LARGE, "Telegram takes files of at most 50 MB from bots.");
+        }
+        String name = content.fileName() != null ? content.fileName()
+                : message.attachment().fileName() != null ? message.attachment().fileName() : "file";
+        return new Upload(bytes, name);
     }
 
     private static boolean takesCaption(Attachment.Kind kind) {
@@ -187,7 +230,8 @@ final class Sender {
             return client.execute(SendMessage.builder().chatId(chatId).text(text).parseMode(parseMode)
                     .replyParameters(reply).replyMarkup(keyboard).build());
         }
-        InputFile file = attachment.reference() == null ? null : new InputFile(attachment.reference());
+        InputFile file = part.upload() != null ? part.upload().inputFile()
+                : attachment.reference() == null ? null : new InputFile(attachment.reference());
         return switch (attachment.kind()) {
             case PHOTO -> client.execute(SendPhoto.builder().chatId(chatId).photo(file).caption(text)
                     .parseMode(parseMode).replyParameters(reply).replyMarkup(keyboard).build());

@@ -1,5 +1,6 @@
 package com.smartchat.telegram;
 
+import com.smartchat.channel.spi.AttachmentContent;
 import com.smartchat.channel.spi.Channel;
 import com.smartchat.channel.spi.ChannelContext;
 import com.smartchat.channel.spi.ChannelException;
@@ -328,6 +329,18 @@ final class TelegramChannel implements Channel {
                     "The host is not accepting work for this channel now.", null, null, null));
         }
         return result;
+    }
+
+    /** Fetches a file a user sent, by its file_id: works on a channel opened and never started, too. */
+    @Override
+    public AttachmentContent fetchAttachment(String reference, long maxBytes) throws ChannelException {
+        TelegramConfig config;
+        try {
+            config = TelegramConfig.from(context.settings());
+        } catch (TelegramConfig.InvalidSetting e) {
+            throw new ChannelException(FailureKind.INVALID_REQUEST, e.getMessage());
+        }
+        return FileFetcher.fetch(http.requests(), config, reference, maxBytes);
     }
 
     /** Reports a group that became a supergroup, found while sending, as the event the host moves history on. */

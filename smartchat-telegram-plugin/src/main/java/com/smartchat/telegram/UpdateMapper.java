@@ -163,6 +163,9 @@ final class UpdateMapper {
         return new InboundEvent.Command(matcher.group(1), argument == null || argument.isEmpty() ? null : argument);
     }
 
+    /** The longer side a photo's preview needs, in pixels. */
+    private static final int PREVIEW_PIXELS = 320;
+
     private static List<Attachment> attachments(Message message, String caption) {
         List<Attachment> attachments = new ArrayList<>();
         if (message.getPhoto() != null && !message.getPhoto().isEmpty()) {
@@ -170,9 +173,15 @@ final class UpdateMapper {
                     .max(Comparator.comparingLong((PhotoSize size) -> (long) orZero(size.getWidth()) * orZero(size.getHeight()))
                             .thenComparingLong(size -> orZero(size.getFileSize())))
                     .orElseThrow();
+            // the smallest size that still fills a transcript's preview, so that previews load quickly
+            PhotoSize preview = message.getPhoto().stream()
+                    .filter(size -> Math.max(orZero(size.getWidth()), orZero(size.getHeight())) >= PREVIEW_PIXELS)
+                    .min(Comparator.comparingLong((PhotoSize size) -> (long) orZero(size.getWidth()) * orZero(size.getHeight())))
+                    .orElse(largest);
             attachments.add(new Attachment(Attachment.Kind.PHOTO, largest.getFileId(), "image/jpeg",
                     size(largest.getFileSize()), null, caption,
-                    details("width", largest.getWidth(), "height", largest.getHeight())));
+                    details("width", largest.getWidth(), "height", largest.getHeight(),
+                            "thumbnail", preview.getFileId())));
         }
         Document document = message.getDocument();
         if (document != null && message.getAnimation() == null) {

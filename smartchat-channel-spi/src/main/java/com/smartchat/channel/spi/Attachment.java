@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param fileName the file's name, or {@code null}
  * @param caption text sent with it, or {@code null}
  * @param details what the kind needs beyond that: {@code latitude}/{@code longitude} for a location,
- *                {@code phone}/{@code name} for a contact, {@code width}/{@code height}/{@code duration} for media
+ *                {@code phone}/{@code name} for a contact, {@code width}/{@code height}/{@code duration} for media;
+ *                since 1.4, {@code thumbnail} for an image: the reference of a smaller copy the host shows as its
+ *                preview, fetched through {@link Channel#fetchAttachment} like the file itself
  */
 public record Attachment(
         Kind kind, String reference, String mimeType, long sizeBytes, String fileName, String caption,

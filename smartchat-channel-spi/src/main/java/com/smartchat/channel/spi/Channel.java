@@ -81,6 +81,36 @@ public interface Channel {
     }
 
     /**
+     * Fetches the content of a file that arrived in a message, for the host to show it to agents: the host calls
+     * it with an {@link Attachment#reference()} that this channel delivered, and streams the answer to the browser,
+     * so that no network address (which may contain a credential, as Telegram's file URLs do) ever leaves the
+     * channel. The host caches what it fetched.
+     *
+     * <p>Return once the network has answered and the bytes can be read; the host reads the stream (under its own
+     * timeout) and closes it. Give the length when the network states it, and the media type when known. Refuse a
+     * file larger than {@code maxBytes} before reading it where the network tells its size first, and stop reading
+     * where it does not: the host stops reading after {@code maxBytes} anyway.
+     *
+     * <p>The host may call it from any thread, on a running channel and on one opened and never started (when
+     * another host runs it): it must work in both, without receiving anything.
+     *
+     * <p>The default throws a {@link ChannelException} of kind {@link FailureKind#NOT_SUPPORTED}: the host then
+     * shows what it knows of the attachment (its kind, name and caption) and no content.
+     *
+     * @param reference the attachment's {@link Attachment#reference()}, as this channel delivered it
+     * @param maxBytes the most bytes the host accepts
+     * @return the file's bytes and facts
+     * @throws ChannelException {@link FailureKind#TOO_LARGE} for a file over {@code maxBytes} or over what the network
+     *         lets be downloaded; {@link FailureKind#INVALID_REQUEST} for a reference the network does not know;
+     *         {@link FailureKind#NOT_SUPPORTED} when the channel cannot fetch files; the kinds of
+     *         {@link #send} for other failures
+     * @since 1.4
+     */
+    default AttachmentContent fetchAttachment(String reference, long maxBytes) throws ChannelException {
+        throw new ChannelException(FailureKind.NOT_SUPPORTED, "This channel cannot fetch the content of files.");
+    }
+
+    /**
      * Applies new settings, for example a replaced token, without a restart when the channel can. The default
      * returns {@code false}: the host then stops this channel and opens a new one with the new settings.
      *

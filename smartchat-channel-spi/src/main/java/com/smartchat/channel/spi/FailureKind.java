@@ -23,5 +23,18 @@ public enum FailureKind {
      *
      * @since 1.2
      */
-    UNCERTAIN
+    UNCERTAIN,
+    /**
+     * The channel cannot do what was asked at all, such as {@link Channel#fetchAttachment} on a network that keeps
+     * no files: retrying cannot help, and the host says so rather than failing.
+     *
+     * @since 1.4
+     */
+    NOT_SUPPORTED,
+    /**
+     * A file is larger than the limit the host gave or the network allows: retrying cannot help.
+     *
+     * @since 1.4
+     */
+    TOO_LARGE
 }

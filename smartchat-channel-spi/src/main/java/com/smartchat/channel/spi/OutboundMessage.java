@@ -18,10 +18,14 @@ import java.util.Objects;
  * @param replyToMessageId the network's id of the message this answers, or {@code null}
  * @param kind whether an agent wrote it or the host greets a new member with it; since 1.4, {@link Kind#REPLY}
  *             when not given
+ * @param content since 1.4, the bytes of {@link #attachment()} to upload, for a file the network does not have yet
+ *                (an agent's photo or document: the attachment's kind, media type and file name describe it, its
+ *                reference is {@code null}); {@code null} when the attachment is sent by reference. A channel that
+ *                cannot upload fails the send with {@link FailureKind#NOT_SUPPORTED}
  */
 public record OutboundMessage(
         String conversationId, String text, Format format, List<List<Button>> buttons, Attachment attachment,
-        String replyToMessageId, Kind kind) {
+        String replyToMessageId, Kind kind, AttachmentContent content) {
 
     /**
      * Who a message comes from, for a network that treats them differently (one that allows a business to start a
@@ -81,6 +85,9 @@ public record OutboundMessage(
         if (text == null && attachment == null) {
             throw new IllegalArgumentException("A message needs text or an attachment");
         }
+        if (content != null && attachment == null) {
+            throw new IllegalArgumentException("Content to upload needs an attachment that describes it");
+        }
         buttons = buttons == null ? List.of() : buttons.stream().map(List::copyOf).toList();
         kind = kind == null ? Kind.REPLY : kind;
     }
@@ -88,7 +95,17 @@ public record OutboundMessage(
     /** A {@link Kind#REPLY}, as every message was before SPI 1.4. */
     public OutboundMessage(String conversationId, String text, Format format, List<List<Button>> buttons,
                            Attachment attachment, String replyToMessageId) {
-        this(conversationId, text, format, buttons, attachment, replyToMessageId, Kind.REPLY);
+        this(conversationId, text, format, buttons, attachment, replyToMessageId, Kind.REPLY, null);
+    }
+
+    /**
+     * A message of a kind, with nothing to upload.
+     *
+     * @since 1.4
+     */
+    public OutboundMessage(String conversationId, String text, Format format, List<List<Button>> buttons,
+                           Attachment attachment, String replyToMessageId, Kind kind) {
+        this(conversationId, text, format, buttons, attachment, replyToMessageId, kind, null);
     }
 
     /** Plain text, nothing else: a {@link Kind#REPLY}. */
@@ -102,6 +119,20 @@ public record OutboundMessage(
      * @since 1.4
      */
     public OutboundMessage withKind(Kind newKind) {
-        return new OutboundMessage(conversationId, text, format, buttons, attachment, replyToMessageId, newKind);
+        return new OutboundMessage(conversationId, text, format, buttons, attachment, replyToMessageId, newKind,
+                content);
+    }
+
+    /**
+     * A {@link Kind#REPLY} that uploads a file: {@code described} says what it is (kind, media type, file name; its
+     * reference is not read), {@code content} holds its bytes.
+     *
+     * @param caption the text sent with the file, or {@code null}
+     * @since 1.4
+     */
+    public static OutboundMessage upload(String conversationId, String caption, Attachment described,
+                                         AttachmentContent content) {
+        return new OutboundMessage(conversationId, caption, Format.PLAIN, List.of(), described, null, Kind.REPLY,
+                Objects.requireNonNull(content, "An upload needs its content"));
     }
 }

@@ -8,6 +8,7 @@ import com.smartchat.channel.spi.ChannelSettings;
 import com.smartchat.channel.spi.ChannelState;
 import com.smartchat.channel.spi.ChannelStatus;
 import com.smartchat.channel.spi.DeliveryException;
+import com.smartchat.channel.spi.FailureKind;
 import com.smartchat.channel.spi.FieldType;
 import com.smartchat.channel.spi.FormField;
 import com.smartchat.channel.spi.FormSchema;
@@ -810,6 +811,42 @@ public abstract class ChannelProviderConformanceTest {
             status(channel, "while running");
             stop(channel, "stop()");
             status(channel, "after stop()");
+        }
+    }
+
+    /**
+     * {@link Channel#fetchAttachment} (SPI 1.4) of a reference the network never gave fails with a typed
+     * {@link ChannelException}: {@link FailureKind#NOT_SUPPORTED} (the default, for a channel that cannot fetch files)
+     * or {@link FailureKind#INVALID_REQUEST}. Never {@code null}, never another exception, within the call bound, on a
+     * channel opened and never started (the host asks such a channel for files when another host runs it).
+     */
+    @Test
+    public final void fetchingAFileTheNetworkNeverGaveFailsTyped() throws Exception {
+        try (TestChannelContext context = context(validSettings())) {
+            Channel channel = open(provider(), context);
+            Object answer;
+            try {
+                answer = call("fetchAttachment() of an unknown reference", "fetchAttachment() must not wait "
+                        + "longer than the network takes to answer.", () -> channel.fetchAttachment(
+                        "conformance-kit-no-such-file", 1024));
+            } catch (ChannelException e) {
+                answer = e;
+            } catch (Exception e) {
+                answer = fail("fetchAttachment() of a reference the network never gave threw " + describe(e)
+                        + ". Throw a ChannelException of kind INVALID_REQUEST (or NOT_SUPPORTED when the channel "
+                        + "cannot fetch files at all).", e);
+            }
+            if (!(answer instanceof ChannelException failure) || failure.kind() != FailureKind.INVALID_REQUEST
+                    && failure.kind() != FailureKind.NOT_SUPPORTED) {
+                fail("fetchAttachment() of a reference the network never gave answered " + answer + ". Throw a "
+                        + "ChannelException of kind INVALID_REQUEST (or NOT_SUPPORTED when the channel cannot fetch "
+                        + "files at all).");
+            }
+            try {
+                channel.stop();
+            } catch (RuntimeException e) {
+                // stopWithoutStartIsSafe judges that
+            }
         }
     }
 

@@ -25,7 +25,7 @@ class LifecycleRulesTest {
             "stopWithoutStartIsSafe", "statusIsNeverNullAndNeverThrows", "aFailedDeliveryIsDeliveredAgain",
             "nothingIsConfirmedBeforeDeliverReturned", "webhookRefusesWhatIsNotAuthentic",
             "webhookAnswersSoThatTheNetworkResendsWhenNothingWasStored", "aResentWebhookIsStoredOnce",
-            "startWithoutAWebhookAddressRunsOrSaysWhatToSet"};
+            "startWithoutAWebhookAddressRunsOrSaysWhatToSet", "fetchingAFileTheNetworkNeverGaveFailsTyped"};
 
     @Test
     void workStartedInOpenFails() {

@@ -273,7 +273,8 @@ public class ChannelService {
             });
             preview = result.preview();
         }
-        return new ChannelValidation(errors.isEmpty(), errors, errors.isEmpty() ? preview : null);
+        // the account the credentials lead to, also while other fields are wrong: the form shows it beside them
+        return new ChannelValidation(errors.isEmpty(), errors, preview);
     }
 
     /**

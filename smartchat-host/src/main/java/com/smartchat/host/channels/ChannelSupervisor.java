@@ -254,6 +254,21 @@ public class ChannelSupervisor implements SmartLifecycle {
         if (run != null) {
             return Optional.of(run.channel());
         }
+        return receiver(channelId).filter(Receiver::takesWebhooks).map(Receiver::channel);
+    }
+
+    /**
+     * A channel to ask for what it knows (a file's content, SPI 1.4): its run on this host, or, where another host
+     * runs it, the channel opened here without starting it, as for webhooks. Empty when the channel runs nowhere
+     * that this host knows of, or could not be opened.
+     */
+    public Optional<PluginChannel> opened(UUID channelId) {
+        ChannelRun run = runs.get(channelId);
+        return run != null ? Optional.of(run.channel()) : receiver(channelId).map(Receiver::channel);
+    }
+
+    /** The channel opened here, not started, for a channel another host runs (kept for the next request). */
+    private Optional<Receiver> receiver(UUID channelId) {
         if (ownership.runsEveryChannel() || !running) {
             return Optional.empty();
         }
@@ -269,7 +284,7 @@ public class ChannelSupervisor implements SmartLifecycle {
                 receiver = raced;
             }
         }
-        return receiver.takesWebhooks() ? Optional.of(receiver.channel()) : Optional.empty();
+        return Optional.of(receiver);
     }
 
     /** A channel opened, not started, to take webhook requests for the host that runs it. */

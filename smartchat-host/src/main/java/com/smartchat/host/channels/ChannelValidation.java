@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * @param valid whether the settings can be saved
  * @param fieldErrors messages by field name
- * @param preview the account found, or {@code null}
+ * @param preview the account the provider found, even while other fields have errors, or {@code null}
  */
 public record ChannelValidation(boolean valid, Map<String, List<String>> fieldErrors, IdentityPreview preview) {
 }

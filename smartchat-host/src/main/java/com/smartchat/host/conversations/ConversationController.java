@@ -4,6 +4,9 @@ import com.smartchat.host.channels.ChannelRequestException;
 import com.smartchat.host.channels.ChannelService;
 import com.smartchat.host.conversations.ConversationRepository.ConversationView;
 import com.smartchat.host.conversations.ConversationRepository.MessageView;
+import com.smartchat.host.media.Uploads;
+import com.smartchat.host.outbound.ReplyFiles;
+import jakarta.servlet.http.Part;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -12,6 +15,7 @@ import java.security.Principal;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -36,7 +40,11 @@ public class ConversationController {
     private final Replies replies;
     private final ChannelService channels;
 
-    public ConversationController(ConversationRepository conversations, Replies replies, ChannelService channels) {
+    private final Uploads uploads;
+
+    public ConversationController(ConversationRepository conversations, Replies replies, ChannelService channels,
+                                  Uploads uploads) {
+        this.uploads = uploads;
         this.conversations = conversations;
         this.replies = replies;
         this.channels = channels;
@@ -119,6 +127,40 @@ public class ConversationController {
                                              @Valid @RequestBody Reply reply, Principal principal) {
         conversation(spaceId, channelId, conversationId);
         MessageView queued = replies.reply(conversationId, reply.text(),
+                principal == null ? "anonymous" : principal.getName());
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/spaces/" + spaceId + "/channels/" + channelId + "/conversations/"
+                        + conversationId + "/messages"))
+                .body(queued);
+    }
+
+    /**
+     * An agent's reply with a file, as {@code multipart/form-data}: the part {@code file} (an image goes as a
+     * photo, anything else as a document; at most {@code smartchat.media.max-upload-size}, of the types
+     * {@code smartchat.media.upload-types}) and optionally {@code text}, its caption.
+     */
+    @PostMapping(path = CONVERSATIONS + "/{conversation}/messages", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    public ResponseEntity<MessageView> replyWithFile(@PathVariable("space") UUID spaceId,
+                                                     @PathVariable("channel") UUID channelId,
+                                                     @PathVariable("conversation") UUID conversationId,
+                                                     @RequestParam(name = "text", defaultValue = "") String text,
+                                                     @RequestParam(name = "file", required = false) Part file,
+                                                     Principal principal) {
+        conversation(spaceId, channelId, conversationId);
+        if (text.length() > 20_000) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "A reply's text can be at most 20000 characters.");
+        }
+        ReplyFiles.ReplyFile accepted;
+        try {
+            accepted = uploads.accept(file);
+        } catch (Uploads.Refused e) {
+            throw new ResponseStatusException(HttpStatus.valueOf(e.status()), e.getMessage());
+        }
+        if (accepted == null) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "Attach a file as the part 'file', or send "
+                    + "JSON {\"text\": ...} for a reply without one.");
+        }
+        MessageView queued = replies.reply(conversationId, text, accepted,
                 principal == null ? "anonymous" : principal.getName());
         return ResponseEntity.accepted()
                 .location(URI.create("/api/spaces/" + spaceId + "/channels/" + channelId + "/conversations/"

@@ -249,6 +249,13 @@ public class ConversationRepository {
     public record Place(UUID conversationId, UUID channelId, UUID spaceId, boolean channelDeleted) {
     }
 
+    /** The attachments of a message of a conversation, as stored (a JSON array); empty for another conversation's. */
+    public Optional<String> attachments(UUID conversationId, UUID messageId) {
+        return jdbc.sql("select attachments from message where id = :id and conversation_id = :conversation")
+                .param("id", messageId).param("conversation", conversationId)
+                .query((rs, row) -> rs.getString("attachments")).optional().filter(json -> !json.isBlank());
+    }
+
     public Optional<Place> place(UUID conversationId) {
         return jdbc.sql("""
                 select c.id, c.channel_id, ch.space_id, ch.deleted_at is not null as deleted

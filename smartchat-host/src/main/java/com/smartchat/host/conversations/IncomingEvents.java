@@ -236,7 +236,8 @@ public class IncomingEvents implements InboundEventStore {
         if (event instanceof InboundEvent.ConversationMoved moved) {
             return new ConversationChanged(channelId, move(channelId, moved, member, now));
         }
-        UUID conversationId = upsertConversation(channelId, event.conversation(), member, now);
+        StoredConversation stored = upsertConversation(channelId, event.conversation(), member, now);
+        UUID conversationId = stored.id();
         switch (event) {
             case InboundEvent.MessageReceived received -> insertIn(conversationId, member, "MESSAGE",
                     received.messageId(), received.text(), received.attachments(), now);
@@ -257,7 +258,7 @@ public class IncomingEvents implements InboundEventStore {
             case InboundEvent.ConversationMoved moved -> throw new IllegalStateException("handled above");
         }
         if (member != null && member.firstContact() && greetsFirstContact) {
-            greet(channelId, conversationId, event.conversation().externalId(), member, now);
+            greet(channelId, stored, event.conversation().externalId(), member, now);
         }
         return new ConversationChanged(channelId, conversationId);
     }
@@ -320,7 +321,12 @@ public class IncomingEvents implements InboundEventStore {
     private record KnownMember(UUID id, AudienceMember member) {
     }
 
-    private UUID upsertConversation(UUID channelId, Conversation conversation, Member member, OffsetDateTime now) {
+    /** A conversation's id, and whether this transaction created it (then nothing of it waits to be sent). */
+    private record StoredConversation(UUID id, boolean created) {
+    }
+
+    private StoredConversation upsertConversation(UUID channelId, Conversation conversation, Member member,
+                                                  OffsetDateTime now) {
         String key = channelId + "/" + conversation.externalId();
         UUID known = conversations.getIfPresent(key);
         if (known != null) {
@@ -328,7 +334,7 @@ public class IncomingEvents implements InboundEventStore {
                     .param("now", now).param("title", clean(conversation.title())).param("id", known)
                     .update();
             if (updated == 1) {
-                return known;
+                return new StoredConversation(known, false);
             }
             // gone since it was cached: merged into another by a move that another host stored, or purged
             conversations.invalidate(key);
@@ -341,7 +347,7 @@ public class IncomingEvents implements InboundEventStore {
             jdbc.sql("update conversation set last_message_at = :now, unread = unread + 1 where id = :id")
                     .param("now", now).param("id", moved).update();
             afterCommit(() -> conversations.put(key, moved));
-            return moved;
+            return new StoredConversation(moved, false);
         }
         UUID memberId = conversation.kind() == Conversation.Kind.PRIVATE && member != null ? member.id() : null;
         UUID newId = UUID.randomUUID();
@@ -357,7 +363,7 @@ public class IncomingEvents implements InboundEventStore {
                 .update();
         if (inserted == 1) {
             afterCommit(() -> conversations.put(key, newId)); // new: already unread once, at this message's time
-            return newId;
+            return new StoredConversation(newId, true);
         }
         jdbc.sql("""
                 update conversation set last_message_at = :now, unread = unread + 1, title = coalesce(:title, title)
@@ -369,7 +375,7 @@ public class IncomingEvents implements InboundEventStore {
                 .param("channel", channelId).param("external", conversation.externalId())
                 .query(UUID.class).single();
         afterCommit(() -> conversations.put(key, id));
-        return id;
+        return new StoredConversation(id, false);
     }
 
     /**
@@ -397,7 +403,7 @@ public class IncomingEvents implements InboundEventStore {
         } else if (to == null) {
             // a move of a conversation never seen: it starts under its new id
             kept = upsertConversation(channelId, new Conversation(newId, moved.conversation().kind(),
-                    moved.conversation().title()), member, now);
+                    moved.conversation().title()), member, now).id();
         } else {
             return to; // moved before
         }
@@ -463,7 +469,8 @@ public class IncomingEvents implements InboundEventStore {
     }
 
     /** Queues the channel's greeting, if it has one, and marks the member greeted in the same transaction. */
-    private void greet(UUID channelId, UUID conversationId, String externalId, Member member, OffsetDateTime now) {
+    private void greet(UUID channelId, StoredConversation conversation, String externalId, Member member,
+                       OffsetDateTime now) {
         if (!member.storedGreeted()) {
             jdbc.sql("update audience_member set greeted = true where id = :id").param("id", member.id()).update();
         }
@@ -473,11 +480,11 @@ public class IncomingEvents implements InboundEventStore {
             jdbc.sql("""
                     insert into message (id, conversation_id, direction, kind, text, status, created_at, author)
                     values (:id, :conversation, 'OUT', 'GREETING', :text, 'QUEUED', :now, 'greeting')""")
-                    .param("id", messageId).param("conversation", conversationId).param("text", text)
+                    .param("id", messageId).param("conversation", conversation.id()).param("text", text)
                     .param("now", now)
                     .update();
-            outbound.enqueue(new OutboundQueue.Pending(messageId, channelId, conversationId, externalId, false,
-                    member.id(), "GREETING", text, 0, now, false));
+            outbound.enqueue(new OutboundQueue.Pending(messageId, channelId, conversation.id(), externalId, false,
+                    member.id(), "GREETING", text, 0, now, false, false), conversation.created());
         }
     }
 }

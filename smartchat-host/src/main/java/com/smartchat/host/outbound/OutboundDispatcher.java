@@ -91,9 +91,12 @@ public class OutboundDispatcher implements SmartLifecycle {
     private Thread loop;
     private long nextAbandonedCheck;
 
+    private final ReplyFiles files;
+
     public OutboundDispatcher(OutboundQueue queue, DeliveryRecords records, ChannelSupervisor supervisor,
                               OutboundProperties properties, Clock clock, MeterRegistry meters,
-                              ObservationRegistry observations) {
+                              ObservationRegistry observations, ReplyFiles files) {
+        this.files = files;
         this.queue = queue;
         this.records = records;
         this.supervisor = supervisor;
@@ -248,7 +251,7 @@ public class OutboundDispatcher implements SmartLifecycle {
         SendPacer.Ticket ticket;
         while (true) {
             if (at.isAfter(now.plus(maxHold)) || !running) {
-                pacer.forget(pending.messageId());
+                pacer.forget(pending.channelId(), pending.messageId());
                 bookings.put(pending.messageId(), due);
                 return putBack(pending, at);
             }
@@ -332,7 +335,10 @@ public class OutboundDispatcher implements SmartLifecycle {
     private SendReceipt send(ChannelRun run, OutboundQueue.Pending pending) throws ChannelException, MayHaveBeenSent {
         OutboundMessage.Kind kind = "GREETING".equals(pending.kind())
                 ? OutboundMessage.Kind.GREETING : OutboundMessage.Kind.REPLY;
-        OutboundMessage message = OutboundMessage.text(pending.conversationExternalId(), pending.text()).withKind(kind);
+        ReplyFiles.ReplyFile file = pending.withFile() ? files.find(pending.messageId()).orElse(null) : null;
+        OutboundMessage message = file != null
+                ? OutboundMessage.upload(pending.conversationExternalId(), pending.text(), file.attachment(), file.upload())
+                : OutboundMessage.text(pending.conversationExternalId(), pending.text()).withKind(kind);
         try {
             return run.channel().send(message, properties.sendTimeout()).get();
         } catch (ExecutionException e) {
@@ -365,7 +371,7 @@ public class OutboundDispatcher implements SmartLifecycle {
                 records.recipientBlocked(pending.messageId(), pending.memberId(), failure.getMessage());
                 return null;
             }
-            case INVALID_REQUEST -> {
+            case INVALID_REQUEST, NOT_SUPPORTED, TOO_LARGE -> {
                 records.failed(pending.messageId(), failure.kind(), failure.getMessage());
                 return null;
             }

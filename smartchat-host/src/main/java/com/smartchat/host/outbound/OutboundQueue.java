@@ -60,10 +60,11 @@ public class OutboundQueue {
      * @param kind the message's kind: GREETING or REPLY
      * @param behindEarlier whether an earlier message of its conversation, not claimed with it, was still queued: it
      *                      must not go before that one (claimed by another dispatcher, or waiting for its retry)
+     * @param withFile whether an agent attached a file to it ({@link ReplyFiles}), which goes with its text
      */
     public record Pending(UUID messageId, UUID channelId, UUID conversationId, String conversationExternalId,
                          boolean group, UUID memberId, String kind, String text, int attempts,
-                         OffsetDateTime createdAt, boolean behindEarlier) {
+                         OffsetDateTime createdAt, boolean behindEarlier, boolean withFile) {
     }
 
     /**
@@ -78,8 +79,17 @@ public class OutboundQueue {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void enqueue(Pending pending) {
+        enqueue(pending, false);
+    }
+
+    /**
+     * {@linkplain #enqueue(Pending) Queues} a message, knowing whether its conversation was created in the caller's
+     * transaction: a new conversation has no earlier message queued, which saves looking (a greeting's case).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void enqueue(Pending pending, boolean newConversation) {
         boolean sentHere = ownership.holds(pending.channelId());
-        boolean unclaimed = !sentHere || jdbc.sql("""
+        boolean unclaimed = !sentHere || !newConversation && jdbc.sql("""
                 select count(*) from outbound o join message m on m.id = o.message_id
                 where m.conversation_id = :conversation""")
                 .param("conversation", pending.conversationId()).query(Long.class).single() > 0;
@@ -148,6 +158,7 @@ public class OutboundQueue {
         return jdbc.sql("""
                 select o.message_id, o.channel_id, o.attempts, m.conversation_id, m.kind as message_kind, m.text,
                     m.created_at, c.external_id, c.kind, c.member_id,
+                    exists (select 1 from reply_file f where f.message_id = m.id) as with_file,
                     exists (select 1 from message e join outbound eo on eo.message_id = e.id
                             where e.conversation_id = m.conversation_id and e.seq < m.seq
                                 and e.id not in (:ids)) as behind_earlier
@@ -168,7 +179,8 @@ public class OutboundQueue {
                         rs.getString("text"),
                         rs.getInt("attempts"),
                         rs.getObject("created_at", OffsetDateTime.class),
-                        rs.getBoolean("behind_earlier")))
+                        rs.getBoolean("behind_earlier"),
+                        rs.getBoolean("with_file")))
                 .list();
     }
 

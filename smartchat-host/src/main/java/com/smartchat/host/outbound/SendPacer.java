@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -39,12 +40,14 @@ import java.util.concurrent.locks.LockSupport;
  * caller waits with {@link #await}. Thousands of waiting sends polling the pacer every few milliseconds instead cost a
  * busy host a fifth of its CPU, most of it spent contending for this object's lock.
  *
- * <p>Its methods are synchronized: sends are decided one at a time, which is cheap next to a network call.
+ * <p>Sends of one channel are decided one at a time, which is cheap next to a network call. Every limit and every
+ * waiting send belongs to one channel, so channels take locks of their own (one of {@link #STRIPES}): with a single
+ * lock, a busy host's sends spent a tenth of its CPU queueing for it.
  */
 final class SendPacer {
 
     /** State per limit and key; idle entries expire, a busy host keeps a bounded number. */
-    private final Cache<String, Instant> arrivals = Caffeine.newBuilder()
+    private final Cache<Key, Instant> arrivals = Caffeine.newBuilder()
             .expireAfterAccess(Duration.ofMinutes(10))
             .maximumSize(1_000_000)
             .build();
@@ -64,10 +67,22 @@ final class SendPacer {
     private static final long IN_FLIGHT_RECHECK_NANOS = 250_000_000L;
 
     /** The channel windows each waiting send waits in. */
-    private final Map<UUID, List<Window>> waitingIn = new HashMap<>();
+    private final Map<UUID, List<Window>> waitingIn = new ConcurrentHashMap<>();
+
+    private static final int STRIPES = 256;
+    private final Object[] locks = new Object[STRIPES];
+
+    SendPacer() {
+        Arrays.setAll(locks, i -> new Object());
+    }
+
+    /** The lock that guards a channel's windows, arrivals and waiting sends. */
+    private Object lock(UUID channelId) {
+        return locks[Math.floorMod(channelId.hashCode(), STRIPES)];
+    }
 
     /** The latest sends per limit and key, for the "at most permits every period" check. */
-    private final Cache<String, Window> windows = Caffeine.newBuilder()
+    private final Cache<Key, Window> windows = Caffeine.newBuilder()
             .expireAfterAccess(Duration.ofMinutes(10))
             .maximumSize(1_000_000)
             .build();
@@ -75,7 +90,7 @@ final class SendPacer {
     /**
      * A send admitted by {@link #admit}: give it back to {@link #sent} once the network answered.
      */
-    record Ticket(List<String> windowKeys, long[] slots, List<String> sequentialKeys,
+    record Ticket(UUID channelId, List<Key> windowKeys, long[] slots, List<Key> sequentialKeys,
                   List<Duration> sequentialIntervals) {
     }
 
@@ -93,32 +108,34 @@ final class SendPacer {
      * @param group whether the conversation is a group or broadcast one
      * @return the booked time, {@code now} or later
      */
-    synchronized Instant schedule(UUID channelId, String conversationId, boolean group, List<RateLimit> limits,
-                                  Instant now) {
-        Instant at = now;
-        List<String> keys = new ArrayList<>(limits.size());
-        for (RateLimit limit : limits) {
-            // a group's messages are held to its own, slower limits: they do not queue behind the channel's backlog
-            // of private replies, but take the channel's next free moment once their group allows (see admit)
-            String key = group && limit.scope() == RateLimit.Scope.CHANNEL ? null
-                    : key(channelId, conversationId, group, limit);
-            keys.add(key);
-            if (key != null) {
-                Instant allowedAt = allowedAt(arrivals.getIfPresent(key), limit);
-                if (allowedAt.isAfter(at)) {
-                    at = allowedAt;
+    Instant schedule(UUID channelId, String conversationId, boolean group, List<RateLimit> limits,
+                     Instant now) {
+        synchronized (lock(channelId)) {
+            Instant at = now;
+            List<Key> keys = new ArrayList<>(limits.size());
+            for (RateLimit limit : limits) {
+                // a group's messages are held to its own, slower limits: they do not queue behind the channel's backlog
+                // of private replies, but take the channel's next free moment once their group allows (see admit)
+                Key key = group && limit.scope() == RateLimit.Scope.CHANNEL ? null
+                        : key(channelId, conversationId, group, limit);
+                keys.add(key);
+                if (key != null) {
+                    Instant allowedAt = allowedAt(arrivals.getIfPresent(key), limit);
+                    if (allowedAt.isAfter(at)) {
+                        at = allowedAt;
+                    }
                 }
             }
-        }
-        for (int i = 0; i < limits.size(); i++) {
-            String key = keys.get(i);
-            if (key != null) {
-                Instant arrival = arrivals.getIfPresent(key);
-                Instant base = arrival == null || arrival.isBefore(at) ? at : arrival;
-                arrivals.put(key, base.plus(limits.get(i).interval()));
+            for (int i = 0; i < limits.size(); i++) {
+                Key key = keys.get(i);
+                if (key != null) {
+                    Instant arrival = arrivals.getIfPresent(key);
+                    Instant base = arrival == null || arrival.isBefore(at) ? at : arrival;
+                    arrivals.put(key, base.plus(limits.get(i).interval()));
+                }
             }
+            return at;
         }
-        return at;
     }
 
     /**
@@ -130,110 +147,117 @@ final class SendPacer {
      * @param due the time {@link #schedule} booked for it
      * @return the ticket to hand to {@link #sent}, or when to ask again
      */
-    synchronized Admission admit(UUID channelId, String conversationId, boolean group, List<RateLimit> limits,
-                                 UUID sendId, Instant due, Instant now) {
-        long nowNanos = nanos(now);
-        long dueNanos = nanos(due);
-        List<String> keys = new ArrayList<>(limits.size());
-        List<Window> found = new ArrayList<>(limits.size());
-        long retryAt = Long.MIN_VALUE;
-        // the conversation's own limits first: a send they hold back does not queue for the channel
-        for (RateLimit limit : limits) {
-            String key = limit.scope() == RateLimit.Scope.CHANNEL ? null : key(channelId, conversationId, group, limit);
-            if (key != null) {
-                Window window = window(key, limit);
-                retryAt = Math.max(retryAt, window.freeAt(limit.period().toNanos(), nowNanos));
-                keys.add(key);
-                found.add(window);
-            }
-        }
-        if (retryAt > nowNanos) {
-            forget(sendId);
-            return new Admission(null, instant(retryAt));
-        }
-        // A group's sends go first: held to 20 a minute by their own limits, they cannot crowd private ones out, and
-        // each one delayed behind a private backlog delays the same place in every later minute of its group.
-        long rank = group ? Long.MIN_VALUE : dueNanos;
-        List<Window> shared = new ArrayList<>(1);
-        for (RateLimit limit : limits) {
-            if (limit.scope() == RateLimit.Scope.CHANNEL) {
-                String key = key(channelId, conversationId, group, limit);
-                Window window = window(key, limit);
-                long freeAt = window.freeAt(limit.period().toNanos(), nowNanos);
-                if (freeAt <= nowNanos && window.waitedLongerThan(sendId, rank, nowNanos)) {
-                    freeAt = nowNanos + YIELD_NANOS; // room, but for a send that has been waiting longer
-                }
-                retryAt = Math.max(retryAt, freeAt);
-                keys.add(key);
-                found.add(window);
-                shared.add(window);
-            }
-        }
-        if (retryAt > nowNanos) {
-            for (Window window : shared) {
-                window.waiting(sendId, rank, nowNanos, Thread.currentThread());
-            }
-            waitingIn.put(sendId, shared);
-            return new Admission(null, instant(retryAt));
-        }
-        forget(sendId);
-        long[] slots = new long[found.size()];
-        for (int i = 0; i < found.size(); i++) {
-            slots[i] = found.get(i).add();
-        }
-        for (Window window : shared) {
-            window.wakeLongestWaiting(); // the next in line: there may be room for it too
-        }
-        List<String> sequential = new ArrayList<>(2);
-        List<Duration> intervals = new ArrayList<>(2);
-        for (RateLimit limit : limits) {
-            if (limit.scope() != RateLimit.Scope.CHANNEL) {
-                String key = key(channelId, conversationId, group, limit);
+    Admission admit(UUID channelId, String conversationId, boolean group, List<RateLimit> limits,
+                    UUID sendId, Instant due, Instant now) {
+        synchronized (lock(channelId)) {
+            long nowNanos = nanos(now);
+            long dueNanos = nanos(due);
+            List<Key> keys = new ArrayList<>(limits.size());
+            List<Window> found = new ArrayList<>(limits.size());
+            long retryAt = Long.MIN_VALUE;
+            // the conversation's own limits first: a send they hold back does not queue for the channel
+            for (RateLimit limit : limits) {
+                Key key = limit.scope() == RateLimit.Scope.CHANNEL ? null
+                        : key(channelId, conversationId, group, limit);
                 if (key != null) {
-                    sequential.add(key);
-                    intervals.add(limit.interval());
+                    Window window = window(key, limit);
+                    retryAt = Math.max(retryAt, window.freeAt(limit.period().toNanos(), nowNanos));
+                    keys.add(key);
+                    found.add(window);
                 }
             }
+            if (retryAt > nowNanos) {
+                forget(channelId, sendId);
+                return new Admission(null, instant(retryAt));
+            }
+            // A group's sends go first: held to 20 a minute by their own limits, they cannot crowd private ones out,
+            // and each one delayed behind a private backlog delays the same place in every later minute of its group.
+            long rank = group ? Long.MIN_VALUE : dueNanos;
+            List<Window> shared = new ArrayList<>(1);
+            for (RateLimit limit : limits) {
+                if (limit.scope() == RateLimit.Scope.CHANNEL) {
+                    Key key = key(channelId, conversationId, group, limit);
+                    Window window = window(key, limit);
+                    long freeAt = window.freeAt(limit.period().toNanos(), nowNanos);
+                    if (freeAt <= nowNanos && window.waitedLongerThan(sendId, rank, nowNanos)) {
+                        freeAt = nowNanos + YIELD_NANOS; // room, but for a send that has been waiting longer
+                    }
+                    retryAt = Math.max(retryAt, freeAt);
+                    keys.add(key);
+                    found.add(window);
+                    shared.add(window);
+                }
+            }
+            if (retryAt > nowNanos) {
+                for (Window window : shared) {
+                    window.waiting(sendId, rank, nowNanos, Thread.currentThread());
+                }
+                waitingIn.put(sendId, shared);
+                return new Admission(null, instant(retryAt));
+            }
+            forget(channelId, sendId);
+            long[] slots = new long[found.size()];
+            for (int i = 0; i < found.size(); i++) {
+                slots[i] = found.get(i).add();
+            }
+            for (Window window : shared) {
+                window.wakeLongestWaiting(); // the next in line: there may be room for it too
+            }
+            List<Key> sequential = new ArrayList<>(2);
+            List<Duration> intervals = new ArrayList<>(2);
+            for (RateLimit limit : limits) {
+                if (limit.scope() != RateLimit.Scope.CHANNEL) {
+                    Key key = key(channelId, conversationId, group, limit);
+                    if (key != null) {
+                        sequential.add(key);
+                        intervals.add(limit.interval());
+                    }
+                }
+            }
+            return new Admission(new Ticket(channelId, keys, slots, sequential, intervals), null);
         }
-        return new Admission(new Ticket(keys, slots, sequential, intervals), null);
     }
 
     /** The send no longer waits (it went back to the queue): it holds no other send back any more. */
-    synchronized void forget(UUID sendId) {
-        List<Window> windowsWaitedIn = waitingIn.remove(sendId);
-        if (windowsWaitedIn != null) {
-            for (Window window : windowsWaitedIn) {
-                window.stopWaiting(sendId);
+    void forget(UUID channelId, UUID sendId) {
+        synchronized (lock(channelId)) {
+            List<Window> windowsWaitedIn = waitingIn.remove(sendId);
+            if (windowsWaitedIn != null) {
+                for (Window window : windowsWaitedIn) {
+                    window.stopWaiting(sendId);
+                }
             }
         }
     }
 
-    private Window window(String key, RateLimit limit) {
-        return windows.get("window/" + key, k -> new Window(Math.max(limit.permits(), limit.burst())));
+    private Window window(Key key, RateLimit limit) {
+        return windows.get(key, k -> new Window(Math.max(limit.permits(), limit.burst())));
     }
 
     /**
      * The network answered an admitted send (or it failed): from now on it counts from {@code answeredAt} (plus
      * {@link #CLOCK_SLACK}), the latest moment the network can have received it.
      */
-    synchronized void sent(Ticket ticket, Instant answeredAt) {
-        Instant counted = answeredAt.plus(CLOCK_SLACK);
-        long answered = nanos(counted);
-        for (int i = 0; i < ticket.windowKeys().size(); i++) {
-            Window window = windows.getIfPresent("window/" + ticket.windowKeys().get(i));
-            if (window != null) {
-                window.complete(ticket.slots()[i], answered);
-                window.wakeLongestWaiting();
+    void sent(Ticket ticket, Instant answeredAt) {
+        synchronized (lock(ticket.channelId())) {
+            Instant counted = answeredAt.plus(CLOCK_SLACK);
+            long answered = nanos(counted);
+            for (int i = 0; i < ticket.windowKeys().size(); i++) {
+                Window window = windows.getIfPresent(ticket.windowKeys().get(i));
+                if (window != null) {
+                    window.complete(ticket.slots()[i], answered);
+                    window.wakeLongestWaiting();
+                }
             }
-        }
-        // A conversation's sends go one at a time, so its buckets hold exactly what this send's booking put there:
-        // counted as sent when answered, the theoretical arrival time is the later of the booked one and that.
-        for (int i = 0; i < ticket.sequentialKeys().size(); i++) {
-            String key = ticket.sequentialKeys().get(i);
-            Instant arrival = arrivals.getIfPresent(key);
-            Instant fromAnswer = counted.plus(ticket.sequentialIntervals().get(i));
-            if (arrival == null || arrival.isBefore(fromAnswer)) {
-                arrivals.put(key, fromAnswer);
+            // A conversation's sends go one at a time, so its buckets hold exactly what this send's booking put there:
+            // counted as sent when answered, the theoretical arrival time is the later of the booked one and that.
+            for (int i = 0; i < ticket.sequentialKeys().size(); i++) {
+                Key key = ticket.sequentialKeys().get(i);
+                Instant arrival = arrivals.getIfPresent(key);
+                Instant fromAnswer = counted.plus(ticket.sequentialIntervals().get(i));
+                if (arrival == null || arrival.isBefore(fromAnswer)) {
+                    arrivals.put(key, fromAnswer);
+                }
             }
         }
     }
@@ -251,14 +275,13 @@ final class SendPacer {
     }
 
     /** Holds every send to a conversation until {@code until}, as a network's "retry after" asks. */
-    synchronized void pause(UUID channelId, String conversationId, Instant until) {
-        String key = channelId + "/pause/" + conversationId;
-        arrivals.put(key, until);
+    void pause(UUID channelId, String conversationId, Instant until) {
+        arrivals.put(new Key(channelId, null, conversationId), until);
     }
 
     /** When a paused conversation may send again, or {@code null} when it is not paused. */
-    synchronized Instant pausedUntil(UUID channelId, String conversationId, Instant now) {
-        Instant until = arrivals.getIfPresent(channelId + "/pause/" + conversationId);
+    Instant pausedUntil(UUID channelId, String conversationId, Instant now) {
+        Instant until = arrivals.getIfPresent(new Key(channelId, null, conversationId));
         return until != null && until.isAfter(now) ? until : null;
     }
 
@@ -269,12 +292,19 @@ final class SendPacer {
         return arrival.minus(limit.interval().multipliedBy(limit.burst() - 1L));
     }
 
+    /**
+     * What a limit counts under: a channel, or one of its conversations; without a limit, a paused conversation.
+     * A record rather than a string: this is looked up several times for every send.
+     */
+    private record Key(UUID channelId, RateLimit limit, String conversationId) {
+    }
+
     /** The key a limit counts under, or {@code null} when it does not apply to this conversation. */
-    private static String key(UUID channelId, String conversationId, boolean group, RateLimit limit) {
+    private static Key key(UUID channelId, String conversationId, boolean group, RateLimit limit) {
         return switch (limit.scope()) {
-            case CHANNEL -> channelId + "/" + limit;
-            case CONVERSATION -> channelId + "/" + limit + "/" + conversationId;
-            case GROUP_CONVERSATION -> group ? channelId + "/" + limit + "/" + conversationId : null;
+            case CHANNEL -> new Key(channelId, limit, null);
+            case CONVERSATION -> new Key(channelId, limit, conversationId);
+            case GROUP_CONVERSATION -> group ? new Key(channelId, limit, conversationId) : null;
         };
     }
 

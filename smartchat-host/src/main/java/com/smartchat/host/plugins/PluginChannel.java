@@ -1,5 +1,6 @@
 package com.smartchat.host.plugins;
 
+import com.smartchat.channel.spi.AttachmentContent;
 import com.smartchat.channel.spi.Channel;
 import com.smartchat.channel.spi.ChannelException;
 import com.smartchat.channel.spi.ChannelStatus;
@@ -112,6 +113,41 @@ public final class PluginChannel {
      */
     public boolean takesWebhookGets() {
         return builtFor.major() > 1 || builtFor.minor() >= 4;
+    }
+
+    /**
+     * A file's content, fetched through the channel and read whole (SPI 1.4).
+     *
+     * @param mediaType the media type the channel gave
+     * @param fileName the name the channel gave, or {@code null}
+     */
+    public record FetchedFile(byte[] bytes, String mediaType, String fileName) {
+    }
+
+    /**
+     * Asks the channel for a file's content and reads it, all within {@code timeout}, on a thread of its own: the
+     * stream is the plugin's code too. At most {@code maxBytes} are read.
+     *
+     * @throws PluginCallException with the channel's {@link ChannelException} as cause (a file over
+     *                             {@code maxBytes} is {@link FailureKind#TOO_LARGE}, also when the channel did not
+     *                             notice), or after the timeout
+     */
+    public FetchedFile fetchAttachment(String reference, long maxBytes, String what, Duration timeout)
+            throws PluginCallException {
+        return PluginCalls.call(pluginId, classLoader, what, timeout, () -> {
+            try (AttachmentContent content = channel.fetchAttachment(reference, maxBytes)) {
+                if (content == null) {
+                    throw new IllegalStateException("The channel answered a fetch with nothing (null)");
+                }
+                byte[] bytes = content.length() > maxBytes ? null
+                        : content.stream().readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
+                if (bytes == null || bytes.length > maxBytes) {
+                    throw new ChannelException(FailureKind.TOO_LARGE, "The file is larger than " + maxBytes
+                            + " bytes, the most the host fetches.");
+                }
+                return new FetchedFile(bytes, content.mediaType(), content.fileName());
+            }
+        });
     }
 
     /** @throws PluginCallException when the channel threw instead of answering */

@@ -2,6 +2,7 @@ package com.smartchat.host.sandbox;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,8 +75,9 @@ public class BotFather {
     private final SandboxTelegram telegram;
     private final Clock clock;
     private final Map<String, Chat> chats = new ConcurrentHashMap<>();
+    private final Runnable changed;
 
-    private enum Step { IDLE, NAME, USERNAME, TOKEN, DELETE, DELETE_CONFIRM, MYBOTS, MYBOT }
+    enum Step { IDLE, NAME, USERNAME, TOKEN, DELETE, DELETE_CONFIRM, MYBOTS, MYBOT }
 
     /** One admin's chat: the lines and what BotFather is waiting for. */
     private static final class Chat {
@@ -87,9 +89,49 @@ public class BotFather {
         long next;
     }
 
-    public BotFather(SandboxTelegram telegram, Clock clock) {
+    /** Each admin's chat as a restart must find it: the lines (which hold tokens) and what BotFather waits for. */
+    record Saved(Map<String, SavedChat> chats) {
+    }
+
+    record SavedChat(List<BotFatherMessage> lines, Step step, String command, String name, String selected,
+                     long next) {
+    }
+
+    /**
+     * @param changed run after every change of a chat with BotFather (on the thread that made it)
+     */
+    public BotFather(SandboxTelegram telegram, Clock clock, Runnable changed) {
         this.telegram = telegram;
         this.clock = clock;
+        this.changed = changed;
+    }
+
+    /** The chats to keep. */
+    Saved save() {
+        Map<String, SavedChat> saved = new HashMap<>();
+        chats.forEach((account, chat) -> {
+            synchronized (chat) {
+                saved.put(account, new SavedChat(List.copyOf(chat.lines), chat.step, chat.command, chat.name,
+                        chat.selected == null ? null : chat.selected.username(), chat.next));
+            }
+        });
+        return new Saved(saved);
+    }
+
+    /** Takes back saved chats, after the sandbox's Telegram took back its bots and before anyone writes. */
+    void restore(Saved saved) {
+        saved.chats().forEach((account, one) -> {
+            Chat chat = chat(account);
+            chat.lines.addAll(one.lines());
+            chat.step = one.step();
+            chat.command = one.command();
+            chat.name = one.name();
+            chat.selected = telegram.bot(one.selected()).orElse(null);
+            chat.next = one.next();
+            if (chat.selected == null && one.selected() != null) {
+                idle(chat); // the bot it was about is gone
+            }
+        });
     }
 
     /** The admin's chat with BotFather, oldest first. */
@@ -108,6 +150,12 @@ public class BotFather {
      * @return BotFather's answers
      */
     public List<BotFatherMessage> say(String account, String text) {
+        List<BotFatherMessage> answers = converse(account, text);
+        changed.run(); // outside the chat's lock: saving reads every chat
+        return answers;
+    }
+
+    private List<BotFatherMessage> converse(String account, String text) {
         Chat chat = chat(account);
         synchronized (chat) {
             String message = text == null ? "" : text.strip();

@@ -6,8 +6,10 @@ import com.smartchat.telegram.emulator.EmulatedUser;
 import com.smartchat.telegram.emulator.SentMessage;
 import com.smartchat.telegram.emulator.UserMessage;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,8 +21,9 @@ import java.util.function.Function;
 
 /**
  * The sandbox's Telegram: the bots its BotFather made, the audience members the admins invented, and every private
- * chat between them as the members' Telegram apps would show it. Everything lives in memory, as long as the host
- * process: the emulator behind it keeps nothing either.
+ * chat between them as the members' Telegram apps would show it. It lives in memory, with the emulator's own state;
+ * every change is announced to the {@code changed} action, through which {@link SandboxStore} keeps it in the data
+ * directory, and {@link #restore} takes it back after a restart.
  *
  * <p>A chat is the member's own lines (recorded as they are sent through the emulator) and the bot's (observed with
  * the emulator's {@link BotApiEmulator#onBotMessage}), so that replies from the host show up as they are sent.
@@ -39,6 +42,7 @@ public class SandboxTelegram implements AutoCloseable {
     private final List<ChatListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong seq = new AtomicLong();
     private final BotApiEmulator.Subscription subscription;
+    private final Runnable changed;
 
     /** A private chat: one member, one bot. */
     public record ChatKey(long userId, long botId) {
@@ -72,10 +76,75 @@ public class SandboxTelegram implements AutoCloseable {
         boolean blocked;
     }
 
-    public SandboxTelegram(BotApiEmulator telegram, Clock clock) {
+    /**
+     * What a restart must not lose: the emulator's own state (bots with their tokens, users, chats, pending
+     * updates: a secret, as it holds the tokens) and the sandbox's (who made which bot and member, the chats' lines).
+     */
+    record Saved(String emulator, List<SavedBot> bots, List<SavedMember> members, List<SavedChat> chats, long seq) {
+    }
+
+    record SavedBot(String username, String owner, Instant created) {
+    }
+
+    record SavedMember(long id, String owner) {
+    }
+
+    record SavedChat(long userId, long botId, boolean blocked, List<ChatEntry> entries) {
+    }
+
+    /**
+     * @param changed run after every change of a bot, a member or a chat, on the thread that made it and holding
+     *     none of this sandbox's locks
+     */
+    public SandboxTelegram(BotApiEmulator telegram, Clock clock, Runnable changed) {
         this.telegram = telegram;
         this.clock = clock;
+        this.changed = changed;
         this.subscription = telegram.onBotMessage(this::botDid);
+    }
+
+    /** The state to keep, taken while the sandbox goes on; what changes meanwhile is in the next one. */
+    Saved save() {
+        String emulator = telegram.saveState();
+        List<SavedChat> saved = new ArrayList<>();
+        chats.forEach((key, chat) -> {
+            synchronized (chat) {
+                saved.add(new SavedChat(key.userId(), key.botId(), chat.blocked, List.copyOf(chat.entries)));
+            }
+        });
+        return new Saved(emulator,
+                bots.values().stream().map(bot -> new SavedBot(bot.username(), bot.owner(), bot.created())).toList(),
+                members.values().stream().map(member -> new SavedMember(member.user().id(), member.owner())).toList(),
+                saved, seq.get());
+    }
+
+    /**
+     * Takes back a saved state, before anyone uses this sandbox: the emulator's bots answer their tokens again, the
+     * members and their chats are back. A bot or member that the emulator's part did not hold yet when it was saved
+     * (made in the moment between the two parts) is left out.
+     */
+    void restore(Saved saved) {
+        telegram.restoreState(saved.emulator());
+        Map<String, EmulatedBot> emulatedBots = new HashMap<>();
+        telegram.bots().forEach(bot -> emulatedBots.put(bot.username().toLowerCase(Locale.ROOT), bot));
+        Map<Long, EmulatedUser> users = new HashMap<>();
+        telegram.users().forEach(user -> users.put(user.id(), user));
+        for (SavedBot bot : saved.bots()) {
+            String key = bot.username().toLowerCase(Locale.ROOT);
+            Optional.ofNullable(emulatedBots.get(key))
+                    .ifPresent(emulated -> bots.put(key, new SandboxBot(emulated, bot.owner(), bot.created())));
+        }
+        for (SavedMember member : saved.members()) {
+            Optional.ofNullable(users.get(member.id()))
+                    .ifPresent(user -> members.put(user.id(), new Member(user, member.owner())));
+        }
+        for (SavedChat one : saved.chats()) {
+            Chat chat = new Chat();
+            chat.blocked = one.blocked();
+            chat.entries.addAll(one.entries());
+            chats.put(new ChatKey(one.userId(), one.botId()), chat);
+        }
+        seq.set(saved.seq());
     }
 
     /** The Bot API address of the sandbox, for the pages (never with a token). */
@@ -97,14 +166,16 @@ public class SandboxTelegram implements AutoCloseable {
      */
     public SandboxBot createBot(String owner, String name, String username) {
         String key = username.toLowerCase(Locale.ROOT);
+        SandboxBot bot;
         synchronized (bots) {
             if (bots.containsKey(key)) {
                 throw new IllegalArgumentException("taken");
             }
-            SandboxBot bot = new SandboxBot(telegram.createBot(name, username), owner, clock.instant());
+            bot = new SandboxBot(telegram.createBot(name, username), owner, clock.instant());
             bots.put(key, bot);
-            return bot;
         }
+        changed.run();
+        return bot;
     }
 
     /** Every bot, oldest first. */
@@ -130,7 +201,9 @@ public class SandboxTelegram implements AutoCloseable {
 
     /** Issues a new token; the old one stops working at once, as with Telegram (a running channel gets 401). */
     public String rotateToken(SandboxBot bot) {
-        return telegram.rotateToken(bot.bot());
+        String token = telegram.rotateToken(bot.bot());
+        changed.run();
+        return token;
     }
 
     /** Deletes the bot: its token stops working, its username is free again, its chats are gone. */
@@ -138,6 +211,7 @@ public class SandboxTelegram implements AutoCloseable {
         if (bots.remove(bot.username().toLowerCase(Locale.ROOT), bot)) {
             telegram.deleteBot(bot.bot());
             chats.keySet().removeIf(key -> key.botId() == bot.bot().id());
+            changed.run();
         }
     }
 
@@ -147,6 +221,7 @@ public class SandboxTelegram implements AutoCloseable {
     public EmulatedUser createMember(String owner, String firstName, String username, String language) {
         EmulatedUser user = telegram.createUser(firstName, blankToNull(username), blankToNull(language));
         members.put(user.id(), new Member(user, owner));
+        changed.run();
         return user;
     }
 
@@ -343,6 +418,7 @@ public class SandboxTelegram implements AutoCloseable {
     }
 
     private void changed(ChatKey key) {
+        changed.run();
         for (ChatListener listener : listeners) {
             listener.changed(key);
         }

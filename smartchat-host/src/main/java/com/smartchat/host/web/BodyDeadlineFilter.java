@@ -7,6 +7,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.Part;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,6 +17,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -38,7 +40,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *
  * <p>Form posts are read here too: the servlet container parses a form's parameters from the body with its own
  * reads, which no wrapper of the input stream sees, so this filter reads the form through the deadline first and
- * answers the parameters itself (the container then parses only the query string).
+ * answers the parameters itself (the container then parses only the query string). Multipart posts (a reply with a
+ * file) the same way: read here, at most {@code smartchat.media.max-upload-size} and a form's worth more, and parsed
+ * by {@link MultipartBody}; the container's multipart parsing stays off.
  *
  * <p>A body the application never reads (a 404 to a webhook with an unknown id, a refused sign-in) is read here
  * once the application answered, through the same deadline, and never by the server itself: {@code server.tomcat.max-swallow-size=0}
@@ -53,16 +57,19 @@ public class BodyDeadlineFilter extends OncePerRequestFilter implements Ordered 
     private final Duration deadline;
     private final long maxFormBytes;
     private final int maxParameters;
+    private final long maxUploadBytes;
 
     public BodyDeadlineFilter(@Value("${smartchat.http.body-deadline:30s}") Duration deadline,
                               @Value("${server.tomcat.max-http-form-post-size:2MB}") DataSize maxFormSize,
-                              @Value("${server.tomcat.max-parameter-count:1000}") int maxParameters) {
+                              @Value("${server.tomcat.max-parameter-count:1000}") int maxParameters,
+                              @Value("${smartchat.media.max-upload-size:10MB}") DataSize maxUploadSize) {
         if (deadline.isNegative() || deadline.isZero()) {
             throw new IllegalArgumentException("smartchat.http.body-deadline must be positive, not " + deadline);
         }
         this.deadline = deadline;
         this.maxFormBytes = maxFormSize.toBytes();
         this.maxParameters = maxParameters;
+        this.maxUploadBytes = maxUploadSize.toBytes();
     }
 
     /** First, so that whatever reads a body (CSRF's form token, a JSON body, a webhook) reads it through this. */
@@ -153,6 +160,7 @@ public class BodyDeadlineFilter extends OncePerRequestFilter implements Ordered 
         private final long deadlineNanos;
         private ServletInputStream stream;
         private Map<String, String[]> formParameters;
+        private MultipartBody multipart;
 
         DeadlineRequest(HttpServletRequest request, HttpServletResponse response, long deadlineNanos) {
             super(request);
@@ -197,17 +205,73 @@ public class BodyDeadlineFilter extends OncePerRequestFilter implements Ordered 
             return values == null ? null : values.clone();
         }
 
+        @Override
+        public Collection<Part> getParts() throws IOException, ServletException {
+            return multipart() == null ? super.getParts() : multipart.parts;
+        }
+
+        @Override
+        public Part getPart(String name) throws IOException, ServletException {
+            if (multipart() == null) {
+                return super.getPart(name);
+            }
+            return multipart.parts.stream().filter(part -> part.getName().equals(name)).findFirst().orElse(null);
+        }
+
+        /**
+         * A multipart body (a reply with a file), read through the deadline, at most the largest file and a form's
+         * worth of fields; {@code null} for any other body.
+         */
+        private MultipartBody multipart() {
+            String boundary = multipartBoundary();
+            if (boundary == null) {
+                return null;
+            }
+            if (multipart == null) {
+                long max = maxUploadBytes + maxFormBytes;
+                byte[] body = readBody(max, "A file can be at most " + DataSize.ofBytes(maxUploadBytes).toMegabytes()
+                        + " MB (smartchat.media.max-upload-size).");
+                try {
+                    multipart = new MultipartBody(body, boundary);
+                } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                    throw new RejectedBody(HttpServletResponse.SC_BAD_REQUEST, "The form is not validly encoded.");
+                }
+            }
+            return multipart;
+        }
+
+        private String multipartBoundary() {
+            if (!"POST".equals(getMethod()) || getContentType() == null) {
+                return null;
+            }
+            try {
+                MediaType type = MediaType.parseMediaType(getContentType());
+                String boundary = type.getParameter("boundary");
+                return MediaType.MULTIPART_FORM_DATA.includes(type) && boundary != null && !boundary.isEmpty()
+                        ? (boundary.startsWith("\"") && boundary.endsWith("\"") && boundary.length() > 1
+                        ? boundary.substring(1, boundary.length() - 1) : boundary) : null;
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+
         private Map<String, String[]> parameters() {
-            if (!isFormPost()) {
+            boolean form = isFormPost();
+            if (!form && multipart() == null) {
                 return super.getParameterMap();
             }
             if (formParameters == null) {
-                byte[] body = readForm();
-                // The body was read through getInputStream: the container now parses only the query string.
+                // Read the body first, through getInputStream: the container then parses only the query string.
+                byte[] body = form ? readBody(maxFormBytes, "A form has at most " + maxFormBytes + " bytes.") : null;
                 Map<String, List<String>> merged = new LinkedHashMap<>();
                 super.getParameterMap().forEach((name, values) -> merged.put(name, new ArrayList<>(List.of(values))));
-                String encoding = getCharacterEncoding();
-                parseForm(body, encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding), merged);
+                if (form) {
+                    String encoding = getCharacterEncoding();
+                    parseForm(body, encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding), merged);
+                } else {
+                    multipart.fields.forEach((name, values) ->
+                            merged.computeIfAbsent(name, key -> new ArrayList<>()).addAll(values));
+                }
                 Map<String, String[]> parameters = new LinkedHashMap<>();
                 merged.forEach((name, values) -> parameters.put(name, values.toArray(String[]::new)));
                 formParameters = Collections.unmodifiableMap(parameters);
@@ -226,16 +290,14 @@ public class BodyDeadlineFilter extends OncePerRequestFilter implements Ordered 
             }
         }
 
-        private byte[] readForm() {
-            if (getContentLengthLong() > maxFormBytes) {
-                throw new RejectedBody(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
-                        "A form has at most " + maxFormBytes + " bytes.");
+        private byte[] readBody(long max, String tooLarge) {
+            if (getContentLengthLong() > max) {
+                throw new RejectedBody(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, tooLarge);
             }
             try {
-                byte[] body = getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxFormBytes + 1));
-                if (body.length > maxFormBytes) {
-                    throw new RejectedBody(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
-                            "A form has at most " + maxFormBytes + " bytes.");
+                byte[] body = getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+                if (body.length > max) {
+                    throw new RejectedBody(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, tooLarge);
                 }
                 return body;
             } catch (BodyDeadlinePassed e) {

@@ -208,7 +208,7 @@ class OutboundFailuresTest {
         OutboundDispatcher second = new OutboundDispatcher(host.getBean(OutboundQueue.class),
                 host.getBean(DeliveryRecords.class), host.getBean(ChannelSupervisor.class),
                 host.getBean(OutboundProperties.class), host.getBean(Clock.class), host.getBean(MeterRegistry.class),
-                host.getBean(ObservationRegistry.class));
+                host.getBean(ObservationRegistry.class), host.getBean(ReplyFiles.class));
         first.stop();
         try {
             for (int round = 0; round < 3; round++) {

@@ -157,7 +157,7 @@ class SendPacerTest {
         pacer.sent(pacer.admit(channel, "1", false, oneASecond, UUID.randomUUID(), T0, T0).ticket(), T0);
         UUID gaveUp = UUID.randomUUID();
         assertThat(pacer.admit(channel, "2", false, oneASecond, gaveUp, T0, T0.plusMillis(10)).admitted()).isFalse();
-        pacer.forget(gaveUp);
+        pacer.forget(channel, gaveUp);
         assertThat(pacer.admit(channel, "3", false, oneASecond, UUID.randomUUID(), T0.plusMillis(20),
                 T0.plusSeconds(1).plus(SendPacer.CLOCK_SLACK)).admitted()).isTrue();
     }

@@ -33,8 +33,8 @@ class BotFatherDialogueTest {
     @BeforeEach
     void start() {
         emulator = BotApiEmulator.start();
-        telegram = new SandboxTelegram(emulator, Clock.systemUTC());
-        botFather = new BotFather(telegram, Clock.systemUTC());
+        telegram = new SandboxTelegram(emulator, Clock.systemUTC(), () -> { });
+        botFather = new BotFather(telegram, Clock.systemUTC(), () -> { });
     }
 
     @AfterEach

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
@@ -129,8 +130,7 @@ class SandboxTourBrowserTest {
         browser.find(By.cssSelector("a[data-provider=telegram]")).click();
         browser.byId("field-name").sendKeys("Acme Support");
         browser.byId("field-greeting").sendKeys(GREETING);
-        browser.byId("field-token").sendKeys(token);
-        browser.byId("check").click();
+        browser.byId("field-token").sendKeys(token, Keys.TAB); // leaving the field checks the token
         browser.await(WAIT, driver -> browser.present(By.cssSelector("[data-preview]")));
         assertThat(browser.text(By.cssSelector("a[data-preview-username]"))).isEqualTo("@acme_support_bot");
         assertThat(browser.find(By.cssSelector("[data-sandbox-banner]")).isDisplayed()).isTrue();

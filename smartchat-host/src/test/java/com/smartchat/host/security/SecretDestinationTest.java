@@ -142,12 +142,9 @@ class SecretDestinationTest {
         String storedKey = "stored-key-CANARY-41c7";
         try (RawListener legit = RawListener.answering("");
              RawListener attacker = RawListener.answering("")) {
-            Response created = admin.post(space + "/channels", Map.of("provider", "relay",
-                    "settings", Map.of("name", "Relay desk", "key", storedKey, "server", legit.baseUrl())));
-            assertThat(created.status()).as(created.text()).isEqualTo(201);
+            String channel = space + "/channels/" + relayChannel("Relay desk", storedKey, legit);
             assertThat(legit.received()).as("the provider presents its key where it was entered for")
                     .contains(storedKey);
-            String channel = space + "/channels/" + created.body().get("id").asString();
 
             Response withoutKey = spaceAdmin.patch(channel, Map.of("settings", Map.of("server", attacker.baseUrl())));
             Response blankKey = spaceAdmin.patch(channel,
@@ -174,6 +171,39 @@ class SecretDestinationTest {
             assertThat(moved.status()).as(moved.text()).isEqualTo(200);
             assertThat(attacker.received()).contains(newKey).doesNotContain(storedKey);
         }
+    }
+
+    /** The channel page's Edit settings is the same change as the PATCH: the key again, or nothing reaches the server. */
+    @Test
+    void theEditPageAsksForTheKeyAgainWhenTheServerChanges() throws Exception {
+        String storedKey = "stored-key-CANARY-page-93e1";
+        try (RawListener legit = RawListener.answering("");
+             RawListener attacker = RawListener.answering("")) {
+            String edit = space.substring("/api".length()) + "/channels/" + relayChannel("Relay page", storedKey, legit)
+                    + "/edit";
+            WebSession pages = WebSession.signIn(port, SPACE_ADMIN, SPACE_ADMIN_PASSWORD);
+            assertThat(pages.get(edit).body()).contains("Set, kept hidden").doesNotContain(storedKey);
+
+            Page withoutKey = pages.post(edit, Map.of("s.name", "Relay page", "s.server", attacker.baseUrl(), "s.key", ""));
+
+            assertThat(withoutKey.status()).isEqualTo(422);
+            assertThat(withoutKey.body()).contains("data-field-error=\"key\"", "Enter the Key again to change Server",
+                    "value=\"" + attacker.baseUrl() + "\"").doesNotContain(storedKey);
+            assertThat(attacker.connections()).as("connections to the new server").isZero();
+
+            String newKey = "new-key-entered-on-the-page";
+            Page moved = pages.post(edit, Map.of("s.name", "Relay page", "s.server", attacker.baseUrl(), "s.key", newKey));
+            assertThat(moved.status()).as(moved.body()).isEqualTo(302);
+            assertThat(attacker.received()).contains(newKey).doesNotContain(storedKey);
+        }
+    }
+
+    /** A relay channel connected by the platform admin, its key sent to the legitimate server; its id. */
+    private String relayChannel(String name, String key, RawListener server) {
+        Response created = admin.post(space + "/channels", Map.of("provider", "relay",
+                "settings", Map.of("name", name, "key", key, "server", server.baseUrl())));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        return created.body().get("id").asString();
     }
 
     /** A client that renders the form learns which fields need the secrets again. */

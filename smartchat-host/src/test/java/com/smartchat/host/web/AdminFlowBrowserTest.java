@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -23,9 +24,11 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The platform's own flow in a real browser (headless Chromium), against the host with the Telegram plugin jar and
  * the Bot API emulator: sign in, create a Space, Settings, Manage Channels, Add Channel, Telegram, the generated
- * form with its errors, the identity preview, Done; the channel runs; a Telegram user writes and is greeted, the
- * message appears in the open inbox without a reload, the agent's reply reaches them; the token is replaced, the
- * channel stopped and started. Each step leaves a screenshot in {@code target/screenshots/}.
+ * form with its errors, the token checked as it is entered (the bot's name, @username and link beside it, or the
+ * refusal), Done on the form; the channel runs; a Telegram user writes and is greeted, the message appears in the
+ * open inbox without a reload, the agent's reply reaches them; the token is replaced, the settings are edited on the
+ * channel's page (the token shown only as set, then replaced there too), the channel stopped and started. No page
+ * ever holds a token. Each step leaves a screenshot in {@code target/screenshots/}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
@@ -33,6 +36,7 @@ class AdminFlowBrowserTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String GREETING = "Hi! Thanks for writing. An agent will answer shortly.";
+    private static final String NEW_GREETING = "Hello from the Acme help desk! We answer within the hour.";
     private static final String BLUE = "rgba(31, 95, 208, 1)";
 
     static BotApiEmulator telegram;
@@ -125,50 +129,62 @@ class AdminFlowBrowserTest {
             assertThat(browser.byId("field-token-help").getText()).contains("BotFather", "/token");
             browser.screenshot("telegram-form");
 
-            // submitted empty: errors beside Channel Name and Token, none beside Greeting Message
-            browser.byId("check").click();
+            // the form's primary (and only blue) button is Done
+            WebElement done = browser.byId("done");
+            assertThat(done.getText()).isEqualTo("Done");
+            assertThat(done.getCssValue("background-color")).isEqualTo(BLUE);
+            assertThat(browser.driver.findElements(By.cssSelector("#channel-form .primary"))).hasSize(1);
+
+            // Done on the empty form: errors beside Channel Name and Token, none beside Greeting Message
+            done.click();
             assertThat(fieldError(browser, "name")).isEqualTo("Channel Name is required.");
             assertThat(fieldError(browser, "token")).startsWith("Token is required.");
             assertThat(browser.present(By.cssSelector("[data-field-error=greeting]"))).isFalse();
             assertThat(browser.driver.switchTo().activeElement().getAttribute("data-error-summary")).isNotNull();
             browser.screenshot("form-errors-empty");
 
-            // a malformed token: its error; the typed values survive, the secret does not come back
+            // a malformed token: checked as the admin leaves the field, its error beside it at once
             browser.byId("field-name").sendKeys("Acme Support");
             browser.byId("field-greeting").sendKeys(GREETING);
-            browser.byId("field-token").sendKeys("12345:short");
-            browser.byId("check").click();
+            browser.byId("field-token").sendKeys("12345:short", Keys.TAB);
+            browser.await(WAIT, driver -> inlineError(browser).contains("does not look like a bot token"));
+            browser.screenshot("form-inline-check-malformed-token");
+
+            // Done anyway: the server says the same beside the field; the typed values survive, the secret does not
+            browser.byId("done").click();
+            browser.await(WAIT, driver -> browser.byId("field-token").getAttribute("value").isEmpty());
             assertThat(fieldError(browser, "token")).contains("does not look like a bot token");
             assertThat(browser.present(By.cssSelector("[data-field-error=name]"))).isFalse();
             assertThat(browser.byId("field-name").getAttribute("value")).isEqualTo("Acme Support");
             assertThat(browser.byId("field-greeting").getAttribute("value")).isEqualTo(GREETING);
-            assertThat(browser.byId("field-token").getAttribute("value")).isEmpty();
-            assertThat(browser.driver.getPageSource()).doesNotContain("12345:short");
+            assertNoSecret(browser, "12345:short");
             browser.screenshot("form-error-malformed-token");
 
-            // a token Telegram refuses: its error
+            // a token Telegram refuses: the refusal in Telegram's terms, beside the field, before Done
             String refused = "999999:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-            browser.byId("field-token").sendKeys(refused);
-            browser.byId("check").click();
-            browser.await(WAIT, driver -> driver.getPageSource().contains("Telegram refused this token"));
-            assertThat(fieldError(browser, "token")).startsWith("Telegram refused this token");
-            assertThat(browser.driver.getPageSource()).doesNotContain(refused);
-            browser.screenshot("form-error-refused-token");
+            browser.byId("field-token").sendKeys(refused, Keys.TAB);
+            browser.await(WAIT, driver -> inlineError(browser).startsWith("Telegram refused this token"));
+            assertThat(browser.present(By.cssSelector("[data-error-summary]"))).as("the stale list of problems is gone")
+                    .isFalse();
+            assertNoSecret(browser, refused);
+            browser.screenshot("form-inline-check-refused-token");
 
-            // the bot's token: the identity preview, then the blue "Done"
-            browser.byId("field-token").sendKeys(bot.token());
-            browser.byId("check").click();
+            // the bot's token: its name, @username and t.me link beside the field, before Done
+            browser.byId("field-token").clear();
+            browser.byId("field-token").sendKeys(bot.token(), Keys.TAB);
             browser.await(WAIT, driver -> browser.present(By.cssSelector("[data-preview]")));
-            assertThat(browser.find(By.cssSelector("[data-preview-name]")).getText()).isEqualTo("Acme Support");
-            WebElement username = browser.find(By.cssSelector("a[data-preview-username]"));
+            assertThat(browser.find(By.cssSelector("[data-field=token] [data-preview-name]")).getText()).isEqualTo("Acme Support");
+            WebElement username = browser.find(By.cssSelector("[data-field=token] a[data-preview-username]"));
             assertThat(username.getText()).isEqualTo("@acme_support_bot");
             assertThat(username.getAttribute("href")).isEqualTo("https://t.me/acme_support_bot");
-            assertThat(browser.driver.getPageSource()).doesNotContain(bot.token());
-            WebElement done = browser.byId("done");
-            assertThat(done.getText()).isEqualTo("Done");
-            assertThat(done.getCssValue("background-color")).isEqualTo(BLUE);
-            browser.screenshot("identity-preview");
-            done.click();
+            assertThat(browser.text(By.cssSelector("[data-preview-link]"))).isEqualTo("https://t.me/acme_support_bot");
+            assertThat(browser.present(By.cssSelector("[data-field-error=token]"))).as("the refusal is gone").isFalse();
+            assertThat(browser.path()).as("still the form").endsWith("/channels/new/telegram");
+            assertNoSecret(browser, bot.token());
+            browser.screenshot("form-inline-check-identity");
+
+            // Done connects the channel and opens its page
+            browser.byId("done").click();
 
             // the channel's page: RUNNING, and the @username link
             awaitState(browser, "RUNNING");
@@ -176,7 +192,7 @@ class AdminFlowBrowserTest {
             WebElement link = browser.byId("identity-link");
             assertThat(link.getText()).isEqualTo("@acme_support_bot");
             assertThat(link.getAttribute("href")).isEqualTo("https://t.me/acme_support_bot");
-            assertThat(browser.driver.getPageSource()).doesNotContain(bot.token());
+            assertNoSecret(browser, bot.token());
             browser.screenshot("channel-running");
             String channelPage = browser.path();
 
@@ -233,11 +249,57 @@ class AdminFlowBrowserTest {
             browser.byId("replace").click();
             assertThat(browser.find(By.cssSelector(".notice-ok")).getText()).contains("still @acme_support_bot");
             awaitState(browser, "RUNNING");
-            assertThat(browser.driver.getPageSource()).doesNotContain(newToken);
+            assertNoSecret(browser, newToken);
             browser.screenshot("token-replaced");
             alice.send(bot, "Still there?");
             browser.open(browser.path().replaceFirst("/channels/.*", "/inbox"));
             browser.await(WAIT, driver -> driver.findElement(By.id("conversation-list")).getText().contains("Still there?"));
+
+            // Edit settings: every field in the same generated form, the token only as set
+            browser.open(channelPage);
+            browser.byId("edit-settings").click();
+            assertThat(browser.find(By.tagName("h1")).getText()).isEqualTo("Edit settings");
+            assertThat(browser.byId("field-name").getAttribute("value")).isEqualTo("Acme Support");
+            assertThat(browser.byId("field-greeting").getAttribute("value")).isEqualTo(GREETING);
+            assertThat(browser.byId("field-token").getAttribute("type")).isEqualTo("password");
+            assertThat(browser.byId("field-token").getAttribute("value")).isEmpty();
+            assertThat(browser.byId("field-token-help").getText()).contains("Set, kept hidden", "leave this empty to keep it");
+            assertNoSecret(browser, bot.token(), newToken);
+            browser.screenshot("channel-edit");
+
+            // a refused token: its error beside it, the changed values kept
+            browser.byId("field-name").clear();
+            browser.byId("field-name").sendKeys("Acme Help Desk");
+            browser.byId("field-greeting").clear();
+            browser.byId("field-greeting").sendKeys(NEW_GREETING);
+            browser.byId("field-token").sendKeys(refused);
+            browser.byId("save").click(); // straight from the field: the check it starts must not move Save away
+            assertThat(browser.find(By.cssSelector("[data-error-summary]")).getText())
+                    .as("the click landed: the server's answer").contains("Telegram refused this token");
+            assertThat(fieldError(browser, "token")).startsWith("Telegram refused this token");
+            assertThat(browser.byId("field-name").getAttribute("value")).isEqualTo("Acme Help Desk");
+            assertThat(browser.byId("field-greeting").getAttribute("value")).isEqualTo(NEW_GREETING);
+            assertNoSecret(browser, refused, bot.token(), newToken);
+            browser.screenshot("channel-edit-error");
+
+            // the token replaced in the same form, with the name and greeting: saved, and the channel restarts
+            String rotated = telegram.rotateToken(bot);
+            assertThat(browser.byId("field-token").getDomProperty("value")).as("the refused token does not come back").isEmpty();
+            browser.byId("field-token").sendKeys(rotated, Keys.TAB);
+            browser.await(WAIT, driver -> browser.present(By.cssSelector("[data-field=token] a[data-preview-username]")));
+            assertThat(browser.text(By.cssSelector("a[data-preview-username]"))).isEqualTo("@acme_support_bot");
+            assertNoSecret(browser, rotated, newToken, bot.token());
+            browser.screenshot("channel-edit-inline-check");
+            browser.byId("save").click();
+            assertThat(browser.find(By.cssSelector(".notice-ok")).getText()).contains("The settings are saved");
+            assertThat(browser.find(By.tagName("h1")).getText()).isEqualTo("Acme Help Desk");
+            awaitState(browser, "RUNNING");
+            assertThat(browser.find(By.tagName("main")).getText()).contains(NEW_GREETING);
+            assertNoSecret(browser, rotated, newToken, bot.token());
+            browser.screenshot("channel-edited");
+            EmulatedUser bob = telegram.createUser("Bob", "bob", "en");
+            bob.send(bot, "Hello?");
+            assertThat(telegram.awaitSent(bob, bot, 1, WAIT).getFirst().text()).as("the new greeting").isEqualTo(NEW_GREETING);
 
             // stop and start
             browser.open(channelPage);
@@ -259,6 +321,20 @@ class AdminFlowBrowserTest {
             browser.screenshot("delete-confirmation");
             browser.byId("confirm-delete").click();
             assertThat(browser.find(By.cssSelector(".notice-ok")).getText()).contains("stay in the inbox");
+        }
+    }
+
+    /** The error the form's own check shows beside the token, or nothing yet. */
+    private static String inlineError(Browser browser) {
+        return browser.driver.findElements(By.cssSelector("[data-check-result] .field-error, [data-field-error=token]"))
+                .stream().map(WebElement::getText).findFirst().orElse("");
+    }
+
+    /** No token is anywhere in the page's source (what the admin types stays in the input's live value only). */
+    private static void assertNoSecret(Browser browser, String... secrets) {
+        String source = browser.driver.getPageSource();
+        for (String secret : secrets) {
+            assertThat(source).doesNotContain(secret);
         }
     }
 

@@ -52,7 +52,7 @@ class GeneratedFormBrowserTest {
                     + " document.getElementById('field-delayMillis').validity.rangeOverflow];"))
                     .isEqualTo(List.of(true, true));
 
-            browser.click(By.id("check"));
+            browser.click(By.id("done"));
             browser.await(WAIT, driver -> browser.present(By.cssSelector("[data-field-error=delayMillis]")));
             browser.screenshot("form-limits");
             assertThat(browser.text(By.cssSelector("[data-field-error=apiKey]")))

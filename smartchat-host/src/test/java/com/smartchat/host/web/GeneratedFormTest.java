@@ -20,8 +20,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * Forms are generated from the provider's JSON Schema alone: the example Echo plugin, whose form has every field
  * type, gets its form with no page knowing it; errors show beside their fields, typed values survive, a secret never
- * comes back to the browser (it is kept on the server while the rest is corrected); Done connects the channel.
- * A new token of another account is explained and needs an explicit confirmation.
+ * comes back to the browser (it is kept on the server while the rest is corrected); Done on the form connects the
+ * channel. The form's inline check answers with the account, or why not. A channel's settings are edited with the
+ * same form. A new token of another account is explained and needs an explicit confirmation.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class GeneratedFormTest {
@@ -86,29 +87,70 @@ class GeneratedFormTest {
         assertThat(input(page, "shout")).contains("checked");
         assertThat(page).contains("<option value=\"json\" selected=\"selected\">JSON</option>");
         assertThat(input(page, "apiKey")).doesNotContain("value=");
-        assertThat(page).doesNotContain(CANARY_KEY).contains("Kept from your last try");
+        assertThat(page).doesNotContain(CANARY_KEY).contains("Set, kept hidden: leave this empty to keep it");
         String draft = hidden(page, "draft");
 
         typed.put("s.apiKey", "");
         typed.put("s.delayMillis", "250");
         typed.put("s.link", "https://203.0.113.10/chat"); // a public address without DNS: tests run offline
         typed.put("draft", draft);
-        Page checked = browser.post(space + "/channels/new/echo", typed);
+        Page done = browser.post(space + "/channels/new/echo", typed);
 
-        assertThat(checked.status()).isEqualTo(302);
-        Page review = browser.get(checked.location().replaceFirst("^https?://[^/]+", ""));
-        assertThat(review.body()).contains("Is this the right account?", "Parrot", "JSON", "Yes", "id=\"done\"")
-                .doesNotContain(CANARY_KEY);
-
-        Page done = browser.post(space + "/channels/new/echo/done", Map.of("draft", hidden(review.body(), "draft")));
-        assertThat(done.status()).isEqualTo(302);
+        assertThat(done.status()).as("Done on the form connects the channel").isEqualTo(302);
         String channel = done.location().replaceFirst("^https?://[^/]+", "");
         assertThat(channel).matches(space + "/channels/[0-9a-f-]{36}");
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.get(channel).body().contains("data-state=\"RUNNING\""));
         String channelPage = browser.get(channel).body();
         assertThat(channelPage).contains("Echo desk", "Set, kept hidden", "You said: {text}").doesNotContain(CANARY_KEY);
-        assertThat(browser.post(space + "/channels/new/echo/done", Map.of("draft", hidden(review.body(), "draft")))
-                .location()).as("a draft is used once").endsWith("/channels/new/echo");
+        typed.put("s.name", "Echo desk again");
+        Page again = browser.post(space + "/channels/new/echo", typed);
+        assertThat(again.status()).as("a draft is used once").isEqualTo(422);
+        assertThat(fieldError(again.body(), "apiKey")).startsWith("API key is required.");
+    }
+
+    /** The form's script asks as the credentials are entered: the account they lead to, or why not, never a secret. */
+    @Test
+    void theInlineCheckAnswersWithTheAccountOrTheRefusalAndNoSecret() {
+        Page accepted = browser.post(space + "/channels/new/scripted/check", Map.of("s.name", "", "s.key", "inline-key"));
+        assertThat(accepted.status()).isEqualTo(200);
+        assertThat(accepted.header("Content-Type")).startsWith("application/json");
+        assertThat(accepted.body()).contains("\"username\":\"scripted_bot\"", "\"name\":\"Scripted account\"",
+                "Channel Name is required.").doesNotContain("inline-key");
+
+        Page refused = browser.post(space + "/channels/new/scripted/check", Map.of("s.name", "Inline", "s.key", "wrong"));
+        assertThat(refused.body()).contains("\"key\":[\"This key is refused.\"]", "\"account\":null")
+                .doesNotContain("\"wrong\"");
+        assertThat(browser.get(space + "/channels").body()).as("a check connects nothing").doesNotContain("Inline");
+    }
+
+    /** Every setting can be changed on the channel's page with the same form; the saved key is shown only as set. */
+    @Test
+    void aChannelsSettingsAreEditedWithTheSameFormAndItsSecretStaysHidden() {
+        String channel = connectScripted("Editable", "edit-key-1");
+        String form = browser.get(channel).body();
+        assertThat(form).contains("id=\"edit-settings\"");
+        String edit = browser.get(channel + "/edit").body();
+        assertThat(input(edit, "name")).contains("value=\"Editable\"");
+        assertThat(input(edit, "key")).contains("type=\"password\"").doesNotContain("value=", "required");
+        assertThat(edit).contains("Set, kept hidden").doesNotContain("edit-key-1");
+
+        Page refused = browser.post(channel + "/edit", Map.of("s.name", "", "s.greeting", "Welcome", "s.key", "wrong"));
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(fieldError(refused.body(), "name")).isEqualTo("Channel Name is required.");
+        assertThat(fieldError(refused.body(), "key")).isEqualTo("This key is refused.");
+        assertThat(refused.body()).contains(">Welcome</textarea>").doesNotContain("\"wrong\"", "edit-key-1");
+
+        Page saved = browser.post(channel + "/edit", Map.of("s.name", "Edited", "s.greeting", "Welcome", "s.key", ""));
+        assertThat(saved.status()).isEqualTo(302);
+        assertThat(browser.get(channel).body()).contains("The settings are saved", "Edited", "Welcome");
+        var api = ApiClient.admin(port).get("/api" + channel).body();
+        assertThat(api.get("settings").get("key").get("set").asBoolean()).as("the key kept").isTrue();
+        assertThat(api.get("history").toString()).contains("updated");
+
+        Page emptied = browser.post(channel + "/edit", Map.of("s.name", "Edited", "s.greeting", "", "s.key", ""));
+        assertThat(emptied.status()).isEqualTo(302);
+        assertThat(ApiClient.admin(port).get("/api" + channel).body().get("settings").has("greeting"))
+                .as("a field left empty is emptied").isFalse();
     }
 
     /** Issue 14: the form's own rules and the plugin's check of meaning answer in one round. */
@@ -174,10 +216,8 @@ class GeneratedFormTest {
     }
 
     private String connectScripted(String name, String key) {
-        Page checked = browser.post(space + "/channels/new/scripted", Map.of("s.name", name, "s.key", key));
-        assertThat(checked.status()).isEqualTo(302);
-        Page review = browser.get(checked.location().replaceFirst("^https?://[^/]+", ""));
-        Page done = browser.post(space + "/channels/new/scripted/done", Map.of("draft", hidden(review.body(), "draft")));
+        Page done = browser.post(space + "/channels/new/scripted", Map.of("s.name", name, "s.key", key));
+        assertThat(done.status()).isEqualTo(302);
         String channel = done.location().replaceFirst("^https?://[^/]+", "");
         assertThat(browser.get(channel).body()).contains("is connected"); // as a browser follows the redirect
         return channel;

@@ -33,10 +33,11 @@ class PageSessionsTest {
         String space = ApiClient.admin(port).post("/api/spaces", Map.of("name", "Sessions")).body().get("id").asString();
         WebSession admin = WebSession.signIn(port, ApiClient.ADMIN, ApiClient.ADMIN_PASSWORD);
 
-        Page checked = admin.post("/spaces/" + space + "/channels/new/scripted", Map.of("s.name", "Kept", "s.key", KEY));
+        Page refused = admin.post("/spaces/" + space + "/channels/new/scripted", Map.of("s.name", "", "s.key", KEY));
 
-        assertThat(checked.location()).as("the checked form waits for Done, its key in a draft").contains("/review?draft=");
-        assertThat(admin.get(checked.location().replaceFirst("^https?://[^/]+", "")).status()).isEqualTo(200);
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.body()).as("the accepted key waits in a draft while the name is corrected")
+                .contains("name=\"draft\"").doesNotContain(KEY);
         List<byte[]> stored = jdbc.sql("select attribute_bytes from spring_session_attributes").query(byte[].class).list();
         assertThat(stored).as("session attributes in the database").isNotEmpty()
                 .anySatisfy(bytes -> assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("ChannelDrafts"))

@@ -9,9 +9,11 @@ import com.smartchat.channel.spi.InboundEvent;
 import com.smartchat.host.ApiClient;
 import com.smartchat.host.channels.ScriptedProvider;
 import com.smartchat.host.web.WebSession.Page;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +69,7 @@ class RouteAttackTest {
             "/hooks/{id}", "a network's deliveries, verified by the channel's own secret (TelegramWebhookTest)");
 
     /** The variables that name nothing of a tenant, with the value a request uses. */
-    private static final Map<String, String> FIXED = Map.of("provider", "scripted", "action", "stop");
+    private static final Map<String, String> FIXED = Map.of("provider", "scripted", "action", "stop", "index", "0");
 
     @LocalServerPort
     int port;
@@ -96,6 +98,8 @@ class RouteAttackTest {
         b.put("conversation", firstConversation(b));
         a.put("message", uncertainReply(a)); // the one kind of message an agent may send again
         b.put("message", platform.get(conversationPath(b) + "/messages").body().get(0).get("id").asString());
+        withAFile(a.get("message"));
+        withAFile(b.get("message"));
         a.put("username", ALICE);
         b.put("username", BOB);
         a.put("user", ALICE); // the same users, as the API's paths name them
@@ -140,6 +144,19 @@ class RouteAttackTest {
                 .param("id", UUID.fromString(reply)).query(String.class).single().equals("SENT"));
         jdbc.sql("update message set status = 'UNCERTAIN' where id = :id").param("id", UUID.fromString(reply)).update();
         return reply;
+    }
+
+    /** Gives a message a file of the host's own (as an agent's reply has), so that its file routes answer. */
+    private void withAFile(String messageId) {
+        UUID id = UUID.fromString(messageId);
+        jdbc.sql("""
+                update message set attachments = '[{"kind":"DOCUMENT","reference":null,"mimeType":"text/plain",
+                "sizeBytes":5,"fileName":"note.txt","caption":null,"details":{}}]' where id = :id""")
+                .param("id", id).update();
+        jdbc.sql("""
+                insert into reply_file (message_id, file_name, media_type, size_bytes, content)
+                values (:id, 'note.txt', 'text/plain', 5, :content)""")
+                .param("id", id).param("content", "note.".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).update();
     }
 
     private String conversationPath(Map<String, String> ids) {
@@ -195,6 +212,12 @@ class RouteAttackTest {
                 i = end;
             }
             return path.toString();
+        }
+
+        /** Whether the route takes a file ({@code multipart/form-data}): the requests then carry one. */
+        boolean takesAFile() {
+            return Arrays.stream(handler.getMethodParameters())
+                    .anyMatch(parameter -> parameter.getParameterType() == jakarta.servlet.http.Part.class);
         }
 
         /** Whether the route deletes what it names: the controls give it a channel of its own. */
@@ -419,7 +442,10 @@ class RouteAttackTest {
                     case "GET" -> api.get(path);
                     case "DELETE" -> api.delete(path);
                     case "PATCH" -> api.patch(path, apiBody(route));
-                    default -> api.post(path, apiBody(route));
+                    default -> route.takesAFile()
+                            ? api.postMultipart(path, Map.of("text", "Intruder's reply"), new ApiClient.FilePart(
+                                    "file", "intruder.txt", "text/plain", "Intruder".getBytes(StandardCharsets.UTF_8)))
+                            : api.post(path, apiBody(route));
                 };
                 return new Answer(response.status(), "", response.text());
             }

@@ -39,6 +39,29 @@ final class Bots {
     }
 
     /**
+     * Registers a bot saved by {@link BotApiEmulator#saveState()}, with its id and token; bots created later get
+     * higher ids.
+     */
+    EmulatedBot restore(long id, String firstName, String username, boolean canJoinGroups,
+                        boolean canReadAllGroupMessages, boolean supportsInlineQueries, String token, boolean revoked) {
+        EmulatedBot bot = new EmulatedBot(id, firstName, username, canJoinGroups, canReadAllGroupMessages,
+                supportsInlineQueries, token);
+        if (byUsername.putIfAbsent(username.toLowerCase(Locale.ROOT), bot) != null) {
+            throw new IllegalStateException("a bot @" + username + " exists already: restore into a new emulator");
+        }
+        if (!revoked) {
+            byToken.put(token, bot);
+        }
+        nextId.accumulateAndGet(id, Math::max);
+        return bot;
+    }
+
+    /** Whether the bot's token was revoked without a replacement. */
+    boolean revoked(EmulatedBot bot) {
+        return byToken.get(bot.token()) != bot;
+    }
+
+    /**
      * The bot a request's token names.
      *
      * @throws BotApiException 401 {@code Unauthorized: invalid token specified} for a malformed token, 401

@@ -77,6 +77,51 @@ final class Chats {
         return group;
     }
 
+    /** The users and their private chats with bots, for {@link BotApiEmulator#saveState()}. */
+    void save(ObjectNode state) {
+        ArrayNode savedUsers = state.putArray("users");
+        for (EmulatedUser user : users.values()) {
+            savedUsers.addObject().put("id", user.id()).put("firstName", user.firstName())
+                    .put("username", user.username()).put("languageCode", user.languageCode());
+        }
+        ArrayNode savedChats = state.putArray("privateChats");
+        privateChats.forEach((key, chat) -> {
+            ObjectNode saved = savedChats.addObject().put("botId", key.botId()).put("userId", key.userId());
+            synchronized (chat) {
+                saved.put("blocked", chat.blocked);
+            }
+            saved.set("log", chat.log.save());
+        });
+    }
+
+    /** Takes back what {@link #save} wrote; the chats of bots that are gone are left out. */
+    void restore(JsonNode state, Map<Long, EmulatedBot> bots) {
+        for (JsonNode saved : state.get("users")) {
+            EmulatedUser user = new EmulatedUser(this, saved.get("id").asLong(), saved.get("firstName").asString(),
+                    textOrNull(saved, "username"), textOrNull(saved, "languageCode"));
+            users.put(user.id(), user);
+            nextUserId.accumulateAndGet(user.id(), Math::max);
+        }
+        for (JsonNode saved : state.get("privateChats")) {
+            EmulatedBot bot = bots.get(saved.get("botId").asLong());
+            EmulatedUser user = users.get(saved.get("userId").asLong());
+            if (bot != null && user != null) {
+                PrivateChat chat = privateChat(bot, user);
+                chat.blocked = saved.get("blocked").asBoolean();
+                chat.log.restore(saved.get("log"));
+            }
+        }
+    }
+
+    private static String textOrNull(JsonNode saved, String field) {
+        return saved.path(field).isString() ? saved.get(field).asString() : null;
+    }
+
+    /** Every user, for {@link BotApiEmulator#users()}. */
+    List<EmulatedUser> users() {
+        return List.copyOf(users.values());
+    }
+
     // ---- What users do in private chats ----
 
     UserMessage sendPrivate(EmulatedUser user, EmulatedBot bot, Integer replyTo, Consumer<ObjectNode> content) {

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntFunction;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -39,6 +41,22 @@ final class MessageLog {
     /** Stores a new version of an existing message (an edit). */
     synchronized void replace(int messageId, ObjectNode message) {
         messages.replace(messageId, message);
+    }
+
+    /** The last id issued and the messages kept, for {@link BotApiEmulator#saveState()}. */
+    synchronized ObjectNode save() {
+        ObjectNode saved = Json.object().put("lastId", lastId);
+        ArrayNode kept = saved.putArray("messages");
+        messages.values().forEach(kept::add);
+        return saved;
+    }
+
+    /** Takes back what {@link #save()} wrote: the next message gets the id after the last one issued. */
+    synchronized void restore(JsonNode saved) {
+        lastId = saved.get("lastId").asInt();
+        for (JsonNode message : saved.get("messages")) {
+            messages.put(message.get("message_id").asInt(), (ObjectNode) message.deepCopy());
+        }
     }
 
     /** Removes a message; returns it, or null when there was none. */

@@ -16,6 +16,8 @@ import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The pending updates of one bot, as Telegram keeps them: until confirmed by {@code getUpdates} with a higher
@@ -110,6 +112,36 @@ final class UpdateQueue {
             pending.add(new Update(id, chatId, render.apply(id)));
             changed.signalAll();
             return id;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next update id and the pending updates, for {@link BotApiEmulator#saveState()}. */
+    ObjectNode save() {
+        lock.lock();
+        try {
+            ObjectNode saved = Json.object().put("nextId", nextId);
+            ArrayNode updates = saved.putArray("pending");
+            for (Update update : pending) {
+                updates.addObject().put("id", update.id).put("chatId", update.chatId).put("json", update.json);
+            }
+            return saved;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes back what {@link #save()} wrote: the same updates pending, the ids going on from where they were. */
+    void restore(JsonNode saved) {
+        lock.lock();
+        try {
+            nextId = saved.get("nextId").asInt();
+            for (JsonNode update : saved.get("pending")) {
+                pending.add(new Update(update.get("id").asInt(), update.get("chatId").asLong(),
+                        update.get("json").asString()));
+            }
+            changed.signalAll();
         } finally {
             lock.unlock();
         }

@@ -39,6 +39,23 @@ class MediaTest extends EmulatorTestBase {
     }
 
     @Test
+    void aPhotoWithRealBytesServesThemAndUploadsCanBeReadBack() {
+        byte[] image = {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3};
+        alice.sendPhoto(bot, null, image);
+        JsonNode photo = ok("getUpdates", "offset", -1).get(0).at("/message/photo/0");
+        String path = ok("getFile", "file_id", photo.get("file_id").asString()).get("file_path").asString();
+
+        assertThat(api.download("/file/bot" + bot.token() + "/" + path).body()).isEqualTo(image);
+        assertThat(photo.get("file_size").asLong()).isEqualTo(image.length);
+
+        BotApiClient.Response upload = api.multipart(bot.token(), "sendPhoto",
+                Map.of("chat_id", Long.toString(alice.id())), "photo", "cat.png", image);
+        assertThat(upload.status()).as(upload.text()).isEqualTo(200);
+        assertThat(telegram.fileContent(telegram.sentTo(alice, bot).getLast().fileId())).isEqualTo(image);
+        assertThat(telegram.fileContent("no-such-file")).isNull();
+    }
+
+    @Test
     void mediaCanBeSentByUrl() {
         JsonNode sent = ok("sendPhoto", "chat_id", alice.id(), "photo", "https://example.org/cat.jpg");
 

@@ -1,6 +1,5 @@
 package com.smartchat.host.web.ui;
 
-import com.smartchat.channel.spi.IdentityPreview;
 import com.smartchat.host.channels.ChannelSettingsCodec;
 import jakarta.servlet.http.HttpSession;
 import java.io.Serializable;
@@ -9,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,9 +16,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.util.WebUtils;
 
 /**
- * Settings an admin is working on, kept in their HTTP session between the pages of a flow: a checked form waiting
- * for "Done", a token that was accepted while another field was not, a replacement token waiting for the admin to
- * confirm a different account. Secrets stay on the server: the pages only carry the draft's random id. The session
+ * Settings an admin is working on, kept in their HTTP session between the pages of a flow: a token that was accepted
+ * while another field was not, a replacement token waiting for the admin to confirm a different account. Secrets stay on the server: the pages only carry the draft's random id. The session
  * itself is stored in the database, so a draft's secrets are kept there encrypted, as a channel's are.
  */
 @Component
@@ -41,11 +38,9 @@ public class ChannelDrafts {
      *
      * @param channelId the channel being changed, or {@code null} for a new one
      * @param values typed form values, secrets as {@link com.smartchat.channel.spi.Secret}
-     * @param preview the account the values lead to, once checked
-     * @param checked whether the provider accepted the values as they are
      */
     public record Draft(String id, UUID spaceId, String providerId, UUID channelId, Map<String, Object> values,
-                        IdentityPreview preview, boolean checked, Instant createdAt) {
+                        Instant createdAt) {
 
         @Override
         public String toString() {
@@ -58,24 +53,17 @@ public class ChannelDrafts {
      * the draft's own ({@code sealedFor}), so that a ciphertext cannot be moved to another draft or channel.
      */
     private record Sealed(String id, UUID spaceId, String providerId, UUID channelId, UUID sealedFor,
-                          String settingsJson, String secretsCiphertext, Preview preview, boolean checked,
-                          Instant createdAt) implements Serializable {
-    }
-
-    private record Preview(String id, String displayName, String username, String link, List<String> warnings)
-            implements Serializable {
+                          String settingsJson, String secretsCiphertext, Instant createdAt) implements Serializable {
     }
 
     /** Keeps a draft and returns it with its new id. */
-    public Draft save(HttpSession session, UUID spaceId, String providerId, UUID channelId, Map<String, Object> values,
-                      IdentityPreview preview, boolean checked) {
+    public Draft save(HttpSession session, UUID spaceId, String providerId, UUID channelId, Map<String, Object> values) {
         Draft draft = new Draft(HexFormat.of().formatHex(randomBytes()), spaceId, providerId, channelId,
-                Map.copyOf(values), preview, checked, Instant.now());
+                Map.copyOf(values), Instant.now());
         UUID sealedFor = UUID.randomUUID();
         ChannelSettingsCodec.StoredSettings stored = codec.encode(sealedFor, values);
         Sealed sealed = new Sealed(draft.id(), spaceId, providerId, channelId, sealedFor, stored.settingsJson(),
-                stored.secretsCiphertext(), preview == null ? null : new Preview(preview.id(), preview.displayName(),
-                preview.username(), preview.link(), List.copyOf(preview.warnings())), checked, draft.createdAt());
+                stored.secretsCiphertext(), draft.createdAt());
         synchronized (WebUtils.getSessionMutex(session)) {
             Map<String, Sealed> drafts = drafts(session);
             drafts.values().removeIf(old -> old.createdAt().plus(LIFETIME).isBefore(Instant.now()));
@@ -103,9 +91,7 @@ public class ChannelDrafts {
                         && Objects.equals(draft.channelId(), channelId))
                 .map(draft -> new Draft(draft.id(), draft.spaceId(), draft.providerId(), draft.channelId(),
                         codec.decode(draft.sealedFor(), draft.settingsJson(), draft.secretsCiphertext()),
-                        draft.preview() == null ? null : new IdentityPreview(draft.preview().id(),
-                                draft.preview().displayName(), draft.preview().username(), draft.preview().link(),
-                                draft.preview().warnings()), draft.checked(), draft.createdAt()));
+                        draft.createdAt()));
     }
 
     /** Forgets a draft. */

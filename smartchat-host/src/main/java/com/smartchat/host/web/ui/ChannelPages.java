@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -34,8 +35,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * Manage Channels (a Space's channels and their states) and a channel's page: its state in words with the fix
- * hint, its account, start / stop / restart, replacing its token (the same-account check, with an explicit
- * confirmation for another account) and deleting it (keeping or purging its conversations).
+ * hint, its account, start / stop / restart, editing its settings and replacing its token (both with the
+ * same-account check, and an explicit confirmation for another account) and deleting it (keeping or purging its
+ * conversations).
  */
 @Controller
 @RequestMapping("/spaces/{space}/channels")
@@ -144,32 +146,34 @@ class ChannelPages {
             secrets.forEach(name -> errors.put(name, List.of("Paste the new " + lower(GeneratedForm.label(form.schema(), name)) + ".")));
             return tokenPage(model, space, channel, form, errors);
         }
-        try {
-            ChannelRecord updated = service.update(channelId, changes, false, Pages.actor(principal));
-            redirect.addFlashAttribute("notice", replacedNotice(updated, credentials(form), false));
-            return "redirect:/spaces/" + spaceId + "/channels/" + channelId;
-        } catch (ChannelRequestException e) {
-            return switch (e.reason()) {
-                case NOT_FOUND -> throw e;
-                case DIFFERENT_ACCOUNT -> {
-                    Draft draft = drafts.save(session, spaceId, channel.provider(), channelId, changes, null, true);
-                    model.addAttribute("space", space);
-                    model.addAttribute("row", row(channel));
-                    model.addAttribute("message", e.getMessage());
-                    model.addAttribute("draftId", draft.id());
-                    response.setStatus(HttpStatus.CONFLICT.value());
-                    yield "channel-token-confirm";
-                }
-                default -> {
-                    response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
-                    Map<String, List<String>> errors = new LinkedHashMap<>(e.fieldErrors());
-                    if (e.fieldErrors().isEmpty() || e.reason() == ChannelRequestException.Reason.PROVIDER_FAILED) {
-                        errors.put("", List.of(e.getMessage()));
-                    }
-                    yield tokenPage(model, space, channel, form, errors);
-                }
-            };
-        }
+        return save(space, channel, changes, principal, updated -> replacedNotice(updated, credentials(form), false),
+                errors -> tokenPage(model, space, channel, form, errors), model, session, redirect, response);
+    }
+
+    /** Every setting of the channel in the provider's generated form: secrets shown as set, never their values. */
+    @GetMapping(CHANNEL + "/edit")
+    String editForm(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId, Model model) {
+        ChannelRecord channel = service.channelInSpace(spaceId, channelId);
+        return editPage(model, space(spaceId), channel, catalog.form(channel.provider()),
+                service.visibleSettings(channel), Map.of());
+    }
+
+    /**
+     * Saves the changed settings through the API's own change ({@link ChannelService#update}): a secret left empty
+     * keeps the stored one, a new place for the secrets needs them entered again, another account needs a
+     * confirmation, and the channel restarts with them.
+     */
+    @PostMapping(CHANNEL + "/edit")
+    String edit(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
+                @RequestParam MultiValueMap<String, String> params, HttpSession session, Model model,
+                Principal principal, RedirectAttributes redirect, HttpServletResponse response) {
+        Space space = space(spaceId);
+        ChannelRecord channel = service.channelInSpace(spaceId, channelId);
+        Form form = catalog.form(channel.provider());
+        Map<String, Object> changes = GeneratedForm.readChanges(form.schema(), params);
+        return save(space, channel, changes, principal, updated -> updated.enabled()
+                        ? "The settings are saved. The channel restarts with them." : "The settings are saved.",
+                errors -> editPage(model, space, channel, form, changes, errors), model, session, redirect, response);
     }
 
     /** The admin confirmed: switch the channel to the other account. */
@@ -195,11 +199,7 @@ class ChannelPages {
                 throw e;
             }
             response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
-            Map<String, List<String>> errors = new LinkedHashMap<>(e.fieldErrors());
-            if (e.fieldErrors().isEmpty() || e.reason() == ChannelRequestException.Reason.PROVIDER_FAILED) {
-                errors.put("", List.of(e.getMessage()));
-            }
-            return tokenPage(model, space, channel, form, errors);
+            return tokenPage(model, space, channel, form, errors(e));
         }
     }
 
@@ -221,6 +221,60 @@ class ChannelPages {
         redirect.addFlashAttribute("notice", "Channel “" + channel.name() + "” is deleted"
                 + (purge ? ", with its conversations." : ". Its conversations stay in the inbox, read-only."));
         return "redirect:/spaces/" + spaceId + "/channels";
+    }
+
+    /**
+     * Changes the channel as the API's PATCH does, then opens its page with the notice; when the changes lead to
+     * another account, explains and asks (the changes wait in a draft); when they are refused, the form again.
+     *
+     * @param formAgain the form with these errors by field
+     */
+    private String save(Space space, ChannelRecord channel, Map<String, Object> changes, Principal principal,
+                        Function<ChannelRecord, String> notice, Function<Map<String, List<String>>, String> formAgain,
+                        Model model, HttpSession session, RedirectAttributes redirect, HttpServletResponse response) {
+        try {
+            ChannelRecord updated = service.update(channel.id(), changes, false, Pages.actor(principal));
+            redirect.addFlashAttribute("notice", notice.apply(updated));
+            return "redirect:/spaces/" + space.id() + "/channels/" + channel.id();
+        } catch (ChannelRequestException e) {
+            switch (e.reason()) {
+                case NOT_FOUND -> throw e;
+                case DIFFERENT_ACCOUNT -> {
+                    Draft draft = drafts.save(session, space.id(), channel.provider(), channel.id(), changes);
+                    model.addAttribute("space", space);
+                    model.addAttribute("row", row(channel));
+                    model.addAttribute("message", e.getMessage());
+                    model.addAttribute("draftId", draft.id());
+                    response.setStatus(HttpStatus.CONFLICT.value());
+                    return "channel-token-confirm";
+                }
+                default -> {
+                    response.setStatus(HttpStatus.UNPROCESSABLE_CONTENT.value());
+                    return formAgain.apply(errors(e));
+                }
+            }
+        }
+    }
+
+    /** A refused change's messages by field, with the reason itself where no field explains it. */
+    private static Map<String, List<String>> errors(ChannelRequestException e) {
+        Map<String, List<String>> errors = new LinkedHashMap<>(e.fieldErrors());
+        if (e.fieldErrors().isEmpty() || e.reason() == ChannelRequestException.Reason.PROVIDER_FAILED) {
+            errors.put("", List.of(e.getMessage()));
+        }
+        return errors;
+    }
+
+    /** The edit form with the values to show (never a secret's), the stored secrets marked as set. */
+    private String editPage(Model model, Space space, ChannelRecord channel, Form form, Map<String, Object> shown,
+                            Map<String, List<String>> errors) {
+        Set<String> set = GeneratedForm.secretFields(form.schema());
+        set.retainAll(service.visibleSettings(channel).keySet());
+        model.addAttribute("space", space);
+        model.addAttribute("row", row(channel));
+        model.addAttribute("form", GeneratedForm.render(form.schema(), form.uiSchema(), shown, errors, set,
+                name -> true));
+        return "channel-edit";
     }
 
     private String tokenPage(Model model, Space space, ChannelRecord channel, Form form,

@@ -1,5 +1,6 @@
 package com.smartchat.host.web.ui;
 
+import com.smartchat.channel.spi.IdentityPreview;
 import com.smartchat.channel.spi.Secret;
 import com.smartchat.host.channels.ChannelRecord;
 import com.smartchat.host.channels.ChannelRequestException;
@@ -8,7 +9,6 @@ import com.smartchat.host.channels.ChannelValidation;
 import com.smartchat.host.spaces.Space;
 import com.smartchat.host.security.SpaceAccess;
 import com.smartchat.host.spaces.SpaceRepository;
-import com.smartchat.host.web.ui.ChannelDrafts.Draft;
 import com.smartchat.host.web.ui.ProviderCatalog.Form;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -21,6 +21,8 @@ import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.util.MultiValueMap;
@@ -29,14 +31,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * Add Channel: the Channel Connection menu of loaded providers, the provider's generated form, the check that
- * shows whose account the settings lead to, and "Done", which connects the channel.
+ * Add Channel: the Channel Connection menu of loaded providers and the provider's generated form, which checks the
+ * credentials as they are entered (showing whose account they lead to) and ends in "Done", which checks again and
+ * connects the channel.
  *
- * <p>Secrets go one way: from the browser to the server. A checked secret waits in the session's draft for "Done";
- * a form that comes back with errors never carries one.
+ * <p>Secrets go one way: from the browser to the server. A form that comes back with errors never carries one: an
+ * accepted secret waits in the session's draft for the next try.
  */
 @Controller
 @RequestMapping("/spaces/{space}/channels/new")
@@ -66,102 +70,107 @@ class ConnectChannelPages {
         return "channel-connect";
     }
 
-    /** The provider's form: new, or back from the check with the draft's values. */
+    /** The provider's form. */
     @GetMapping("/{provider}")
-    String form(@PathVariable("space") UUID spaceId, @PathVariable("provider") String providerId,
-                @RequestParam(name = "draft", required = false) String draftId, HttpSession session, Model model) {
-        Space space = space(spaceId);
+    String form(@PathVariable("space") UUID spaceId, @PathVariable("provider") String providerId, Model model) {
         Form form = catalog.form(providerId);
-        Draft draft = drafts.find(session, draftId, spaceId, providerId, null).orElse(null);
-        Map<String, Object> shown = draft == null ? null : draft.values();
-        Set<String> kept = draft == null ? Set.of() : keptSecrets(form, draft.values());
-        return formPage(model, space, form, GeneratedForm.render(form.schema(), form.uiSchema(), shown, Map.of(), kept,
-                name -> true), draft == null || kept.isEmpty() ? null : draft.id());
+        return formPage(model, space(spaceId), form, GeneratedForm.render(form.schema(), form.uiSchema(), null,
+                Map.of(), Set.of(), name -> true), null);
     }
 
-    /** Checks the form: errors beside their fields, or on to the account check. */
-    @PostMapping("/{provider}")
-    String check(@PathVariable("space") UUID spaceId, @PathVariable("provider") String providerId,
-                 @RequestParam MultiValueMap<String, String> params, HttpSession session, Model model,
-                 HttpServletResponse response, Principal principal) {
-        Space space = space(spaceId);
+    /**
+     * The check inside the form (and inside a channel's Edit settings), as the admin enters credentials: the account
+     * they lead to, or why not, in words the page's script shows beside the fields. It sees only what the form sends,
+     * never a stored secret. Counted against the user's allowance of checks, as every check is.
+     */
+    @PostMapping("/{provider}/check")
+    @ResponseBody
+    ResponseEntity<InlineCheck> check(@PathVariable("space") UUID spaceId, @PathVariable("provider") String providerId,
+                                      @RequestParam MultiValueMap<String, String> params, HttpSession session,
+                                      Principal principal) {
+        space(spaceId);
         Form form = catalog.form(providerId);
-        Map<String, Object> values = GeneratedForm.read(form.schema(), params, name -> true);
-        Draft previous = drafts.find(session, params.getFirst("draft"), spaceId, providerId, null).orElse(null);
-        if (previous != null) {
-            drafts.remove(session, previous.id());
-            if (sameDestination(form, previous.values(), values)) {
-                keptSecrets(form, previous.values()).forEach(name -> values.putIfAbsent(name, previous.values().get(name)));
-            }
-        }
-        ChannelValidation validation;
         try {
-            validation = channels.validate(Pages.actor(principal), providerId, values);
+            ChannelValidation validation = channels.validate(Pages.actor(principal), providerId,
+                    submitted(session, spaceId, form, params));
+            IdentityPreview preview = validation.preview();
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(new InlineCheck(
+                    validation.fieldErrors(), List.of(), preview == null ? null : new Account(preview.displayName(),
+                    preview.username(), views.safeLink(preview.link()), preview.warnings())));
         } catch (ChannelRequestException e) {
             if (e.reason() == ChannelRequestException.Reason.NOT_FOUND) {
                 throw e;
             }
-            String page = failed(response, model, session, space, form, values, e.fieldErrors(),
-                    List.of(e.getMessage()));
+            InlineCheck refused = new InlineCheck(e.fieldErrors(), List.of(e.getMessage()), null);
+            return e.reason() == ChannelRequestException.Reason.RATE_LIMITED
+                    ? ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).contentType(MediaType.APPLICATION_JSON)
+                    .header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds()).body(refused)
+                    : ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(refused);
+        }
+    }
+
+    /**
+     * What the inline check answers; never a secret.
+     *
+     * @param fieldErrors messages by field name
+     * @param generalErrors problems that belong to no field (the plugin failed, too many checks)
+     * @param account the account the settings lead to, once they are valid
+     */
+    record InlineCheck(Map<String, List<String>> fieldErrors, List<String> generalErrors, Account account) {
+    }
+
+    /** An account as the form shows it; {@code link} only when it is a web address. */
+    record Account(String name, String username, String link, List<String> warnings) {
+    }
+
+    /**
+     * "Done": checks the settings again (errors beside their fields, typed values kept) and connects the channel,
+     * then opens its page.
+     */
+    @PostMapping("/{provider}")
+    String done(@PathVariable("space") UUID spaceId, @PathVariable("provider") String providerId,
+                @RequestParam MultiValueMap<String, String> params, HttpSession session, Model model,
+                HttpServletResponse response, Principal principal, RedirectAttributes redirect) {
+        Space space = space(spaceId);
+        Form form = catalog.form(providerId);
+        Map<String, Object> values = submitted(session, spaceId, form, params);
+        drafts.remove(session, params.getFirst("draft"));
+        ChannelRecord channel;
+        try {
+            ChannelValidation validation = channels.validate(Pages.actor(principal), providerId, values);
+            if (!validation.valid()) {
+                return failed(response, model, session, space, form, values, validation.fieldErrors(), List.of());
+            }
+            channel = channels.create(spaceId, providerId, values, Pages.actor(principal));
+        } catch (ChannelRequestException e) {
+            if (e.reason() == ChannelRequestException.Reason.NOT_FOUND) {
+                throw e;
+            }
+            List<String> general = e.reason() == ChannelRequestException.Reason.INVALID_SETTINGS
+                    ? List.of() : List.of(e.getMessage());
+            String page = failed(response, model, session, space, form, values, e.fieldErrors(), general);
             if (e.reason() == ChannelRequestException.Reason.RATE_LIMITED) {
                 response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
                 response.setHeader(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds());
             }
             return page;
         }
-        if (!validation.valid()) {
-            return failed(response, model, session, space, form, values, validation.fieldErrors(), List.of());
-        }
-        Draft draft = drafts.save(session, spaceId, providerId, null, values, validation.preview(), true);
-        return "redirect:/spaces/" + spaceId + "/channels/new/" + providerId + "/review?draft=" + draft.id();
-    }
-
-    /** The account the settings lead to, and the blue "Done" button. */
-    @GetMapping("/{provider}/review")
-    String review(@PathVariable("space") UUID spaceId, @PathVariable("provider") String providerId,
-                  @RequestParam(name = "draft", required = false) String draftId, HttpSession session, Model model) {
-        Space space = space(spaceId);
-        Form form = catalog.form(providerId);
-        Draft draft = drafts.find(session, draftId, spaceId, providerId, null).filter(Draft::checked).orElse(null);
-        if (draft == null) {
-            return "redirect:/spaces/" + spaceId + "/channels/new/" + providerId;
-        }
-        model.addAttribute("space", space);
-        model.addAttribute("provider", form.provider());
-        model.addAttribute("draft", draft);
-        model.addAttribute("preview", draft.preview());
-        model.addAttribute("previewLink", draft.preview() == null ? null : views.safeLink(draft.preview().link()));
-        model.addAttribute("summary", summary(form, draft.values()));
-        return "channel-review";
-    }
-
-    /** "Done": connects the channel with the checked settings and opens its page. */
-    @PostMapping("/{provider}/done")
-    String done(@PathVariable("space") UUID spaceId, @PathVariable("provider") String providerId,
-                @RequestParam(name = "draft", defaultValue = "") String draftId, HttpSession session, Model model,
-                Principal principal, RedirectAttributes redirect, HttpServletResponse response) {
-        Space space = space(spaceId);
-        Form form = catalog.form(providerId);
-        Draft draft = drafts.find(session, draftId, spaceId, providerId, null).filter(Draft::checked).orElse(null);
-        if (draft == null) {
-            redirect.addFlashAttribute("error", "That form expired. Fill it in again, please.");
-            return "redirect:/spaces/" + spaceId + "/channels/new/" + providerId;
-        }
-        ChannelRecord channel;
-        try {
-            channel = channels.create(spaceId, providerId, draft.values(), Pages.actor(principal));
-        } catch (ChannelRequestException e) {
-            if (e.reason() == ChannelRequestException.Reason.NOT_FOUND) {
-                throw e;
-            }
-            drafts.remove(session, draft.id());
-            List<String> general = e.reason() == ChannelRequestException.Reason.INVALID_SETTINGS
-                    ? List.of("The settings changed meanwhile and have errors now: see below.") : List.of(e.getMessage());
-            return failed(response, model, session, space, form, draft.values(), e.fieldErrors(), general);
-        }
-        drafts.remove(session, draft.id());
         redirect.addFlashAttribute("notice", "Channel “" + channel.name() + "” is connected.");
         return "redirect:/spaces/" + spaceId + "/channels/" + channel.id();
+    }
+
+    /**
+     * The form's values, with the secrets an earlier try kept in the session's draft where the admin left them
+     * empty, as long as they go where they were entered for.
+     */
+    private Map<String, Object> submitted(HttpSession session, UUID spaceId, Form form,
+                                          MultiValueMap<String, String> params) {
+        Map<String, Object> values = GeneratedForm.read(form.schema(), params, name -> true);
+        drafts.find(session, params.getFirst("draft"), spaceId, form.provider().id(), null)
+                .filter(previous -> sameDestination(form, previous.values(), values))
+                .ifPresent(previous -> keptSecrets(form, previous.values())
+                        .forEach(name -> values.putIfAbsent(name, previous.values().get(name))));
+        return values;
     }
 
     /** The form again, with the errors, the typed values (never a secret), and accepted secrets kept in a draft. */
@@ -177,7 +186,7 @@ class ConnectChannelPages {
         if (!keep.isEmpty()) {
             Map<String, Object> draft = new LinkedHashMap<>(keep);
             destinations(form, values).forEach(draft::putIfAbsent); // the kept secrets go only there
-            draftId = drafts.save(session, space.id(), form.provider().id(), null, draft, null, false).id();
+            draftId = drafts.save(session, space.id(), form.provider().id(), null, draft).id();
         }
         Map<String, List<String>> allErrors = new LinkedHashMap<>(errors);
         if (!general.isEmpty()) {
@@ -225,11 +234,6 @@ class ConnectChannelPages {
             }
         }
         return kept;
-    }
-
-    /** The checked values as the review shows them: secrets only as set. */
-    private static Map<String, String> summary(Form form, Map<String, Object> values) {
-        return GeneratedForm.describe(form.schema(), form.uiSchema(), values, name -> values.get(name) instanceof Secret);
     }
 
     private Space space(UUID spaceId) {

@@ -37,7 +37,8 @@ public record GeneratedForm(List<Field> fields, List<String> generalErrors) {
      * @param min the smallest number accepted, or {@code null}
      * @param max the largest number accepted, or {@code null}
      * @param value the text to show in the input; always {@code null} for a secret
-     * @param secretKept whether a secret typed before is kept on the server (never shown): empty keeps it
+     * @param secretKept whether the secret is kept on the server, typed before or saved (never shown): empty
+     *                   keeps it
      */
     public record Field(String name, String widget, String label, String help, String placeholder, boolean required,
                         Integer minLength, Integer maxLength, Long min, Long max, List<Option> options, String value,
@@ -179,6 +180,17 @@ public record GeneratedForm(List<Field> fields, List<String> generalErrors) {
                 values.put(name, text);
             }
         });
+        return values;
+    }
+
+    /**
+     * Reads a form that changes saved settings, as {@link #read} does, with each field sent empty as empty text, so
+     * that the change empties it as the API's PATCH does (and keeps a secret sent empty).
+     */
+    public static Map<String, Object> readChanges(Map<String, Object> schema, MultiValueMap<String, String> params) {
+        Map<String, Object> values = read(schema, params, name -> true);
+        map(schema.get("properties")).keySet().stream().filter(name -> params.containsKey(PARAM_PREFIX + name))
+                .forEach(name -> values.putIfAbsent(name, ""));
         return values;
     }
 

@@ -7,13 +7,16 @@ import com.smartchat.host.conversations.ConversationRepository;
 import com.smartchat.host.conversations.ConversationRepository.ConversationView;
 import com.smartchat.host.conversations.ConversationRepository.MessageView;
 import com.smartchat.host.conversations.Replies;
+import com.smartchat.host.media.ChannelFiles;
+import com.smartchat.host.media.Uploads;
+import com.smartchat.host.outbound.ReplyFiles;
+import jakarta.servlet.http.Part;
 import com.smartchat.host.spaces.Space;
 import com.smartchat.host.security.SpaceAccess;
 import com.smartchat.host.spaces.SpaceRepository;
 import com.smartchat.host.conversations.ConversationRepository.Place;
 import java.security.Principal;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.HashMap;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,8 +37,6 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.util.UriComponentsBuilder;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A Space's inbox: its conversations across its channels, newest first with unread counts; a conversation's
@@ -52,26 +54,32 @@ class InboxPages {
     private static final int MOST_LISTED = 500;
     /** Messages a transcript shows at once; older ones load on scroll. */
     private static final int TRANSCRIPT_PAGE = 50;
+    /** An id in the one spelling the host writes, so that no other spelling of a file's address serves it. */
+    private static final String CANONICAL_ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     private static final int MAX_REPLY = 20_000;
 
     private final SpaceRepository spaces;
     private final ConversationRepository inbox;
     private final Replies replies;
     private final InboxLive live;
-    private final JsonMapper json;
     private final ChannelRepository channels;
     private final Views views;
+    private final TranscriptAttachments attachments;
+    private final MessageFiles files;
+    private final Uploads uploads;
 
     InboxPages(SpaceRepository spaces, ConversationRepository inbox, Replies replies,
-               InboxLive live, JsonMapper json, ChannelRepository channels,
-               Views views) {
+               InboxLive live, ChannelRepository channels,
+               Views views, TranscriptAttachments attachments, MessageFiles files, Uploads uploads) {
+        this.uploads = uploads;
+        this.attachments = attachments;
+        this.files = files;
         this.channels = channels;
         this.views = views;
         this.spaces = spaces;
         this.inbox = inbox;
         this.replies = replies;
         this.live = live;
-        this.json = json;
     }
 
     /** A conversation in the list. */
@@ -90,7 +98,8 @@ class InboxPages {
      * @param action what an agent can do about a message that did not go out: "Try again" (failed), "Send again"
      *               (may not have been delivered), or {@code null}
      */
-    record MessageLine(UUID id, boolean outgoing, String who, String note, String text, List<String> attachments,
+    record MessageLine(UUID id, boolean outgoing, String who, String note, String text,
+                       List<TranscriptAttachments.AttachmentView> attachments,
                        OffsetDateTime at, String status, String statusWords, String failure,
                        OffsetDateTime nextAttemptAt, String action) {
     }
@@ -149,6 +158,7 @@ class InboxPages {
         model.addAttribute("conversation", inbox.conversation(conversationId).map(view -> row(view, true)).orElseThrow());
         transcript(model, spaceId, conversationId, before);
         model.addAttribute("canReply", !place.channelDeleted());
+        model.addAttribute("upload", attachments.uploadHints());
         model.addAttribute("channelPaused", place.channelDeleted() ? null : channels.find(place.channelId())
                 .map(ChannelRecord::state)
                 .filter(state -> state != ChannelState.RUNNING && state != ChannelState.DEGRADED)
@@ -206,9 +216,32 @@ class InboxPages {
         return "redirect:/spaces/" + spaceId + "/inbox/" + conversationId + "#message-" + messageId;
     }
 
+    /**
+     * The file of a message's attachment: through the channel for what a member sent (cached), from the host's copy
+     * for what an agent attached. {@code preview} asks for the smaller copy of an image, {@code download} for a
+     * download whatever the type.
+     */
+    @GetMapping("/{conversation:" + CANONICAL_ID + "}/messages/{message:" + CANONICAL_ID
+            + "}/attachments/{index:0|[1-9][0-9]{0,2}}")
+    ResponseEntity<byte[]> attachment(@PathVariable("space") UUID spaceId,
+                                      @PathVariable("conversation") UUID conversationId,
+                                      @PathVariable("message") UUID messageId, @PathVariable("index") int index,
+                                      @RequestParam(name = "preview", defaultValue = "false") boolean preview,
+                                      @RequestParam(name = "download", defaultValue = "false") boolean download) {
+        space(spaceId);
+        Place place = place(spaceId, conversationId);
+        try {
+            return TranscriptAttachments.response(
+                    files.file(place.channelId(), conversationId, messageId, index, preview), download);
+        } catch (ChannelFiles.Unavailable e) {
+            return TranscriptAttachments.unavailable(e.status(), e.getMessage());
+        }
+    }
+
     @PostMapping(CONVERSATION + "/reply")
     String reply(@PathVariable("space") UUID spaceId, @PathVariable("conversation") UUID conversationId,
-                 @RequestParam(name = "text", defaultValue = "") String text, Principal principal,
+                 @RequestParam(name = "text", defaultValue = "") String text,
+                 @RequestParam(name = "file", required = false) Part filePart, Principal principal,
                  RedirectAttributes redirect) {
         space(spaceId);
         Place place = place(spaceId, conversationId);
@@ -217,8 +250,16 @@ class InboxPages {
             redirect.addFlashAttribute("error", "This conversation's channel was deleted: replies cannot be sent.");
             return target;
         }
-        if (text.isBlank()) {
-            redirect.addFlashAttribute("replyError", "Write a reply first.");
+        ReplyFiles.ReplyFile file;
+        try {
+            file = uploads.accept(filePart);
+        } catch (Uploads.Refused e) {
+            redirect.addFlashAttribute("replyError", e.getMessage());
+            redirect.addFlashAttribute("replyText", text);
+            return target + "#reply";
+        }
+        if (text.isBlank() && file == null) {
+            redirect.addFlashAttribute("replyError", "Write a reply or attach a file first.");
             return target;
         }
         if (text.length() > MAX_REPLY) {
@@ -227,7 +268,7 @@ class InboxPages {
             redirect.addFlashAttribute("replyText", text);
             return target;
         }
-        replies.reply(conversationId, text, Pages.actor(principal));
+        replies.reply(conversationId, text, file, Pages.actor(principal));
         return target + "#reply";
     }
 
@@ -272,13 +313,15 @@ class InboxPages {
     private void transcript(Model model, UUID spaceId, UUID conversationId, UUID before) {
         List<MessageView> page = inbox.transcript(conversationId, before, TRANSCRIPT_PAGE + 1);
         boolean older = page.size() > TRANSCRIPT_PAGE;
-        List<MessageLine> lines = (older ? page.subList(1, page.size()) : page).stream().map(this::line).toList();
+        List<MessageLine> lines = (older ? page.subList(1, page.size()) : page).stream()
+                .map(message -> line(message, "/spaces/" + spaceId + "/inbox/" + conversationId + "/messages/"))
+                .toList();
         model.addAttribute("conversationId", conversationId);
         model.addAttribute("messages", lines);
         model.addAttribute("olderThan", older ? lines.getFirst().id() : null);
     }
 
-    private MessageLine line(MessageView message) {
+    private MessageLine line(MessageView message, String messagesPath) {
         boolean outgoing = "OUT".equals(message.direction());
         String who = outgoing ? ("greeting".equals(message.author()) ? "Greeting" : message.author())
                 : message.memberName();
@@ -311,33 +354,10 @@ class InboxPages {
             default -> null;
         };
         return new MessageLine(message.id(), outgoing, who == null ? "Someone" : who, note, message.text(),
-                attachments(message.attachments()), outgoing && message.sentAt() != null ? message.sentAt()
+                attachments.of(message.attachments(), messagesPath + message.id()),
+                outgoing && message.sentAt() != null ? message.sentAt()
                 : message.createdAt(), outgoing ? message.status() : null, statusWords, failure,
                 retrying ? message.nextAttemptAt() : null, action);
-    }
-
-    /** Attachments in words: "Photo: caption", "Document report.pdf". */
-    private List<String> attachments(String stored) {
-        if (stored == null || stored.isBlank()) {
-            return List.of();
-        }
-        List<String> described = new ArrayList<>();
-        try {
-            for (JsonNode attachment : json.readTree(stored)) {
-                String kind = attachment.path("kind").asString("OTHER").toLowerCase(Locale.ROOT);
-                StringBuilder text = new StringBuilder(Character.toUpperCase(kind.charAt(0)) + kind.substring(1));
-                if (attachment.hasNonNull("fileName")) {
-                    text.append(' ').append(attachment.get("fileName").asString());
-                }
-                if (attachment.hasNonNull("caption")) {
-                    text.append(": ").append(attachment.get("caption").asString());
-                }
-                described.add(text.toString());
-            }
-        } catch (RuntimeException e) {
-            described.add("An attachment");
-        }
-        return described;
     }
 
     private Place place(UUID spaceId, UUID conversationId) {
