@@ -204,6 +204,7 @@ class InboxBrowserTest {
         assertThat(texts("#conversation-list li[data-conversation] .unread")).hasSize(unread)
                 .allSatisfy(badge -> assertThat(badge).endsWith("unread"));
         browser.screenshot("unread-only");
+        Accessibility.check(browser, "the inbox, searched and filtered, with Mark read");
 
         UUID carols = conversationOf(carol);
         browser.click(By.cssSelector("li[data-conversation='" + carols + "'] .mark-read button"));
@@ -268,6 +269,7 @@ class InboxBrowserTest {
         assertThat(texts(uncertain + " .send-again button")).containsExactly("Send again");
         await().atMost(WAIT).until(() -> delivered(erin, "Did this reach you?") == 1);
         browser.screenshot("state-uncertain");
+        Accessibility.check(browser, "a transcript with Send again");
         browser.click(By.cssSelector(uncertain + " .send-again button"));
         awaitMessage("Did this reach you?", "SENT", ".status-sent");
         assertThat(delivered(erin, "Did this reach you?")).as("sent again, as the agent asked").isEqualTo(2);
@@ -297,6 +299,7 @@ class InboxBrowserTest {
         browser.await(WAIT, driver -> browser.present(By.cssSelector("[data-sign-in]")));
         assertThat(browser.text(By.cssSelector("[data-live-status]"))).contains("Your session has ended");
         browser.screenshot("session-ended");
+        Accessibility.check(browser, "the inbox after its session ended");
 
         browser.click(By.cssSelector("[data-sign-in]"));
         browser.await(WAIT, driver -> browser.path().startsWith("/login"));
