@@ -6,6 +6,10 @@
  * - A channel page whose channel is still starting reloads itself until the state settles.
  * - The inbox listens to server-sent events and fetches the conversation list and the open transcript again
  *   when they change; while a reply is queued it asks again every few seconds until it is sent or has failed.
+ *   More conversations load at the list's end, older messages when the transcript is scrolled to its top (the
+ *   "More conversations" and "Older messages" links do the same without a script, as pages).
+ * - When the session has ended (the inbox's requests are sent to sign-in), the page offers to sign in again: the
+ *   link is the page itself, which sign-in returns to, so live updates resume there; a reply being written is kept.
  * - Times are shown in the viewer's time zone (the page is written in UTC), the exact time on hover.
  */
 (function () {
@@ -279,6 +283,120 @@
     return template.content.firstElementChild;
   }
 
+  function conversationList() {
+    return document.getElementById('conversation-list');
+  }
+
+  function loadedConversations() {
+    var list = conversationList();
+    return list ? list.querySelectorAll('[data-conversation]').length : 0;
+  }
+
+  /* The list as loaded so far (at least its first page), to fetch again when something changed. */
+  function refreshListUrl() {
+    return listUrl + (listUrl.indexOf('?') < 0 ? '?' : '&') + 'limit=' + Math.min(Math.max(loadedConversations(), 50), 500);
+  }
+
+  var loadingMore = false;
+
+  /* Appends the next page of conversations to the list. */
+  function loadMore(link) {
+    if (loadingMore || stopped) {
+      return;
+    }
+    loadingMore = true;
+    fetchHtml(link.getAttribute('data-next'))
+      .then(function (html) {
+        var fresh = parse(html);
+        var list = conversationList();
+        var more = link.closest('.more');
+        if (!list || !fresh || !more || !list.contains(more)) {
+          return; // the list was replaced meanwhile
+        }
+        var items = fresh.querySelectorAll('[data-conversation]');
+        var ul = list.querySelector('ul.conversations');
+        if (items.length && !ul) {
+          ul = document.createElement('ul');
+          ul.className = 'conversations';
+          list.insertBefore(ul, more);
+        }
+        Array.prototype.forEach.call(items, function (item) {
+          if (!list.querySelector('[data-conversation="' + item.getAttribute('data-conversation') + '"]')) {
+            ul.appendChild(item);
+          }
+        });
+        var noMatch = list.querySelector('[data-no-match]');
+        var freshMore = fresh.querySelector('.more');
+        if (noMatch && (items.length || !freshMore)) {
+          noMatch.parentNode.removeChild(noMatch);
+        }
+        if (freshMore) {
+          more.parentNode.replaceChild(freshMore, more);
+        } else {
+          more.parentNode.removeChild(more);
+        }
+      })
+      .catch(function () { liveStopped(); })
+      .then(function () {
+        loadingMore = false;
+        watchMore();
+      });
+  }
+
+  var moreObserver = window.IntersectionObserver ? new window.IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) {
+        loadMore(entry.target);
+      }
+    });
+  }) : null;
+
+  /* Loads the next page when the list's end comes into view. */
+  function watchMore() {
+    if (!moreObserver) {
+      return;
+    }
+    moreObserver.disconnect();
+    var link = document.querySelector('#conversation-list [data-more]');
+    if (link) {
+      moreObserver.observe(link);
+    }
+  }
+
+  var loadingOlder = false;
+
+  /* Puts the messages before the first one shown above it, keeping what the reader sees in place. */
+  function loadOlder() {
+    var log = transcript();
+    var link = log && log.querySelector('[data-older]');
+    if (!link || loadingOlder || stopped) {
+      return;
+    }
+    loadingOlder = true;
+    fetchHtml(link.getAttribute('data-older'))
+      .then(function (html) {
+        var fresh = parse(html);
+        var current = transcript();
+        if (!fresh || current !== log) {
+          return;
+        }
+        var height = log.scrollHeight;
+        var top = log.scrollTop;
+        var olderItem = link.closest('li');
+        var first = olderItem.nextSibling;
+        log.removeChild(olderItem);
+        Array.prototype.slice.call(fresh.children).forEach(function (item) {
+          var id = item.getAttribute('data-message');
+          if (!id || !log.querySelector('[data-message="' + id + '"]')) {
+            log.insertBefore(item, first);
+          }
+        });
+        log.scrollTop = top + log.scrollHeight - height;
+      })
+      .catch(function () { liveStopped(); })
+      .then(function () { loadingOlder = false; });
+  }
+
   function transcript() {
     return document.getElementById('transcript');
   }
@@ -299,6 +417,9 @@
     var nearEnd = current.scrollHeight - current.scrollTop - current.clientHeight < 80;
     Array.prototype.slice.call(fresh.children).forEach(function (item) {
       var id = item.getAttribute('data-message');
+      if (!id) {
+        return; // the link to older messages: this page has its own
+      }
       var existing = current.querySelector('[data-message="' + id + '"]');
       if (!existing) {
         current.appendChild(item);
@@ -313,7 +434,7 @@
 
   /* Replaces the conversation list, keeping keyboard focus on the same conversation. */
   function replaceList(fresh) {
-    var list = document.getElementById('conversation-list');
+    var list = conversationList();
     if (!list || !fresh || fresh.outerHTML === list.outerHTML) {
       return; // nothing changed: keep the page as it is
     }
@@ -325,6 +446,54 @@
       var link = fresh.querySelector('[data-conversation="' + focusedId + '"] a');
       if (link) {
         link.focus();
+      }
+    }
+    watchMore();
+  }
+
+  var draftKey = 'smartchat-reply:' + window.location.pathname;
+
+  /* A session that ended: its requests are sent to sign-in. Anything else is a network or server failure. */
+  function liveStopped() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    setStatus('Live updates stopped…');
+    window.fetch(listUrl, { credentials: 'same-origin', redirect: 'manual', headers: { 'Accept': 'text/html' } })
+      .then(function (response) {
+        return response.type === 'opaqueredirect' || response.status === 401 || response.status === 403;
+      }, function () { return false; })
+      .then(function (signedOut) {
+        if (!signedOut) {
+          setStatus('Live updates stopped: reload the page.');
+          return;
+        }
+        statusLine.textContent = 'Your session has ended. ';
+        var signIn = document.createElement('a');
+        // this page: sign-in returns to it, so it can only lead back here
+        signIn.href = window.location.pathname + window.location.search;
+        signIn.textContent = 'Sign in again';
+        signIn.setAttribute('data-sign-in', '');
+        signIn.addEventListener('click', function () {
+          var reply = document.getElementById('reply-text');
+          if (reply && reply.value && window.sessionStorage) {
+            window.sessionStorage.setItem(draftKey, reply.value);
+          }
+        });
+        statusLine.appendChild(signIn);
+        statusLine.appendChild(document.createTextNode(' to see new messages.'));
+        inbox.setAttribute('data-live', 'signed-out');
+      });
+  }
+
+  function restoreDraft() {
+    var reply = document.getElementById('reply-text');
+    var draft = window.sessionStorage && window.sessionStorage.getItem(draftKey);
+    if (draft) {
+      window.sessionStorage.removeItem(draftKey);
+      if (reply && !reply.value) {
+        reply.value = draft;
       }
     }
   }
@@ -353,12 +522,9 @@
       ? fetchHtml(transcriptUrl).then(function (html) { mergeTranscript(parse(html)); })
       : Promise.resolve();
     work
-      .then(function () { return fetchHtml(listUrl); })
+      .then(function () { return fetchHtml(refreshListUrl()); })
       .then(function (html) { replaceList(parse(html)); })
-      .catch(function () {
-        stopped = true;
-        setStatus('Live updates stopped: reload the page.');
-      })
+      .catch(function () { liveStopped(); })
       .then(function () {
         busy = false;
         if (again) {
@@ -371,6 +537,22 @@
 
   scrollToEnd();
   schedulePoll();
+  restoreDraft();
+  watchMore();
+  var log = transcript();
+  if (log) {
+    log.addEventListener('scroll', function () {
+      if (log.scrollTop < 60) {
+        loadOlder();
+      }
+    });
+    log.addEventListener('click', function (event) {
+      if (event.target.closest && event.target.closest('[data-older]')) {
+        event.preventDefault();
+        loadOlder();
+      }
+    });
+  }
   if (window.EventSource) {
     var source = new window.EventSource(inbox.getAttribute('data-events'));
     source.addEventListener('inbox', refresh);
@@ -382,8 +564,7 @@
     });
     source.addEventListener('error', function () {
       if (source.readyState === window.EventSource.CLOSED) {
-        stopped = true;
-        setStatus('Live updates stopped: reload the page.');
+        liveStopped();
       } else {
         setStatus('Reconnecting…');
       }

@@ -26,10 +26,15 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
-/** {@code /api/spaces/{space}/channels/{channel}/conversations}: conversations, transcripts and agents' replies. */
+/**
+ * {@code /api/spaces/{space}/conversations} (a Space's inbox, paged, searched and filtered) and
+ * {@code /api/spaces/{space}/channels/{channel}/conversations}: conversations, transcripts and agents' replies.
+ */
 @RestController
-@RequestMapping("/api/spaces/{space}/channels/{channel}/conversations")
+@RequestMapping("/api/spaces/{space}")
 public class ConversationController {
+
+    private static final String CONVERSATIONS = "/channels/{channel}/conversations";
 
     private final ConversationRepository conversations;
     private final Replies replies;
@@ -49,23 +54,74 @@ public class ConversationController {
     public record Reply(@NotBlank @Size(max = 20_000) String text) {
     }
 
-    @GetMapping
+    /**
+     * A page of a Space's inbox.
+     *
+     * @param next the {@code after} of the next page, or {@code null} at the end
+     */
+    public record ConversationPage(List<ConversationView> conversations, String next) {
+    }
+
+    /**
+     * A Space's conversations, most recent first, a page at a time: pass the page's {@code next} as {@code after} for
+     * the next one. A conversation that gets a new message meanwhile moves to the top of the first page (it is not
+     * repeated further down).
+     */
+    @GetMapping("/conversations")
+    public ConversationPage inbox(@PathVariable("space") UUID spaceId,
+                                  @RequestParam(name = "limit", defaultValue = "50") int limit,
+                                  @RequestParam(name = "after", required = false) String after,
+                                  @RequestParam(name = "q", required = false) String text,
+                                  @RequestParam(name = "channel", required = false) UUID channelId,
+                                  @RequestParam(name = "unread", defaultValue = "false") boolean unreadOnly) {
+        if (channelId != null) {
+            channels.channelInSpace(spaceId, channelId);
+        } else {
+            channels.requireSpace(spaceId);
+        }
+        ConversationRepository.Cursor cursor;
+        try {
+            cursor = after == null ? null : ConversationRepository.Cursor.decode(after);
+        } catch (IllegalArgumentException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+        ConversationRepository.InboxPage page = conversations.inbox(new ConversationRepository.InboxQuery(spaceId,
+                channelId, text, unreadOnly, cursor, Math.clamp(limit, 1, 200)));
+        return new ConversationPage(page.conversations(),
+                page.next() == null ? null : page.next().encoded());
+    }
+
+    @GetMapping(CONVERSATIONS)
     public List<ConversationView> conversations(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
                                                 @RequestParam(name = "limit", defaultValue = "100") int limit) {
         channels.channelInSpace(spaceId, channelId);
         return conversations.conversationsOfChannel(channelId, Math.clamp(limit, 1, 500));
     }
 
-    @GetMapping("/{conversation}/messages")
+    /**
+     * The latest messages, oldest first, or with {@code before} (a message's id: the first of the page before) those
+     * just before it; an empty page is the start of the conversation. Reading marks the conversation read.
+     */
+    @GetMapping(CONVERSATIONS + "/{conversation}/messages")
     public List<MessageView> messages(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
                                       @PathVariable("conversation") UUID conversationId,
-                                      @RequestParam(name = "limit", defaultValue = "200") int limit) {
+                                      @RequestParam(name = "limit", defaultValue = "200") int limit,
+                                      @RequestParam(name = "before", required = false) UUID before) {
         conversation(spaceId, channelId, conversationId);
         conversations.markRead(conversationId);
-        return conversations.transcript(conversationId, Math.clamp(limit, 1, 1000));
+        return conversations.transcript(conversationId, before, Math.clamp(limit, 1, 1000));
     }
 
-    @PostMapping("/{conversation}/messages")
+    /** Marks a conversation read for the Space's agents, without reading it. */
+    @PostMapping(CONVERSATIONS + "/{conversation}/read")
+    public ResponseEntity<Void> markRead(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
+                                         @PathVariable("conversation") UUID conversationId) {
+        conversation(spaceId, channelId, conversationId);
+        conversations.markRead(conversationId);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping(CONVERSATIONS + "/{conversation}/messages")
     public ResponseEntity<MessageView> reply(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
                                              @PathVariable("conversation") UUID conversationId,
                                              @Valid @RequestBody Reply reply, Principal principal) {
@@ -83,7 +139,7 @@ public class ConversationController {
      * photo, anything else as a document; at most {@code smartchat.media.max-upload-size}, of the types
      * {@code smartchat.media.upload-types}) and optionally {@code text}, its caption.
      */
-    @PostMapping(path = "/{conversation}/messages", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @PostMapping(path = CONVERSATIONS + "/{conversation}/messages", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<MessageView> replyWithFile(@PathVariable("space") UUID spaceId,
                                                      @PathVariable("channel") UUID channelId,
                                                      @PathVariable("conversation") UUID conversationId,
@@ -113,10 +169,11 @@ public class ConversationController {
     }
 
     /**
-     * An agent's decision that a message whose delivery is uncertain did not arrive: it is queued again. Refused
-     * (409) for any other message, so that nothing certain is ever sent twice.
+     * An agent's "Try again" for a message that failed, or "Send again" for one whose delivery is uncertain (the agent
+     * decided it did not arrive): it is queued again. Refused (409) for any other message, so that nothing sent or
+     * still queued is ever sent twice.
      */
-    @PostMapping("/{conversation}/messages/{message}/retry")
+    @PostMapping(CONVERSATIONS + "/{conversation}/messages/{message}/retry")
     public ResponseEntity<MessageView> sendAgain(@PathVariable("space") UUID spaceId, @PathVariable("channel") UUID channelId,
                                                  @PathVariable("conversation") UUID conversationId,
                                                  @PathVariable("message") UUID messageId) {
@@ -125,8 +182,8 @@ public class ConversationController {
         switch (sentAgain.outcome()) {
             case NOT_FOUND -> throw new ChannelRequestException(ChannelRequestException.Reason.NOT_FOUND,
                     "There is no message " + messageId + " in this conversation.");
-            case NOT_UNCERTAIN -> throw new ResponseStatusException(HttpStatus.CONFLICT, "Only a message whose delivery "
-                    + "is uncertain (status UNCERTAIN) can be sent again; this one is "
+            case NOT_UNSENT -> throw new ResponseStatusException(HttpStatus.CONFLICT, "Only a message that failed "
+                    + "(FAILED) or whose delivery is uncertain (UNCERTAIN) can be sent again; this one is "
                     + conversations.message(messageId).map(MessageView::status).orElse("gone") + ".");
             case QUEUED -> {
                 // go on below

@@ -352,8 +352,10 @@ public class IncomingEvents implements InboundEventStore {
         UUID memberId = conversation.kind() == Conversation.Kind.PRIVATE && member != null ? member.id() : null;
         UUID newId = UUID.randomUUID();
         int inserted = jdbc.sql("""
-                insert into conversation (id, channel_id, external_id, kind, title, member_id, last_message_at, unread)
-                values (:id, :channel, :external, :kind, :title, :member, :now, 1)
+                insert into conversation (id, channel_id, space_id, external_id, kind, title, member_id, last_message_at,
+                    unread)
+                values (:id, :channel, (select space_id from channel where id = :channel), :external, :kind, :title,
+                    :member, :now, 1)
                 on conflict do nothing""")
                 .param("id", newId).param("channel", channelId)
                 .param("external", conversation.externalId()).param("kind", conversation.kind().name())

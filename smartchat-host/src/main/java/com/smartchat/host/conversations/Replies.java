@@ -91,11 +91,14 @@ public class Replies {
         QUEUED,
         /** The conversation has no such message. */
         NOT_FOUND,
-        /** The message's delivery is not uncertain: sending it again is not for an agent to decide. */
-        NOT_UNCERTAIN
+        /** The message was sent or is still queued: sending it again is not for an agent to decide. */
+        NOT_UNSENT
     }
 
-    /** An agent decided that an uncertain message was not delivered: queues it again, as it was. */
+    /**
+     * An agent's "Try again" (a failed message) or "Send again" (an uncertain message, which the agent decided was
+     * not delivered): queues it again, as it was.
+     */
     @Transactional
     public SentAgain sendAgain(UUID conversationId, UUID messageId) {
         Queued message = jdbc.sql("""
@@ -109,10 +112,12 @@ public class Replies {
         if (message == null) {
             return new SentAgain(SendAgain.NOT_FOUND, null);
         }
-        int queued = jdbc.sql("update message set status = 'QUEUED', failure_reason = null where id = :id and status = 'UNCERTAIN'")
+        int queued = jdbc.sql("""
+                update message set status = 'QUEUED', failure_kind = null, failure_reason = null
+                where id = :id and status in ('UNCERTAIN', 'FAILED')""")
                 .param("id", messageId).update();
         if (queued == 0) {
-            return new SentAgain(SendAgain.NOT_UNCERTAIN, null);
+            return new SentAgain(SendAgain.NOT_UNSENT, null);
         }
         Recipient recipient = recipient(conversationId);
         queue.enqueue(recipient.pending(messageId, message.kind(), message.text(), message.createdAt(),

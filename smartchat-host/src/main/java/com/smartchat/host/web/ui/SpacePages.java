@@ -69,8 +69,7 @@ class SpacePages {
         List<ChannelRecord> spaceChannels = channels.findBySpace(spaceId);
         model.addAttribute("space", space);
         model.addAttribute("channels", spaceChannels);
-        model.addAttribute("unread", inbox.conversationsOfSpace(spaceId, 500).stream()
-                .mapToInt(ConversationRepository.ConversationView::unread).sum());
+        model.addAttribute("unread", inbox.unreadMessages(spaceId));
         return "space";
     }
 
