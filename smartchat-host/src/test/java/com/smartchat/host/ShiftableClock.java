@@ -6,19 +6,34 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** The system's clock, which a test can move forward, so that waiting for a lock-out to end takes no time. */
+/**
+ * The system's clock, which a test can move forward, so that waiting for a lock-out to end takes no time, and stop,
+ * so that a lock-out cannot end while a loaded machine is slow to send the next request.
+ */
 public final class ShiftableClock extends Clock {
 
     private volatile Duration shift = Duration.ZERO;
+    /** The time while stopped, else {@code null}. */
+    private volatile Instant stoppedAt;
 
     /** Moves the clock forward. */
-    public void advance(Duration by) {
-        shift = shift.plus(by);
+    public synchronized void advance(Duration by) {
+        if (stoppedAt != null) {
+            stoppedAt = stoppedAt.plus(by);
+        } else {
+            shift = shift.plus(by);
+        }
+    }
+
+    /** Stops the clock where it is: from now on only {@link #advance} moves it. */
+    public synchronized void stop() {
+        stoppedAt = instant();
     }
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(shift);
+        Instant stopped = stoppedAt;
+        return stopped != null ? stopped : Instant.now().plus(shift);
     }
 
     @Override

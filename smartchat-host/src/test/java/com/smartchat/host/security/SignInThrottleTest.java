@@ -52,6 +52,7 @@ class SignInThrottleTest {
 
     @BeforeEach
     void createUsers() {
+        clock.stop(); // a lock-out ends when a test moves the clock, never because the machine was slow
         WebSession admin = WebSession.signIn(port, ApiClient.ADMIN, ApiClient.ADMIN_PASSWORD);
         for (String user : List.of("basic.victim", "form.victim", "bystander", "spray.target")) {
             admin.post("/users", Map.of("username", user, "password", PASSWORD)); // 422 when it exists already
