@@ -26,24 +26,11 @@ public final class InProcessHost {
      * @param settings {@code name=value} settings that replace the defaults or add to them
      */
     public static ConfigurableApplicationContext start(BotApiEmulator telegram, Path dataDir, String... settings) {
-        return start(dataDir, Map.of("smartchat.plugins.telegram.api-url", telegram.baseUrl()), settings);
-    }
-
-    /**
-     * Starts a host in sandbox mode, on its own Telegram.
-     *
-     * @param settings {@code name=value} settings that replace the defaults or add to them
-     */
-    public static ConfigurableApplicationContext startSandbox(Path dataDir, String... settings) {
-        return start(dataDir, Map.of("smartchat.sandbox.enabled", "true"), settings);
-    }
-
-    private static ConfigurableApplicationContext start(Path dataDir, Map<String, String> telegram, String... settings) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("server.port", "0");
         values.put("smartchat.data-dir", dataDir.toString());
         values.put("smartchat.plugins.dir", "target/test-plugins");
-        values.putAll(telegram);
+        values.put("smartchat.plugins.telegram.api-url", telegram.baseUrl());
         values.put("smartchat.plugins.telegram.poll-timeout", "1");
         values.put("smartchat.channels.restart-delay", "200ms");
         for (String setting : settings) {

@@ -45,8 +45,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Three hosts from the built jar share one PostgreSQL database ({@code smartchat.cluster.enabled}) and 60 Telegram
  * channels, while an audience writes and agents reply through whichever host: one host is killed with SIGKILL and
- * its channels must run on the others within 15 s; then every host is restarted in turn, normally (a rolling
- * restart). At the end every member's messages are stored exactly once and in order, every member is greeted once,
+ * its channels must run on the others within 15 s; it starts again, and the two others are restarted in turn,
+ * normally (a rolling restart). At the end every member's messages are stored exactly once and in order, every member is greeted once,
  * every reply is delivered once (or reported uncertain and delivered at most once), no channel ever needed an admin
  * (as two pollers of one bot would make it), and an inbox page open on one host heard of messages that others
  * received. Webhooks go through a round-robin load balancer and are answered by every host; a page session made on
@@ -215,7 +215,9 @@ class ClusterIT {
         down.remove(victim);
 
         List<String> problems = new ArrayList<>();
-        for (Node host : List.of(hosts.get(0), hosts.get(2), hosts.get(1))) {
+        // a rolling restart of the two others: the killed one has just started (a third JVM start costs the build
+        // 20 s and tests nothing the first two do not)
+        for (Node host : List.of(hosts.get(0), hosts.get(2))) {
             down.add(host);
             HostProcess.Stop stop = host.process().stopAndRead();
             if (stop.exitCode() != SIGTERM_EXIT || !stop.errors().isEmpty()) {

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.smartchat.host.ApiClient;
 import com.smartchat.host.InProcessHost;
 import com.smartchat.host.web.WebSession;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,10 @@ class SandboxKillIT {
                     .isEqualTo(302);
 
             host.kill();
+            // what survived is encrypted and the owner's only: no token, no message in the file
+            Path file = data.resolve("sandbox.state");
+            assertThat(Files.readString(file)).doesNotContain(token.group()).doesNotContain("Sent just before");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
             host.start(Duration.ofSeconds(120));
 
             WebSession again = WebSession.signIn(port, ApiClient.ADMIN, ApiClient.ADMIN_PASSWORD);
