@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -73,6 +74,11 @@ public class ChannelSupervisor implements SmartLifecycle {
     private final ConcurrentMap<UUID, Restarts> restarts = new ConcurrentHashMap<>();
     /** Channels another host runs, opened here only to take their webhook requests. */
     private final ConcurrentMap<UUID, Receiver> receivers = new ConcurrentHashMap<>();
+    /**
+     * Counts receivers dropped, by channel (in 1,024 stripes), so that one opened with settings read before a change
+     * is not kept after it.
+     */
+    private final AtomicLongArray receiversDropped = new AtomicLongArray(1024);
     private volatile ScheduledExecutorService timer;
     private volatile boolean running;
 
@@ -273,15 +279,24 @@ public class ChannelSupervisor implements SmartLifecycle {
             return Optional.empty();
         }
         Receiver receiver = receivers.get(channelId);
-        if (receiver == null) {
-            receiver = openReceiver(channelId);
-            if (receiver == null) {
+        while (receiver == null) {
+            int stripe = Math.floorMod(channelId.hashCode(), receiversDropped.length());
+            long dropped = receiversDropped.get(stripe);
+            Receiver opened = openReceiver(channelId);
+            if (opened == null) {
                 return Optional.empty();
             }
-            Receiver raced = receivers.putIfAbsent(channelId, receiver);
+            Receiver raced = receivers.putIfAbsent(channelId, opened);
             if (raced != null) {
-                close(receiver, channelId);
+                close(opened, channelId);
                 receiver = raced;
+            } else if (receiversDropped.get(stripe) == dropped) {
+                receiver = opened;
+            } else {
+                // a change was announced while this one read the settings, which may be the old ones: open again
+                // (a drop after the check above removes it itself: dropReceiver counts before it removes)
+                receivers.remove(channelId, opened);
+                close(opened, channelId);
             }
         }
         return Optional.of(receiver);
@@ -314,6 +329,7 @@ public class ChannelSupervisor implements SmartLifecycle {
 
     /** Forgets the webhook receiver of a channel, if this host keeps one. */
     private void dropReceiver(UUID channelId) {
+        receiversDropped.incrementAndGet(Math.floorMod(channelId.hashCode(), receiversDropped.length()));
         Receiver receiver = receivers.remove(channelId);
         if (receiver != null) {
             close(receiver, channelId);
