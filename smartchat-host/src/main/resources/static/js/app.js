@@ -326,9 +326,13 @@
           }
         });
         var noMatch = list.querySelector('[data-no-match]');
+        var freshNoMatch = fresh.querySelector('[data-no-match]');
         var freshMore = fresh.querySelector('.more');
-        if (noMatch && (items.length || !freshMore)) {
+        if (noMatch && items.length) {
           noMatch.parentNode.removeChild(noMatch);
+        } else if (noMatch && freshNoMatch) {
+          // still nothing found: the last window's answer says so for good ("No conversations match.")
+          noMatch.textContent = freshNoMatch.textContent;
         }
         if (freshMore) {
           more.parentNode.replaceChild(freshMore, more);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.smartchat.host.ApiClient;
 import com.smartchat.host.ApiClient.Response;
 import com.smartchat.host.InProcessHost;
+import com.smartchat.host.conversations.ConversationRepository;
 import com.smartchat.telegram.emulator.BotApiEmulator;
 import com.smartchat.telegram.emulator.EmulatedBot;
 import com.smartchat.telegram.emulator.EmulatedUser;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +43,8 @@ import tools.jackson.databind.JsonNode;
  * through Telegram. The list pages at its end, searches by name, username and message, filters by channel and unread,
  * marks read; a long transcript loads older messages on scroll; each delivery state shows what an agent can do, and
  * doing it works; a session that ended offers to sign in again and the live updates resume. The API pages the same
- * (each item once, also while messages arrive), searches the same, and shows nothing to another Space's admin.
+ * (each item once, also while messages arrive), searches the same, and shows nothing to another Space's admin. A
+ * Space of 100,000 conversations pages at any depth and finds what its search windows reach, deep ones included.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,6 +53,7 @@ class InboxBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int SEEDED = 130;
     private static final int LONG_TALK = 120;
+    private static final int ARCHIVED = 100_000;
     private static final String BOB = "bob-inbox";
     private static final String PASSWORD = "inbox-test-password-1";
 
@@ -412,6 +416,92 @@ class InboxBrowserTest {
         assertThat(bobsPages.get("/spaces/" + other + "/inbox/list?q=Member").body()).doesNotContain("Member 0");
     }
 
+    @Test
+    @Order(9)
+    void aSpaceOfAHundredThousandConversationsPagesAndSearchesInTheBrowser() {
+        UUID archive = UUID.fromString(api.post("/api/spaces", Map.of("name", "Archive")).body().get("id").asString());
+        String token = telegram.createBot("Archive", "archive_inbox_bot").token();
+        Response created = api.post("/api/spaces/" + archive + "/channels", Map.of("provider", "telegram",
+                "settings", Map.of("name", "Archive support", "token", token)));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        long seeding = System.nanoTime();
+        seedArchive(archive, UUID.fromString(created.body().get("id").asString()));
+        System.out.printf("InboxBrowserTest: seeded %,d conversations in %d ms%n", ARCHIVED,
+                Duration.ofNanos(System.nanoTime() - seeding).toMillis());
+        String inbox = "/spaces/" + archive + "/inbox";
+
+        browser.open(inbox);
+        assertThat(listed()).hasSize(50).startsWith("Archived 100000", "Archived 099999").endsWith("Archived 099951");
+        for (int loaded : List.of(100, 150)) {
+            browser.script("document.querySelector('[data-more]').scrollIntoView()");
+            browser.await(WAIT, driver -> listed().size() == loaded);
+        }
+        assertThat(listed()).doesNotHaveDuplicates().isSortedAccordingTo(Comparator.reverseOrder())
+                .endsWith("Archived 099851");
+        browser.screenshot("archive-scrolled");
+
+        // deep in the list, by the link a page without script follows: a keyset page, as cheap as the first
+        UUID deep = jdbc.sql("""
+                select c.id from conversation c join audience_member m on m.id = c.member_id
+                where c.space_id = :space and m.username = 'archived010001'""").param("space", archive)
+                .query(UUID.class).single();
+        OffsetDateTime deepAt = jdbc.sql("select last_message_at from conversation where id = :id").param("id", deep)
+                .query(OffsetDateTime.class).single();
+        String cursor = new ConversationRepository.Cursor(deepAt, deep).encoded();
+        browser.open(inbox + "?after=" + cursor);
+        assertThat(listed()).hasSize(50).startsWith("Archived 010000").endsWith("Archived 009951");
+        browser.screenshot("archive-deep-page");
+
+        search(archive, "archived 099990", false);
+        assertThat(listed()).containsExactly("Archived 099990");
+        // found 58,000 conversations down: the page goes on through the search's windows as its end comes into view
+        long searching = System.nanoTime();
+        search(archive, "ARCHIVED042000", false);
+        browser.await(WAIT, driver -> listed().contains("Archived 042000"));
+        System.out.printf("InboxBrowserTest: a member 58,000 conversations down found in %d ms%n",
+                Duration.ofNanos(System.nanoTime() - searching).toMillis());
+        browser.screenshot("archive-search-deep");
+        search(archive, "parcel 12345 is", false);
+        browser.await(WAIT, driver -> listed().contains("Archived 012345"));
+        browser.await(WAIT, driver -> !browser.present(By.cssSelector("[data-more]")));
+        assertThat(listed()).containsExactly("Archived 012345");
+        searching = System.nanoTime();
+        search(archive, "nobody writes this", false);
+        browser.await(WAIT, driver -> !browser.present(By.cssSelector("[data-more]")));
+        System.out.printf("InboxBrowserTest: all 100,000 conversations searched in vain in %d ms%n",
+                Duration.ofNanos(System.nanoTime() - searching).toMillis());
+        assertThat(browser.text(By.cssSelector("[data-no-match]"))).isEqualTo("No conversations match.");
+        browser.screenshot("archive-search-nothing");
+    }
+
+    /**
+     * Members "Archived 000001" to "Archived 100000" (@archived000001...), a conversation each, a second apart, with
+     * one message ("Parcel 1 is late"...): set-based inserts (H2's, as every browser test runs on H2), seconds where
+     * row by row took minutes.
+     */
+    private void seedArchive(UUID archive, UUID archiveChannel) {
+        OffsetDateTime start = OffsetDateTime.now(ZoneOffset.UTC).minusDays(30);
+        jdbc.sql("""
+                insert into audience_member (id, channel_id, external_id, display_name, username, first_contact_at,
+                    greeted, blocked)
+                select random_uuid(), :channel, cast(n as varchar), 'Archived ' || lpad(cast(n as varchar), 6, '0'),
+                    'archived' || lpad(cast(n as varchar), 6, '0'), :at, true, false
+                from (select "X" as n from system_range(1, :count))""")
+                .param("channel", archiveChannel).param("at", start).param("count", ARCHIVED).update();
+        jdbc.sql("""
+                insert into conversation (id, channel_id, space_id, external_id, kind, member_id, last_message_at, unread)
+                select random_uuid(), :channel, :space, m.external_id, 'PRIVATE', m.id,
+                    dateadd('SECOND', cast(m.external_id as int), cast(:at as timestamp with time zone)), 0
+                from audience_member m where m.channel_id = :channel""")
+                .param("channel", archiveChannel).param("space", archive).param("at", start).update();
+        jdbc.sql("""
+                insert into message (id, conversation_id, direction, kind, member_id, text, status, created_at)
+                select random_uuid(), c.id, 'IN', 'MESSAGE', c.member_id, 'Parcel ' || c.external_id || ' is late',
+                    'RECEIVED', c.last_message_at
+                from conversation c where c.channel_id = :channel""")
+                .param("channel", archiveChannel).update();
+    }
+
     private void awaitLive() {
         browser.await(WAIT, driver -> "on".equals(browser.find(By.cssSelector("[data-inbox]")).getDomAttribute("data-live")));
     }
@@ -441,7 +531,11 @@ class InboxBrowserTest {
     }
 
     private void search(String text, boolean unreadOnly) {
-        browser.open("/spaces/" + space + "/inbox");
+        search(space, text, unreadOnly);
+    }
+
+    private void search(UUID inSpace, String text, boolean unreadOnly) {
+        browser.open("/spaces/" + inSpace + "/inbox");
         WebElement box = browser.find(By.id("inbox-q"));
         box.clear();
         box.sendKeys(text);
