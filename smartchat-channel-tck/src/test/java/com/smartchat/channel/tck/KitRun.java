@@ -62,12 +62,12 @@ final class KitRun {
         }
 
         /**
-         * Short, so that the rules on receiving fail fast: the fake delivers again after 10 ms, which two seconds
-         * leave room for on a loaded machine too.
+         * Short, so that the rules on receiving fail fast: the fake delivers again after 10 ms, which a second leaves
+         * room for on a loaded machine too.
          */
         @Override
         protected Duration deliveryBound() {
-            return Duration.ofSeconds(2);
+            return Duration.ofSeconds(1);
         }
     }
 

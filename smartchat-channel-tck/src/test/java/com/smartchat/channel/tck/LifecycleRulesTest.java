@@ -171,7 +171,7 @@ class LifecycleRulesTest {
 
     @Test
     void aTaskLeftScheduledAfterStopFails() {
-        KitRun run = KitRun.of(FakeProvider.opening(context -> new FakeChannel(context) {
+        KitRun run = KitRun.ofHanging(FakeProvider.opening(context -> new FakeChannel(context) {
             @Override
             public void start() throws ChannelException {
                 super.start();

@@ -29,7 +29,7 @@ class ReceivingRulesTest {
 
         assertThat(run.failures()).containsOnlyKeys(RECEIVING_RULES);
         assertThat(run.message("aFailedDeliveryIsDeliveredAgain")).contains("The first delivery of event 1 threw "
-                + "DeliveryException, and the channel did not deliver it again within PT2S.", "stored: []");
+                + "DeliveryException, and the channel did not deliver it again within PT1S.", "stored: []");
         assertThat(run.message("nothingIsConfirmedBeforeDeliverReturned")).contains("it must have confirmed it to "
                 + "the network before deliver() returned", "stored: []");
     }
@@ -98,6 +98,6 @@ class ReceivingRulesTest {
 
         assertThat(run.failures()).containsOnlyKeys(RECEIVING_RULES);
         assertThat(run.message("aFailedDeliveryIsDeliveredAgain")).contains("the channel handed nothing to "
-                + "context.inbound().deliver() within PT2S");
+                + "context.inbound().deliver() within PT1S");
     }
 }

@@ -2,6 +2,7 @@ package com.smartchat.host.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -14,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the host confirmed survives {@code kill -9} ({@link CrashScenario}): on the host's default embedded database,
- * or, in the build's second test run, on the PostgreSQL server it names (in a schema of its own). Runs after the
- * host's jar is built (failsafe, {@code ./mvnw verify}). Then the same, smaller, with the Bot API's faults on top of
- * the kills. Each run ends with a normal stop (SIGTERM), which must log no error.
+ * What the host confirmed survives {@code kill -9} ({@link CrashScenario}): on the host's default embedded database
+ * with the Bot API's faults on top of the kills, and, in the build's second test run, on the PostgreSQL server it
+ * names (in a schema of its own), larger and without faults. Runs after the host's jar is built (failsafe,
+ * {@code ./mvnw verify}). Each run ends with a normal stop (SIGTERM), which must log no error.
  *
  * <p>The seed is printed; {@code -Dsmartchat.crash.seed=<seed>} replays its random choices. The size of the run
  * without faults comes from
@@ -39,8 +40,13 @@ class HostCrashIT {
         }
     }
 
+    /**
+     * On PostgreSQL, in the build's second test run; the embedded database is killed under the run with faults,
+     * which keeps the build short.
+     */
     @Test
     void whatTheHostConfirmedSurvivesKillMinus9AtRandomMoments() throws Exception {
+        assumeTrue(PostgresSchema.available(), "runs in the build's second test run, on PostgreSQL");
         run("HostCrashIT", false, Integer.getInteger("smartchat.crash.channels-per-mode", 2),
                 Integer.getInteger("smartchat.crash.members", 10), Integer.getInteger("smartchat.crash.messages", 8),
                 Integer.getInteger("smartchat.crash.kills", 2));
@@ -48,7 +54,7 @@ class HostCrashIT {
 
     /**
      * Smaller, to keep the build short: the faults come often, every few hundred milliseconds. Once, on the embedded
-     * database: the faults are the Bot API's, and the run without them covers each database.
+     * database: the faults are the Bot API's, and the kills of this run are the embedded database's.
      */
     @Test
     void whatTheHostConfirmedSurvivesKillMinus9AndBotApiFaults() throws Exception {

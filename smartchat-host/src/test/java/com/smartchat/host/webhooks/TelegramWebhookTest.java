@@ -57,7 +57,7 @@ import tools.jackson.databind.JsonNode;
 class TelegramWebhookTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Duration RETRY_DELAY = Duration.ofSeconds(15);
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(10);
     private static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
     private static final AtomicInteger BOTS = new AtomicInteger();
     private static final AtomicInteger UPDATE_IDS = new AtomicInteger(2_000_000_000);
