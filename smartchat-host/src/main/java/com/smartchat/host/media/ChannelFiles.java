@@ -8,6 +8,13 @@ import com.smartchat.host.channels.ChannelSupervisor;
 import com.smartchat.host.plugins.PluginCallException;
 import com.smartchat.host.plugins.PluginChannel.FetchedFile;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -16,7 +23,8 @@ import org.springframework.stereotype.Component;
  * The content of files audience members sent, fetched through their channel ({@code Channel.fetchAttachment}, SPI
  * 1.4) so that no network address, which may hold a credential, reaches a browser. Fetched files are kept in memory,
  * in a Caffeine cache bounded by {@code smartchat.media.cache-size} (the least recently used go first), so a
- * transcript shown again does not fetch them again.
+ * transcript shown again does not fetch them again. Agents who open the same file at once share one fetch, and at
+ * most {@code smartchat.media.concurrent-fetches} files are fetched at a time: the memory fetches hold stays bounded.
  */
 @Component
 public class ChannelFiles {
@@ -26,6 +34,8 @@ public class ChannelFiles {
     private final ChannelSupervisor supervisor;
     private final MediaProperties properties;
     private final Cache<Key, FetchedFile> cache;
+    private final ConcurrentMap<Key, CompletableFuture<FetchedFile>> fetching = new ConcurrentHashMap<>();
+    private final Semaphore fetchers;
 
     private record Key(UUID channelId, String reference) {
     }
@@ -37,6 +47,7 @@ public class ChannelFiles {
                 .maximumWeight(properties.cacheSize().toBytes())
                 .weigher((Key key, FetchedFile file) -> file.bytes().length + key.reference().length())
                 .build();
+        this.fetchers = new Semaphore(properties.concurrentFetches());
     }
 
     /** Why a file cannot be shown, in words for the agent, and the HTTP status that says so. */
@@ -72,11 +83,56 @@ public class ChannelFiles {
         if (cached != null) {
             return cached;
         }
+        CompletableFuture<FetchedFile> mine = new CompletableFuture<>();
+        CompletableFuture<FetchedFile> theirs = fetching.putIfAbsent(key, mine);
+        if (theirs != null) {
+            return awaitOther(theirs);
+        }
+        try {
+            FetchedFile file = cache.getIfPresent(key); // another fetch may have ended since the first look
+            if (file == null) {
+                file = fetchNow(channelId, reference, limit);
+                cache.put(key, file);
+            }
+            mine.complete(file);
+            return file;
+        } catch (Unavailable | RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            fetching.remove(key, mine);
+        }
+    }
+
+    private FetchedFile awaitOther(CompletableFuture<FetchedFile> fetch) throws Unavailable {
+        try {
+            return fetch.get(properties.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Unavailable unavailable) {
+                throw unavailable;
+            }
+            throw new Unavailable(502, "The file could not be fetched from the network now; try again later.");
+        } catch (TimeoutException e) {
+            throw new Unavailable(503, "The file is still being fetched; try again in a moment.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable(503, "The file is still being fetched; try again in a moment.");
+        }
+    }
+
+    private FetchedFile fetchNow(UUID channelId, String reference, long limit) throws Unavailable {
         var channel = supervisor.opened(channelId).orElseThrow(() -> new Unavailable(503,
                 "The channel is not running, so its files cannot be fetched now. Start it, then try again."));
-        FetchedFile file;
         try {
-            file = channel.fetchAttachment(reference, limit, "fetch a file through channel " + channelId,
+            if (!fetchers.tryAcquire(properties.fetchTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw busy();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw busy();
+        }
+        try {
+            return channel.fetchAttachment(reference, limit, "fetch a file through channel " + channelId,
                     properties.fetchTimeout());
         } catch (PluginCallException e) {
             if (e.getCause() instanceof ChannelException failure) {
@@ -90,9 +146,14 @@ public class ChannelFiles {
             }
             log.warn("Channel {} could not fetch a file: {}", channelId, e.getMessage());
             throw new Unavailable(502, "The file could not be fetched from the network now; try again later.");
+        } finally {
+            fetchers.release();
         }
-        cache.put(key, file);
-        return file;
+    }
+
+    private static Unavailable busy() {
+        return new Unavailable(503, "The host is fetching as many files as it may at once "
+                + "(smartchat.media.concurrent-fetches); try again in a moment.");
     }
 
     /** There is no file to show: the message has none at that place. */

@@ -22,9 +22,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -270,6 +274,30 @@ class MediaBrowserTest {
                 new ApiClient.FilePart("file", "setup.exe", "application/x-msdownload", notes));
         assertThat(program.status()).isEqualTo(415);
         assertThat(program.text()).contains("Files of type application/x-msdownload cannot be attached");
+
+        // agents opening the same new file at once: one fetch through the channel, the same bytes for each
+        alice.sendDocument(bot, "shared.pdf", "application/pdf", 4321);
+        String sharedId = await().atMost(WAIT).until(() -> {
+            for (JsonNode stored : api.get(messagesApi).body()) {
+                if (stored.path("attachments").asString("").contains("shared.pdf")) {
+                    return stored.get("id").asString();
+                }
+            }
+            return null;
+        }, id -> id != null);
+        String shared = inbox + "/messages/" + sharedId + "/attachments/0";
+        long getFiles = telegram.requestCount("getFile");
+        List<Future<HttpResponse<byte[]>>> together = new ArrayList<>();
+        try (ExecutorService agents = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 6; i++) {
+                together.add(agents.submit(() -> get(admin, shared)));
+            }
+        }
+        for (Future<HttpResponse<byte[]>> response : together) {
+            assertThat(response.get().statusCode()).isEqualTo(200);
+            assertThat(response.get().body()).hasSize(4321);
+        }
+        assertThat(telegram.requestCount("getFile") - getFiles).as("getFile calls for six agents").isEqualTo(1);
 
         for (HttpResponse<byte[]> response : List.of(ok, tooLarge, get(admin, inbox))) {
             assertThat(new String(response.body(), StandardCharsets.ISO_8859_1)).doesNotContain(bot.token());
