@@ -36,6 +36,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -304,6 +305,23 @@ public class IncomingEvents implements InboundEventStore {
         return IntStream.range(0, events.size()).filter(row -> wentIn(inserted[row])).mapToObj(events::get).toList();
     }
 
+    /**
+     * Inserts a row with a new id for each key, as one batch of an insert that does nothing on conflict; returns the
+     * ids of the rows that went in, by key (the others were there).
+     */
+    private Map<Key, UUID> insertNew(String sql, List<Key> keys, BiFunction<Key, UUID, SqlParameterSource> row) {
+        List<UUID> ids = keys.stream().map(key -> UUID.randomUUID()).toList();
+        int[] inserted = batch(sql, IntStream.range(0, keys.size()).boxed().toList(),
+                index -> row.apply(keys.get(index), ids.get(index)));
+        Map<Key, UUID> added = new LinkedHashMap<>();
+        for (int index = 0; index < keys.size(); index++) {
+            if (wentIn(inserted[index])) {
+                added.put(keys.get(index), ids.get(index));
+            }
+        }
+        return added;
+    }
+
     /** Whether the row of an insert that does nothing on conflict went in, by the count of its batch entry. */
     private static boolean wentIn(int count) {
         if (count != 0 && count != 1) {
@@ -446,37 +464,30 @@ public class IncomingEvents implements InboundEventStore {
                 toWrite.add(key);
             }
         });
-        Map<Key, UUID> newIds = new HashMap<>();
-        toWrite.forEach(key -> newIds.put(key, UUID.randomUUID()));
         // the row written with the facts as they end up, and greeted already when one of the events greets
-        int[] inserted = batch("""
+        Map<Key, UUID> added = insertNew("""
                 insert into audience_member (id, channel_id, external_id, display_name, username, language,
                     first_contact_at, greeted, blocked)
                 select cast(:id as uuid), cast(:channel as uuid), cast(:external as varchar), cast(:name as varchar),
                     cast(:username as varchar), cast(:language as varchar), cast(:now as timestamp with time zone),
                     cast(:greeted as boolean), false
-                on conflict do nothing""", toWrite, key -> {
+                on conflict do nothing""", toWrite, (key, id) -> {
             MemberFacts facts = told.get(key);
-            return new MapSqlParameterSource("id", newIds.get(key)).addValue("channel", key.channelId())
+            return new MapSqlParameterSource("id", id).addValue("channel", key.channelId())
                     .addValue("external", key.externalId()).addValue("name", clean(facts.latest.displayName()))
                     .addValue("username", clean(facts.latest.username())).addValue("language", facts.language)
                     .addValue("now", facts.firstAt).addValue("greeted", facts.greets);
         });
-        List<Key> seenBefore = new ArrayList<>();
-        for (int row = 0; row < toWrite.size(); row++) {
-            Key key = toWrite.get(row);
-            if (wentIn(inserted[row])) {
-                members.put(key, new Member(newIds.get(key), false));
-            } else {
-                seenBefore.add(key);
-            }
-        }
+        added.forEach((key, id) -> members.put(key, new Member(id, false)));
+        List<Key> seenBefore = toWrite.stream().filter(key -> !added.containsKey(key)).toList();
         for (Map.Entry<UUID, List<String>> channel : byChannel(seenBefore).entrySet()) {
-            jdbc.sql("select id, external_id, greeted from audience_member where channel_id = :channel and external_id in (:externals)")
+            jdbc.sql("""
+                    select id, external_id, greeted from audience_member
+                    where channel_id = :channel and external_id in (:externals)""")
                     .param("channel", channel.getKey()).param("externals", channel.getValue())
-                    .query((rs, row) -> members.put(new Key(channel.getKey(), rs.getString("external_id")),
+                    .query((rs, row) -> Map.entry(new Key(channel.getKey(), rs.getString("external_id")),
                             new Member(rs.getObject("id", UUID.class), rs.getBoolean("greeted"))))
-                    .list();
+                    .list().forEach(member -> members.put(member.getKey(), member.getValue()));
         }
         int found = (int) seenBefore.stream().filter(members::containsKey).count();
         if (found < seenBefore.size()) {
@@ -571,37 +582,29 @@ public class IncomingEvents implements InboundEventStore {
         }
         Map<Key, Found> found = find(unknown);
         List<Key> absent = unknown.stream().filter(key -> !found.containsKey(key)).toList();
-        Map<Key, UUID> newIds = new HashMap<>();
-        absent.forEach(key -> newIds.put(key, UUID.randomUUID()));
-        int[] inserted = batch("""
+        Map<Key, UUID> created = insertNew("""
                 insert into conversation (id, channel_id, space_id, external_id, kind, title, member_id,
                     last_message_at, unread)
                 select cast(:id as uuid), id, space_id, cast(:external as varchar), cast(:kind as varchar),
                     cast(:title as varchar), cast(:member as uuid), cast(:now as timestamp with time zone),
                     cast(:unread as integer)
                 from channel where id = :channel
-                on conflict do nothing""", absent, key -> {
+                on conflict do nothing""", absent, (key, id) -> {
             ConversationFacts facts = told.get(key);
-            return new MapSqlParameterSource("id", newIds.get(key)).addValue("channel", key.channelId())
+            return new MapSqlParameterSource("id", id).addValue("channel", key.channelId())
                     .addValue("external", key.externalId()).addValue("kind", facts.first.kind().name())
                     .addValue("title", clean(facts.title)).addValue("member", facts.memberId)
                     .addValue("now", facts.lastAt).addValue("unread", facts.events);
         });
-        List<Key> raced = new ArrayList<>();
-        for (int row = 0; row < absent.size(); row++) {
-            Key key = absent.get(row);
-            if (wentIn(inserted[row])) {
-                stored.put(key, new StoredConversation(newIds.get(key), true));
-            } else {
-                raced.add(key); // added by another transaction since the look-up
-            }
-        }
-        Map<Key, Found> added = find(raced);
-        if (added.size() < raced.size()) {
+        created.forEach((key, id) -> stored.put(key, new StoredConversation(id, true)));
+        // added by another transaction since the look-up
+        List<Key> raced = absent.stream().filter(key -> !created.containsKey(key)).toList();
+        Map<Key, Found> foundLater = find(raced);
+        if (foundLater.size() < raced.size()) {
             throw new IncorrectResultSizeDataAccessException("Conversations neither added nor found: " + raced,
-                    raced.size(), added.size());
+                    raced.size(), foundLater.size());
         }
-        found.putAll(added);
+        found.putAll(foundLater);
         List<Key> foundKeys = List.copyOf(found.keySet());
         // what still comes under a moved conversation's old id leaves its title as it is now
         touch(foundKeys.stream().map(key -> new Touch(found.get(key).id(), told.get(key), !found.get(key).moved()))
@@ -643,10 +646,10 @@ public class IncomingEvents implements InboundEventStore {
                     select id, former_external_id, true from conversation
                     where channel_id = :channel and former_external_id in (:externals)""")
                     .param("channel", channel.getKey()).param("externals", channel.getValue())
-                    .query((rs, row) -> found.merge(new Key(channel.getKey(), rs.getString(2)),
-                            new Found(rs.getObject(1, UUID.class), rs.getBoolean(3)),
-                            (one, other) -> one.moved() ? one : other))
-                    .list();
+                    .query((rs, row) -> Map.entry(new Key(channel.getKey(), rs.getString(2)),
+                            new Found(rs.getObject(1, UUID.class), rs.getBoolean(3))))
+                    .list().forEach(row -> found.merge(row.getKey(), row.getValue(),
+                            (one, other) -> one.moved() ? one : other));
         }
         return found;
     }
