@@ -24,17 +24,32 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.IncorrectResultSizeDataAccessException;
+import org.springframework.dao.InvalidDataAccessResourceUsageException;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
@@ -47,7 +62,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Stores what channels receive. For each event: drop it when its id was stored before, upsert the audience member and
  * the conversation, store the message, and on a member's first contact queue the channel's greeting. Events received
  * together (a poll's answer) are one transaction, and so are events delivered one by one at the same time (webhooks,
- * through a {@link GroupCommit}). Only after the commit does {@link #store} return, and so may the channel confirm.
+ * through a {@link GroupCommit}); within it, each kind of row is written for all the events with one statement (a
+ * JDBC batch). Only after the commit does {@link #store} return, and so may the channel confirm.
  */
 @Component
 public class IncomingEvents implements InboundEventStore {
@@ -55,6 +71,7 @@ public class IncomingEvents implements InboundEventStore {
     private static final Logger log = LoggerFactory.getLogger(IncomingEvents.class);
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate batches;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
     private final Clock clock;
@@ -62,20 +79,21 @@ public class IncomingEvents implements InboundEventStore {
     private final ObservationRegistry observations;
     private final ApplicationEventPublisher events;
     /** Members already greeted, as stored: their events need no upsert. Filled after commits only. */
-    private final Cache<String, KnownMember> greetedMembers;
+    private final Cache<Key, KnownMember> greetedMembers;
     /** Conversation ids by channel and network id. Filled after commits only. */
-    private final Cache<String, UUID> conversations;
+    private final Cache<Key, UUID> conversations;
     private final GroupCommit<Received> groupCommit;
     private final ChannelRepository channels;
     private final OutboundQueue outbound;
 
-    public IncomingEvents(JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json, Clock clock,
-                          MeterRegistry meters, ObservationRegistry observations, ApplicationEventPublisher events,
-                          ChannelRepository channels, OutboundQueue outbound) {
+    public IncomingEvents(JdbcClient jdbc, NamedParameterJdbcTemplate batches, TransactionTemplate transactions,
+                          JsonMapper json, Clock clock, MeterRegistry meters, ObservationRegistry observations,
+                          ApplicationEventPublisher events, ChannelRepository channels, OutboundQueue outbound) {
         this.observations = observations;
         this.channels = channels;
         this.outbound = outbound;
         this.jdbc = jdbc;
+        this.batches = batches;
         this.transactions = transactions;
         this.json = json;
         this.clock = clock;
@@ -120,9 +138,7 @@ public class IncomingEvents implements InboundEventStore {
                 .highCardinalityKeyValue("smartchat.event.id", batch.stream()
                         .map(received -> received.event().eventId()).collect(Collectors.joining(",")));
         try {
-            changes = observation.observe(() -> transactions.execute(status -> batch.stream()
-                    .map(received -> storeOnce(received.channelId(), received.event()))
-                    .toList()));
+            changes = observation.observe(() -> transactions.execute(status -> storeAll(batch)));
         } catch (DataAccessException | TransactionException e) {
             meters.counter("smartchat.inbound", "outcome", "failed").increment(batch.size());
             throw new DeliveryException("The host could not store " + describe(batch) + ": "
@@ -201,120 +217,304 @@ public class IncomingEvents implements InboundEventStore {
         }
     }
 
-    /** What {@link #storeOnce} returns for an event stored with no conversation to show it in. */
+    /** What {@link #storeAll} gives an event stored with no conversation to show it in. */
     private static final ConversationChanged NOTHING_TO_SHOW = new ConversationChanged(null, null);
 
-    /** Stores the event; {@code null} when it was stored before. */
-    private ConversationChanged storeOnce(UUID channelId, InboundEvent event) {
-        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-        // an event without a conversation (only an unrecognized one) has nowhere else to go: it stays raw here
-        InboundEvent.Unrecognized chatless = event.conversation() == null
-                && event instanceof InboundEvent.Unrecognized other ? other : null;
-        if (event.conversation() == null && chatless == null) {
-            throw new IllegalArgumentException("A " + event.getClass().getSimpleName() + " needs a conversation");
+    /** A channel's audience member or conversation, by the network's id for it. */
+    private record Key(UUID channelId, String externalId) {
+    }
+
+    /** An event stored for the first time, at its place in the batch, with the time it was stored at. */
+    private record Fresh(int index, UUID channelId, InboundEvent event, OffsetDateTime now) {
+
+        Key memberKey() {
+            return event.member() == null ? null : new Key(channelId, event.member().externalId());
         }
-        int fresh = jdbc.sql("""
-                insert into inbound_event (channel_id, event_id, received_at, event_type, payload)
-                values (:channel, :event, :now, :type, :payload)
-                on conflict do nothing""")
-                .param("channel", channelId).param("event", event.eventId()).param("now", now)
-                .param("type", chatless == null ? null : clip(chatless.type(), 100))
-                .param("payload", chatless == null ? null : clean(chatless.payload()))
-                .update();
-        if (fresh == 0) {
-            return null;
+
+        Key conversationKey() {
+            return new Key(channelId, event.conversation().externalId());
         }
-        if (chatless != null) {
-            return NOTHING_TO_SHOW;
+
+        /** Whether this is an event a member's first contact is greeted at: private, and not the member blocking. */
+        boolean greetsFirstContact() {
+            return !(event instanceof InboundEvent.ConversationMoved)
+                    && event.conversation().kind() == Conversation.Kind.PRIVATE
+                    && !(event instanceof InboundEvent.MemberBlocked);
         }
-        // a member's first contact in a private conversation is greeted (unless it is the member blocking the bot)
-        boolean greetsFirstContact = !(event instanceof InboundEvent.ConversationMoved)
-                && event.conversation().kind() == Conversation.Kind.PRIVATE
-                && !(event instanceof InboundEvent.MemberBlocked);
-        Member member = event.member() == null ? null
-                : upsertMember(channelId, event.member(), now, greetsFirstContact);
-        if (event instanceof InboundEvent.ConversationMoved moved) {
-            return new ConversationChanged(channelId, move(channelId, moved, member, now));
-        }
-        StoredConversation stored = upsertConversation(channelId, event.conversation(), member, now);
-        UUID conversationId = stored.id();
-        switch (event) {
-            case InboundEvent.MessageReceived received -> insertIn(conversationId, member, "MESSAGE",
-                    received.messageId(), received.text(), received.attachments(), now);
-            case InboundEvent.MessageEdited edited -> insertIn(conversationId, member, "EDIT",
-                    edited.messageId(), edited.text(), edited.attachments(), now);
-            case InboundEvent.ButtonPressed pressed -> insertIn(conversationId, member, "BUTTON",
-                    pressed.messageId(), pressed.data(), List.of(), now);
-            case InboundEvent.MemberBlocked blocked -> {
-                setBlocked(member, true);
-                insertIn(conversationId, member, "BLOCKED", null, null, List.of(), now);
-            }
-            case InboundEvent.MemberUnblocked unblocked -> {
-                setBlocked(member, false);
-                insertIn(conversationId, member, "UNBLOCKED", null, null, List.of(), now);
-            }
-            case InboundEvent.Unrecognized other -> insertIn(conversationId, member, "OTHER", null,
-                    other.type() + ": " + other.payload(), List.of(), now);
-            case InboundEvent.ConversationMoved moved -> throw new IllegalStateException("handled above");
-        }
-        if (member != null && member.firstContact() && greetsFirstContact) {
-            greet(channelId, stored, event.conversation().externalId(), member, now);
-        }
-        return new ConversationChanged(channelId, conversationId);
     }
 
     /**
-     * A stored audience member, and whether this event is their first contact.
-     *
-     * @param storedGreeted whether the row already says greeted (a new member about to be greeted)
+     * Stores the events in the current transaction, each kind of row with one statement for all the events (JDBC
+     * batches) rather than a few statements per event. Returns, for each event, what changed; {@code null} where it
+     * was stored before (also earlier in the same batch).
      */
-    private record Member(UUID id, boolean firstContact, boolean storedGreeted) {
-        Member(UUID id, boolean firstContact) {
-            this(id, firstContact, false);
+    private List<ConversationChanged> storeAll(List<Received> batch) {
+        for (Received received : batch) {
+            InboundEvent event = received.event();
+            // an event without a conversation (only an unrecognized one) has nowhere else to go: it stays raw
+            if (event.conversation() == null && !(event instanceof InboundEvent.Unrecognized)) {
+                throw new IllegalArgumentException("A " + event.getClass().getSimpleName() + " needs a conversation");
+            }
+        }
+        ConversationChanged[] changes = new ConversationChanged[batch.size()];
+        // a move decides which conversation later events under its old id belong to: the events between moves are
+        // stored together, each move on its own
+        int start = 0;
+        for (int end = 0; end <= batch.size(); end++) {
+            if (end == batch.size() || batch.get(end).event() instanceof InboundEvent.ConversationMoved) {
+                storeRun(firstTimes(batch, start, end), changes);
+                if (end < batch.size()) {
+                    for (Fresh move : firstTimes(batch, end, end + 1)) {
+                        Member member = members(List.of(move)).get(move.memberKey());
+                        changes[end] = new ConversationChanged(move.channelId(), move(move.channelId(),
+                                (InboundEvent.ConversationMoved) move.event(), member, move.now()));
+                    }
+                }
+                start = end + 1;
+            }
+        }
+        return Arrays.asList(changes);
+    }
+
+    /**
+     * Records the ids of the events from {@code start} to {@code end} (exclusive); returns those stored for the first
+     * time. Its count per row is what deduplicates, so the statement must not be one that the PostgreSQL driver
+     * rewrites into a multi-row insert with {@code reWriteBatchedInserts} (which counts no row): an insert from a
+     * select, not from values. A select of parameters needs their types on H2.
+     */
+    private List<Fresh> firstTimes(List<Received> batch, int start, int end) {
+        List<Fresh> events = new ArrayList<>();
+        for (int index = start; index < end; index++) {
+            Received received = batch.get(index);
+            events.add(new Fresh(index, received.channelId(), received.event(),
+                    OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)));
+        }
+        int[] inserted = batch("""
+                insert into inbound_event (channel_id, event_id, received_at, event_type, payload)
+                select cast(:channel as uuid), cast(:event as varchar), cast(:now as timestamp with time zone),
+                    cast(:type as varchar), cast(:payload as varchar)
+                on conflict do nothing""", events, fresh -> {
+            // an event without a conversation is kept here, raw: nothing else stores it
+            InboundEvent.Unrecognized chatless = fresh.event().conversation() == null
+                    ? (InboundEvent.Unrecognized) fresh.event() : null;
+            return new MapSqlParameterSource("channel", fresh.channelId()).addValue("event", fresh.event().eventId())
+                    .addValue("now", fresh.now())
+                    .addValue("type", chatless == null ? null : clip(chatless.type(), 100))
+                    .addValue("payload", chatless == null ? null : clean(chatless.payload()));
+        });
+        return IntStream.range(0, events.size()).filter(row -> wentIn(inserted[row])).mapToObj(events::get).toList();
+    }
+
+    /**
+     * Inserts a row with a new id for each key, as one batch of an insert that does nothing on conflict; returns the
+     * ids of the rows that went in, by key (the others were there).
+     */
+    private Map<Key, UUID> insertNew(String sql, List<Key> keys, BiFunction<Key, UUID, SqlParameterSource> row) {
+        List<UUID> ids = keys.stream().map(key -> UUID.randomUUID()).toList();
+        int[] inserted = batch(sql, IntStream.range(0, keys.size()).boxed().toList(),
+                index -> row.apply(keys.get(index), ids.get(index)));
+        Map<Key, UUID> added = new LinkedHashMap<>();
+        for (int index = 0; index < keys.size(); index++) {
+            if (wentIn(inserted[index])) {
+                added.put(keys.get(index), ids.get(index));
+            }
+        }
+        return added;
+    }
+
+    /** Whether the row of an insert that does nothing on conflict went in, by the count of its batch entry. */
+    private static boolean wentIn(int count) {
+        if (count != 0 && count != 1) {
+            throw new InvalidDataAccessResourceUsageException("The database counted " + count + " rows for one: "
+                    + "an insert that must be counted row by row was rewritten into a multi-row insert");
+        }
+        return count == 1;
+    }
+
+    /** Stores events that are not moves: their members, conversations, messages and greetings. */
+    private void storeRun(List<Fresh> events, ConversationChanged[] changes) {
+        List<Fresh> chatty = new ArrayList<>();
+        for (Fresh fresh : events) {
+            if (fresh.event().conversation() == null) {
+                changes[fresh.index()] = NOTHING_TO_SHOW;
+            } else {
+                chatty.add(fresh);
+            }
+        }
+        if (chatty.isEmpty()) {
+            return;
+        }
+        Map<Key, Member> members = members(chatty);
+        Map<Key, ConversationFacts> told = new LinkedHashMap<>();
+        for (Fresh fresh : chatty) {
+            Member member = members.get(fresh.memberKey());
+            told.computeIfAbsent(fresh.conversationKey(), key -> new ConversationFacts(fresh.event().conversation(),
+                    member)).add(fresh.event().conversation(), fresh.now());
+        }
+        Map<Key, StoredConversation> conversations = conversations(told);
+        List<SqlParameterSource> messages = new ArrayList<>();
+        List<SqlParameterSource> blocks = new ArrayList<>();
+        List<OutboundQueue.Pending> greetings = new ArrayList<>();
+        Set<UUID> newConversations = new HashSet<>();
+        Set<Key> greeted = new HashSet<>();
+        Map<UUID, Optional<String>> greetingTexts = new HashMap<>();
+        for (Fresh fresh : chatty) {
+            Member member = members.get(fresh.memberKey());
+            StoredConversation conversation = conversations.get(fresh.conversationKey());
+            OffsetDateTime now = fresh.now();
+            messages.add(switch (fresh.event()) {
+                case InboundEvent.MessageReceived received -> inbound(conversation.id(), member, "MESSAGE",
+                        received.messageId(), received.text(), received.attachments(), now);
+                case InboundEvent.MessageEdited edited -> inbound(conversation.id(), member, "EDIT",
+                        edited.messageId(), edited.text(), edited.attachments(), now);
+                case InboundEvent.ButtonPressed pressed -> inbound(conversation.id(), member, "BUTTON",
+                        pressed.messageId(), pressed.data(), List.of(), now);
+                case InboundEvent.MemberBlocked blocked -> {
+                    blocks.addAll(blocked(member, true));
+                    yield inbound(conversation.id(), member, "BLOCKED", null, null, List.of(), now);
+                }
+                case InboundEvent.MemberUnblocked unblocked -> {
+                    blocks.addAll(blocked(member, false));
+                    yield inbound(conversation.id(), member, "UNBLOCKED", null, null, List.of(), now);
+                }
+                case InboundEvent.Unrecognized other -> inbound(conversation.id(), member, "OTHER", null,
+                        other.type() + ": " + other.payload(), List.of(), now);
+                case InboundEvent.ConversationMoved moved -> throw new IllegalStateException("stored on its own");
+            });
+            // a member's first contact is greeted once: at their first event here that greets, if not greeted before
+            if (member != null && !member.greeted() && fresh.greetsFirstContact() && greeted.add(fresh.memberKey())) {
+                String text = greetingTexts.computeIfAbsent(fresh.channelId(), channels::greeting).orElse(null);
+                if (text != null) {
+                    UUID messageId = UUID.randomUUID();
+                    messages.add(message(messageId, conversation.id(), "OUT", "GREETING", text, "QUEUED", now)
+                            .addValue("author", "greeting"));
+                    greetings.add(new OutboundQueue.Pending(messageId, fresh.channelId(), conversation.id(),
+                            fresh.event().conversation().externalId(), false, member.id(), "GREETING", text, 0, now,
+                            false, false));
+                    if (conversation.created()) {
+                        newConversations.add(conversation.id());
+                    }
+                }
+            }
+            changes[fresh.index()] = new ConversationChanged(fresh.channelId(), conversation.id());
+        }
+        // one batch in the events' order: a transcript is ordered by the sequence the inserts draw
+        batch(INSERT_MESSAGE, messages, row -> row);
+        batch("update audience_member set blocked = :blocked where id = :id", blocks, row -> row);
+        if (!greetings.isEmpty()) {
+            outbound.enqueue(greetings, newConversations);
         }
     }
 
-    /** @param greetNew whether a new member is greeted in this transaction: their row says so from the start */
-    private Member upsertMember(UUID channelId, AudienceMember member, OffsetDateTime now, boolean greetNew) {
-        String key = channelId + "/" + member.externalId();
-        KnownMember known = greetedMembers.getIfPresent(key);
-        if (known != null && known.member().equals(member)) {
-            return new Member(known.id(), false);
+    private List<SqlParameterSource> blocked(Member member, boolean blocked) {
+        return member == null ? List.of()
+                : List.of(new MapSqlParameterSource("id", member.id()).addValue("blocked", blocked));
+    }
+
+    /**
+     * A stored audience member.
+     *
+     * @param greeted whether they were greeted before these events (a new member was not)
+     */
+    private record Member(UUID id, boolean greeted) {
+    }
+
+    /** What the events say about one audience member: the latest facts, and the language given last. */
+    private static final class MemberFacts {
+        private final OffsetDateTime firstAt;
+        private AudienceMember latest;
+        private String language;
+        /** Whether every event gave the same facts. */
+        private boolean alike = true;
+        /** Whether the member is greeted at one of the events, unless greeted before. */
+        private boolean greets;
+
+        MemberFacts(OffsetDateTime firstAt) {
+            this.firstAt = firstAt;
         }
-        UUID newId = UUID.randomUUID();
-        int inserted = jdbc.sql("""
+
+        void add(AudienceMember member, boolean greetsFirstContact) {
+            alike = latest == null || alike && latest.equals(member);
+            latest = member;
+            language = member.languageCode() != null ? member.languageCode() : language;
+            greets |= greetsFirstContact;
+        }
+    }
+
+    /**
+     * Adds the events' members who are new and updates the others, a statement (or three, for members seen before)
+     * for all of them; a greeted member cached with the facts the events give needs none. A member is marked greeted
+     * in the same transaction that greets them.
+     */
+    private Map<Key, Member> members(List<Fresh> events) {
+        Map<Key, MemberFacts> told = new LinkedHashMap<>();
+        for (Fresh fresh : events) {
+            if (fresh.event().member() != null) {
+                told.computeIfAbsent(fresh.memberKey(), key -> new MemberFacts(fresh.now()))
+                        .add(fresh.event().member(), fresh.greetsFirstContact());
+            }
+        }
+        Map<Key, Member> members = new HashMap<>();
+        List<Key> toWrite = new ArrayList<>();
+        told.forEach((key, facts) -> {
+            KnownMember known = greetedMembers.getIfPresent(key);
+            if (known != null && facts.alike && known.member().equals(facts.latest)) {
+                members.put(key, new Member(known.id(), true));
+            } else {
+                toWrite.add(key);
+            }
+        });
+        // the row written with the facts as they end up, and greeted already when one of the events greets
+        Map<Key, UUID> added = insertNew("""
                 insert into audience_member (id, channel_id, external_id, display_name, username, language,
                     first_contact_at, greeted, blocked)
-                values (:id, :channel, :external, :name, :username, :language, :now, :greeted, false)
-                on conflict do nothing""")
-                .param("id", newId).param("channel", channelId).param("external", member.externalId())
-                .param("name", clean(member.displayName())).param("username", clean(member.username()))
-                .param("language", member.languageCode()).param("now", now).param("greeted", greetNew)
-                .update();
-        if (inserted == 1) {
-            // a first contact: the row holds exactly what was just written, nothing to read back
-            if (greetNew) {
-                afterCommit(() -> greetedMembers.put(key, new KnownMember(newId, member)));
-            }
-            return new Member(newId, true, greetNew);
+                select cast(:id as uuid), cast(:channel as uuid), cast(:external as varchar), cast(:name as varchar),
+                    cast(:username as varchar), cast(:language as varchar), cast(:now as timestamp with time zone),
+                    cast(:greeted as boolean), false
+                on conflict do nothing""", toWrite, (key, id) -> {
+            MemberFacts facts = told.get(key);
+            return new MapSqlParameterSource("id", id).addValue("channel", key.channelId())
+                    .addValue("external", key.externalId()).addValue("name", clean(facts.latest.displayName()))
+                    .addValue("username", clean(facts.latest.username())).addValue("language", facts.language)
+                    .addValue("now", facts.firstAt).addValue("greeted", facts.greets);
+        });
+        added.forEach((key, id) -> members.put(key, new Member(id, false)));
+        List<Key> seenBefore = toWrite.stream().filter(key -> !added.containsKey(key)).toList();
+        for (Map.Entry<UUID, List<String>> channel : byChannel(seenBefore).entrySet()) {
+            jdbc.sql("""
+                    select id, external_id, greeted from audience_member
+                    where channel_id = :channel and external_id in (:externals)""")
+                    .param("channel", channel.getKey()).param("externals", channel.getValue())
+                    .query((rs, row) -> Map.entry(new Key(channel.getKey(), rs.getString("external_id")),
+                            new Member(rs.getObject("id", UUID.class), rs.getBoolean("greeted"))))
+                    .list().forEach(member -> members.put(member.getKey(), member.getValue()));
         }
-        jdbc.sql("""
+        int found = (int) seenBefore.stream().filter(members::containsKey).count();
+        if (found < seenBefore.size()) {
+            throw new IncorrectResultSizeDataAccessException("Members neither added nor found: " + seenBefore,
+                    seenBefore.size(), found);
+        }
+        batch("""
                 update audience_member set display_name = :name, username = :username,
-                    language = coalesce(:language, language)
-                where channel_id = :channel and external_id = :external""")
-                .param("name", clean(member.displayName())).param("username", clean(member.username()))
-                .param("language", member.languageCode())
-                .param("channel", channelId).param("external", member.externalId())
-                .update();
-        Map<String, Object> row = jdbc.sql("""
-                select id, greeted from audience_member where channel_id = :channel and external_id = :external""")
-                .param("channel", channelId).param("external", member.externalId())
-                .query().singleRow();
-        UUID id = (UUID) row.get("id");
-        if ((Boolean) row.get("greeted")) {
-            afterCommit(() -> greetedMembers.put(key, new KnownMember(id, member)));
+                    language = coalesce(:language, language), greeted = greeted or :greeted
+                where id = :id""", seenBefore, key -> {
+            MemberFacts facts = told.get(key);
+            return new MapSqlParameterSource("id", members.get(key).id())
+                    .addValue("name", clean(facts.latest.displayName()))
+                    .addValue("username", clean(facts.latest.username())).addValue("language", facts.language)
+                    .addValue("greeted", facts.greets);
+        });
+        Map<Key, KnownMember> greeted = new HashMap<>();
+        for (Key key : toWrite) {
+            Member member = members.get(key);
+            if (member.greeted() || told.get(key).greets) {
+                greeted.put(key, new KnownMember(member.id(), told.get(key).latest));
+            }
         }
-        return new Member(id, !(Boolean) row.get("greeted"));
+        if (!greeted.isEmpty()) {
+            afterCommit(() -> greetedMembers.putAll(greeted));
+        }
+        return members;
     }
 
     /** A greeted member's id and the facts stored about them. */
@@ -325,57 +525,145 @@ public class IncomingEvents implements InboundEventStore {
     private record StoredConversation(UUID id, boolean created) {
     }
 
-    private StoredConversation upsertConversation(UUID channelId, Conversation conversation, Member member,
-                                                  OffsetDateTime now) {
-        String key = channelId + "/" + conversation.externalId();
-        UUID known = conversations.getIfPresent(key);
-        if (known != null) {
-            int updated = jdbc.sql("update conversation set last_message_at = :now, unread = unread + 1, title = coalesce(:title, title) where id = :id")
-                    .param("now", now).param("title", clean(conversation.title())).param("id", known)
-                    .update();
-            if (updated == 1) {
-                return new StoredConversation(known, false);
+    /** What the events say about one conversation: as the first gave it, with the title given last. */
+    private static final class ConversationFacts {
+        private final Conversation first;
+        /** The person of a private conversation, from the first event. */
+        private final UUID memberId;
+        private String title;
+        private int events;
+        private OffsetDateTime lastAt;
+
+        ConversationFacts(Conversation first, Member member) {
+            this.first = first;
+            this.memberId = first.kind() == Conversation.Kind.PRIVATE && member != null ? member.id() : null;
+        }
+
+        ConversationFacts add(Conversation conversation, OffsetDateTime at) {
+            title = conversation.title() != null ? conversation.title() : title;
+            events++;
+            lastAt = at;
+            return this;
+        }
+    }
+
+    /**
+     * Finds or adds the conversations, a statement or two for all of them: one each unread once per event, at the
+     * last event's time. A cached one is updated by its id; the others are looked up by their id and by the id they
+     * had before a move (what was sent before the move belongs to the conversation as it is now), and added when
+     * found by neither.
+     */
+    private Map<Key, StoredConversation> conversations(Map<Key, ConversationFacts> told) {
+        Map<Key, StoredConversation> stored = new HashMap<>();
+        Map<Key, UUID> cached = new LinkedHashMap<>();
+        List<Key> unknown = new ArrayList<>();
+        told.keySet().forEach(key -> {
+            UUID id = conversations.getIfPresent(key);
+            if (id != null) {
+                cached.put(key, id);
+            } else {
+                unknown.add(key);
             }
-            // gone since it was cached: merged into another by a move that another host stored, or purged
-            conversations.invalidate(key);
+        });
+        List<Key> cachedKeys = List.copyOf(cached.keySet());
+        int[] updated = touch(cachedKeys.stream().map(key -> new Touch(cached.get(key), told.get(key), true)).toList());
+        for (int row = 0; row < cachedKeys.size(); row++) {
+            Key key = cachedKeys.get(row);
+            if (updated[row] == 1) {
+                stored.put(key, new StoredConversation(cached.get(key), false));
+            } else {
+                // gone since it was cached: merged into another by a move that another host stored, or purged
+                conversations.invalidate(key);
+                unknown.add(key);
+            }
         }
-        UUID moved = jdbc.sql("select id from conversation where channel_id = :channel and former_external_id = :external")
-                .param("channel", channelId).param("external", conversation.externalId())
-                .query(UUID.class).optional().orElse(null);
-        if (moved != null) {
-            // sent under the id the conversation had before it moved: it belongs to the conversation as it is now
-            jdbc.sql("update conversation set last_message_at = :now, unread = unread + 1 where id = :id")
-                    .param("now", now).param("id", moved).update();
-            afterCommit(() -> conversations.put(key, moved));
-            return new StoredConversation(moved, false);
+        if (unknown.isEmpty()) {
+            return stored;
         }
-        UUID memberId = conversation.kind() == Conversation.Kind.PRIVATE && member != null ? member.id() : null;
-        UUID newId = UUID.randomUUID();
-        int inserted = jdbc.sql("""
-                insert into conversation (id, channel_id, space_id, external_id, kind, title, member_id, last_message_at,
-                    unread)
-                values (:id, :channel, (select space_id from channel where id = :channel), :external, :kind, :title,
-                    :member, :now, 1)
-                on conflict do nothing""")
-                .param("id", newId).param("channel", channelId)
-                .param("external", conversation.externalId()).param("kind", conversation.kind().name())
-                .param("title", clean(conversation.title())).param("member", memberId).param("now", now)
-                .update();
-        if (inserted == 1) {
-            afterCommit(() -> conversations.put(key, newId)); // new: already unread once, at this message's time
-            return new StoredConversation(newId, true);
+        Map<Key, Found> found = find(unknown);
+        List<Key> absent = unknown.stream().filter(key -> !found.containsKey(key)).toList();
+        Map<Key, UUID> created = insertNew("""
+                insert into conversation (id, channel_id, space_id, external_id, kind, title, member_id,
+                    last_message_at, unread)
+                select cast(:id as uuid), id, space_id, cast(:external as varchar), cast(:kind as varchar),
+                    cast(:title as varchar), cast(:member as uuid), cast(:now as timestamp with time zone),
+                    cast(:unread as integer)
+                from channel where id = :channel
+                on conflict do nothing""", absent, (key, id) -> {
+            ConversationFacts facts = told.get(key);
+            return new MapSqlParameterSource("id", id).addValue("channel", key.channelId())
+                    .addValue("external", key.externalId()).addValue("kind", facts.first.kind().name())
+                    .addValue("title", clean(facts.title)).addValue("member", facts.memberId)
+                    .addValue("now", facts.lastAt).addValue("unread", facts.events);
+        });
+        created.forEach((key, id) -> stored.put(key, new StoredConversation(id, true)));
+        // added by another transaction since the look-up
+        List<Key> raced = absent.stream().filter(key -> !created.containsKey(key)).toList();
+        Map<Key, Found> foundLater = find(raced);
+        if (foundLater.size() < raced.size()) {
+            throw new IncorrectResultSizeDataAccessException("Conversations neither added nor found: " + raced,
+                    raced.size(), foundLater.size());
         }
-        jdbc.sql("""
-                update conversation set last_message_at = :now, unread = unread + 1, title = coalesce(:title, title)
-                where channel_id = :channel and external_id = :external""")
-                .param("now", now).param("title", clean(conversation.title()))
-                .param("channel", channelId).param("external", conversation.externalId())
-                .update();
-        UUID id = jdbc.sql("select id from conversation where channel_id = :channel and external_id = :external")
-                .param("channel", channelId).param("external", conversation.externalId())
-                .query(UUID.class).single();
-        afterCommit(() -> conversations.put(key, id));
-        return new StoredConversation(id, false);
+        found.putAll(foundLater);
+        List<Key> foundKeys = List.copyOf(found.keySet());
+        // what still comes under a moved conversation's old id leaves its title as it is now
+        touch(foundKeys.stream().map(key -> new Touch(found.get(key).id(), told.get(key), !found.get(key).moved()))
+                .toList());
+        foundKeys.forEach(key -> stored.put(key, new StoredConversation(found.get(key).id(), false)));
+        Map<Key, UUID> toCache = new HashMap<>();
+        unknown.forEach(key -> toCache.put(key, stored.get(key).id()));
+        afterCommit(() -> conversations.putAll(toCache));
+        return stored;
+    }
+
+    /** A stored conversation that events arrived in; its title is taken from them unless {@code withTitle} is not. */
+    private record Touch(UUID id, ConversationFacts facts, boolean withTitle) {
+    }
+
+    /** Counts the events as unread, at the last one's time; returns the rows each conversation's update counted. */
+    private int[] touch(List<Touch> conversations) {
+        return batch("""
+                update conversation set last_message_at = :now, unread = unread + :events,
+                    title = coalesce(:title, title)
+                where id = :id""", conversations, touch -> new MapSqlParameterSource("id", touch.id())
+                .addValue("now", touch.facts().lastAt).addValue("events", touch.facts().events)
+                .addValue("title", touch.withTitle() ? clean(touch.facts().title) : null));
+    }
+
+    /** A stored conversation, and whether it was found by the id it had before a move. */
+    private record Found(UUID id, boolean moved) {
+    }
+
+    /** The stored conversations of these ids, by their id or by the one they had before a move (which wins). */
+    private Map<Key, Found> find(List<Key> keys) {
+        Map<Key, Found> found = new HashMap<>();
+        for (Map.Entry<UUID, List<String>> channel : byChannel(keys).entrySet()) {
+            // two index look-ups: neither database uses its indexes for an "or" of two columns
+            jdbc.sql("""
+                    select id, external_id, false as moved from conversation
+                    where channel_id = :channel and external_id in (:externals)
+                    union all
+                    select id, former_external_id, true from conversation
+                    where channel_id = :channel and former_external_id in (:externals)""")
+                    .param("channel", channel.getKey()).param("externals", channel.getValue())
+                    .query((rs, row) -> Map.entry(new Key(channel.getKey(), rs.getString(2)),
+                            new Found(rs.getObject(1, UUID.class), rs.getBoolean(3))))
+                    .list().forEach(row -> found.merge(row.getKey(), row.getValue(),
+                            (one, other) -> one.moved() ? one : other));
+        }
+        return found;
+    }
+
+    /** The keys' network ids by channel, for look-ups by index. */
+    private static Map<UUID, List<String>> byChannel(List<Key> keys) {
+        return keys.stream().collect(Collectors.groupingBy(Key::channelId, LinkedHashMap::new,
+                Collectors.mapping(Key::externalId, Collectors.toList())));
+    }
+
+    /** Runs the statement once per item, as one JDBC batch; returns the rows each run counted. */
+    private <T> int[] batch(String sql, List<T> items, Function<T, SqlParameterSource> parameters) {
+        return items.isEmpty() ? new int[0]
+                : batches.batchUpdate(sql, items.stream().map(parameters).toArray(SqlParameterSource[]::new));
     }
 
     /**
@@ -388,8 +676,9 @@ public class IncomingEvents implements InboundEventStore {
         String newId = moved.newConversationId();
         UUID from = conversationId(channelId, oldId);
         UUID to = conversationId(channelId, newId);
-        conversations.invalidate(channelId + "/" + oldId);
-        afterCommit(() -> conversations.invalidate(channelId + "/" + oldId));
+        Key oldKey = new Key(channelId, oldId);
+        conversations.invalidate(oldKey);
+        afterCommit(() -> conversations.invalidate(oldKey));
         UUID kept;
         if (from != null && to != null) {
             jdbc.sql("update message set conversation_id = :to where conversation_id = :from")
@@ -402,14 +691,17 @@ public class IncomingEvents implements InboundEventStore {
             kept = from;
         } else if (to == null) {
             // a move of a conversation never seen: it starts under its new id
-            kept = upsertConversation(channelId, new Conversation(newId, moved.conversation().kind(),
-                    moved.conversation().title()), member, now).id();
+            Conversation started = new Conversation(newId, moved.conversation().kind(), moved.conversation().title());
+            Key newKey = new Key(channelId, newId);
+            kept = conversations(Map.of(newKey, new ConversationFacts(started, member).add(started, now)))
+                    .get(newKey).id();
         } else {
             return to; // moved before
         }
         jdbc.sql("update conversation set former_external_id = :oldId where id = :id")
                 .param("oldId", oldId).param("id", kept).update();
-        insertIn(kept, member, "MOVED", null, "Moved from " + oldId + " to " + newId, List.of(), now);
+        batch(INSERT_MESSAGE, List.of(inbound(kept, member, "MOVED", null, "Moved from " + oldId + " to " + newId,
+                List.of(), now)), row -> row);
         return kept;
     }
 
@@ -419,18 +711,27 @@ public class IncomingEvents implements InboundEventStore {
                 .query(UUID.class).optional().orElse(null);
     }
 
-    private void insertIn(UUID conversationId, Member member, String kind, String providerMessageId, String text,
-                          List<Attachment> attachments, OffsetDateTime now) {
-        jdbc.sql("""
-                insert into message (id, conversation_id, direction, kind, member_id, provider_message_id, text,
-                    attachments, status, created_at)
-                values (:id, :conversation, 'IN', :kind, :member, :providerId, :text, :attachments, 'RECEIVED', :now)""")
-                .param("id", UUID.randomUUID()).param("conversation", conversationId).param("kind", kind)
-                .param("member", member == null ? null : member.id()).param("providerId", providerMessageId)
-                .param("text", clean(text))
-                .param("attachments", attachments.isEmpty() ? null : json.writeValueAsString(attachments))
-                .param("now", now)
-                .update();
+    /** Counts nothing per row: the driver may rewrite it into one insert of many rows. */
+    private static final String INSERT_MESSAGE = """
+            insert into message (id, conversation_id, direction, kind, member_id, provider_message_id, text,
+                attachments, status, created_at, author)
+            values (:id, :conversation, :direction, :kind, :member, :providerId, :text, :attachments, :status, :now,
+                :author)""";
+
+    /** A message's row for {@link #INSERT_MESSAGE}, without what only some messages have. */
+    private static MapSqlParameterSource message(UUID id, UUID conversationId, String direction, String kind,
+                                                 String text, String status, OffsetDateTime now) {
+        return new MapSqlParameterSource("id", id).addValue("conversation", conversationId)
+                .addValue("direction", direction).addValue("kind", kind).addValue("text", clean(text))
+                .addValue("status", status).addValue("now", now).addValue("member", null)
+                .addValue("providerId", null).addValue("attachments", null).addValue("author", null);
+    }
+
+    private SqlParameterSource inbound(UUID conversationId, Member member, String kind, String providerMessageId,
+                                       String text, List<Attachment> attachments, OffsetDateTime now) {
+        return message(UUID.randomUUID(), conversationId, "IN", kind, text, "RECEIVED", now)
+                .addValue("member", member == null ? null : member.id()).addValue("providerId", providerMessageId)
+                .addValue("attachments", attachments.isEmpty() ? null : json.writeValueAsString(attachments));
     }
 
     /** The text without NUL characters, which PostgreSQL cannot store in text (shown as U+FFFD instead). */
@@ -459,32 +760,5 @@ public class IncomingEvents implements InboundEventStore {
                 action.run();
             }
         });
-    }
-
-    private void setBlocked(Member member, boolean blocked) {
-        if (member != null) {
-            jdbc.sql("update audience_member set blocked = :blocked where id = :id")
-                    .param("blocked", blocked).param("id", member.id()).update();
-        }
-    }
-
-    /** Queues the channel's greeting, if it has one, and marks the member greeted in the same transaction. */
-    private void greet(UUID channelId, StoredConversation conversation, String externalId, Member member,
-                       OffsetDateTime now) {
-        if (!member.storedGreeted()) {
-            jdbc.sql("update audience_member set greeted = true where id = :id").param("id", member.id()).update();
-        }
-        String text = channels.greeting(channelId).orElse(null);
-        if (text != null) {
-            UUID messageId = UUID.randomUUID();
-            jdbc.sql("""
-                    insert into message (id, conversation_id, direction, kind, text, status, created_at, author)
-                    values (:id, :conversation, 'OUT', 'GREETING', :text, 'QUEUED', :now, 'greeting')""")
-                    .param("id", messageId).param("conversation", conversation.id()).param("text", text)
-                    .param("now", now)
-                    .update();
-            outbound.enqueue(new OutboundQueue.Pending(messageId, channelId, conversation.id(), externalId, false,
-                    member.id(), "GREETING", text, 0, now, false, false), conversation.created());
-        }
     }
 }

@@ -8,10 +8,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
@@ -28,6 +35,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class OutboundQueue {
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate batches;
     private final Clock clock;
     private final OutboundProperties properties;
     private final ApplicationEventPublisher events;
@@ -36,9 +44,11 @@ public class OutboundQueue {
     /** Marks of sends under way, committed together: each is a commit that must precede its network call. */
     private final GroupCommit<UUID> underWay;
 
-    public OutboundQueue(JdbcClient jdbc, Clock clock, OutboundProperties properties, ApplicationEventPublisher events,
-                         TransactionTemplate transactions, ChannelOwnership ownership) {
+    public OutboundQueue(JdbcClient jdbc, NamedParameterJdbcTemplate batches, Clock clock, OutboundProperties properties,
+                         ApplicationEventPublisher events, TransactionTemplate transactions,
+                         ChannelOwnership ownership) {
         this.jdbc = jdbc;
+        this.batches = batches;
         this.clock = clock;
         this.properties = properties;
         this.events = events;
@@ -79,33 +89,45 @@ public class OutboundQueue {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void enqueue(Pending pending) {
-        enqueue(pending, false);
+        enqueue(List.of(pending), Set.of());
     }
 
     /**
-     * {@linkplain #enqueue(Pending) Queues} a message, knowing whether its conversation was created in the caller's
-     * transaction: a new conversation has no earlier message queued, which saves looking (a greeting's case).
+     * {@linkplain #enqueue(Pending) Queues} messages, in that order, with one statement for all of them.
+     *
+     * @param newConversations conversations created in the caller's transaction: they have no earlier message
+     *                         queued, which saves looking (a greeting's case)
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void enqueue(Pending pending, boolean newConversation) {
-        boolean sentHere = ownership.holds(pending.channelId());
-        boolean unclaimed = !sentHere || !newConversation && jdbc.sql("""
-                select count(*) from outbound o join message m on m.id = o.message_id
-                where m.conversation_id = :conversation""")
-                .param("conversation", pending.conversationId()).query(Long.class).single() > 0;
+    public void enqueue(List<Pending> messages, Set<UUID> newConversations) {
         OffsetDateTime now = now();
-        OffsetDateTime claimedUntil = unclaimed ? null : now.plus(properties.lease());
-        jdbc.sql("""
-                insert into outbound (message_id, channel_id, due_at, attempts, claimed_until)
-                values (:id, :channel, :due, 0, :until)""")
-                .param("id", pending.messageId()).param("channel", pending.channelId())
-                .param("due", unclaimed ? now : claimedUntil).param("until", claimedUntil)
-                .update();
-        if (!unclaimed) {
-            events.publishEvent(new MessageQueued(pending)); // heard after the commit: see OutboundDispatcher
-        } else if (!sentHere) {
-            ownership.wakeSender(pending.channelId());
+        Set<UUID> queuedHere = new HashSet<>();
+        List<Pending> claimed = new ArrayList<>();
+        Set<UUID> ownedElsewhere = new LinkedHashSet<>();
+        List<SqlParameterSource> rows = new ArrayList<>();
+        for (Pending pending : messages) {
+            boolean sentHere = ownership.holds(pending.channelId());
+            boolean firstOfConversation = queuedHere.add(pending.conversationId());
+            boolean unclaimed = !sentHere || !firstOfConversation
+                    || !newConversations.contains(pending.conversationId()) && jdbc.sql("""
+                    select count(*) from outbound o join message m on m.id = o.message_id
+                    where m.conversation_id = :conversation""")
+                    .param("conversation", pending.conversationId()).query(Long.class).single() > 0;
+            OffsetDateTime claimedUntil = unclaimed ? null : now.plus(properties.lease());
+            rows.add(new MapSqlParameterSource("id", pending.messageId()).addValue("channel", pending.channelId())
+                    .addValue("due", unclaimed ? now : claimedUntil).addValue("until", claimedUntil));
+            if (!unclaimed) {
+                claimed.add(pending);
+            } else if (!sentHere) {
+                ownedElsewhere.add(pending.channelId());
+            }
         }
+        batches.batchUpdate("""
+                insert into outbound (message_id, channel_id, due_at, attempts, claimed_until)
+                values (:id, :channel, :due, 0, :until)""", rows.toArray(SqlParameterSource[]::new));
+        // heard after the commit: see OutboundDispatcher
+        claimed.forEach(pending -> events.publishEvent(new MessageQueued(pending)));
+        ownedElsewhere.forEach(ownership::wakeSender);
     }
 
     /**

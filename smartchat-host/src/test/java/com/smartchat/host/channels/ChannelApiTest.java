@@ -293,6 +293,66 @@ class ChannelApiTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> network.sent.size() == 1);
     }
 
+    /**
+     * A poll's batch is stored with one statement per kind of row for all its events: members and conversations that
+     * come more than once, new and known ones, a group and a move in the middle all end up as event by event.
+     */
+    @Test
+    void aBatchOfManyMembersAndConversationsIsStoredAsEventByEvent() throws Exception {
+        String channel = connect(Map.of("name", "Crowd", "key", "k", "greeting", "Hi there"));
+        ScriptedProvider.ScriptedChannel network = ScriptedProvider.channel("Crowd");
+        Conversation daveChat = new Conversation("3001", Conversation.Kind.PRIVATE, null);
+        Conversation erinChat = new Conversation("3002", Conversation.Kind.PRIVATE, null);
+        Conversation frankChat = new Conversation("3003", Conversation.Kind.PRIVATE, null);
+        Conversation group = new Conversation("3100", Conversation.Kind.GROUP, "Regulars");
+        AudienceMember dave = new AudienceMember("701", "Dave", "dave", null);
+        AudienceMember daveRenamed = new AudienceMember("701", "Dave R.", "dave", "de");
+        AudienceMember erin = new AudienceMember("702", "Erin", null, "en");
+        AudienceMember frank = new AudienceMember("703", "Frank", null, null);
+
+        network.receiveAll(List.of(message("1", daveChat, dave, "d1"), message("2", erinChat, erin, "e1"),
+                message("3", group, dave, "g1"), message("1", daveChat, dave, "d1"),
+                message("4", daveChat, daveRenamed, "d2"), message("5", group, frank, "g2")));
+        network.receiveAll(List.of(message("6", daveChat, daveRenamed, "d3"), message("7", frankChat, frank, "f1"),
+                message("5", group, frank, "g2"), message("8", erinChat, erin, "e2")));
+        UUID channelId = UUID.fromString(id(channel));
+        assertThat(jdbc.sql("select unread from conversation where channel_id = :channel and external_id = '3001'")
+                .param("channel", channelId).query(Integer.class).single()).as("before an agent reads it").isEqualTo(3);
+
+        assertThat(transcript(channel, "3001")).containsExactly("d1", "Hi there", "d2", "d3");
+        assertThat(transcript(channel, "3002")).containsExactly("e1", "Hi there", "e2");
+        assertThat(transcript(channel, "3003")).as("a member met in a group is greeted at their first private message")
+                .containsExactly("f1", "Hi there");
+        assertThat(transcript(channel, "3100")).as("no greeting in a group").containsExactly("g1", "g2");
+        assertThat(jdbc.sql("""
+                select display_name || '/' || language from audience_member
+                where channel_id = :channel and external_id = '701'""")
+                .param("channel", channelId).query(String.class).single()).isEqualTo("Dave R./de");
+        await().atMost(Duration.ofSeconds(10)).until(() -> network.sent.size() >= 3);
+        assertThat(network.sent).extracting(OutboundMessage::conversationId)
+                .containsExactlyInAnyOrder("3001", "3002", "3003");
+
+        // a group that moves in the middle of a batch: what still comes under its old id joins it where it went
+        network.receiveAll(List.of(message("9", group, frank, "before"),
+                new InboundEvent.ConversationMoved("10", Instant.now(), group, frank, "3200"),
+                message("11", group, dave, "late"),
+                message("12", new Conversation("3200", Conversation.Kind.GROUP, "Regulars"), erin, "after")));
+
+        assertThat(transcript(channel, "3200")).containsExactly("g1", "g2", "before", "Moved from 3100 to 3200",
+                "late", "after");
+        assertThat(api.get(channel + "/conversations").body().size()).isEqualTo(4);
+        assertThat(network.sent).hasSize(3);
+    }
+
+    /** The texts of a conversation's transcript, oldest first. */
+    private List<String> transcript(String channel, String externalId) {
+        String id = jdbc.sql("select id from conversation where channel_id = :channel and external_id = :external")
+                .param("channel", UUID.fromString(id(channel))).param("external", externalId)
+                .query(String.class).single();
+        return api.get(channel + "/conversations/" + id + "/messages").body().valueStream()
+                .map(message -> message.get("text").asString()).toList();
+    }
+
     @Test
     void deletingAChannelStopsItAndKeepsOrPurgesItsHistoryAsAsked() throws Exception {
         String kept = connectAndReceive("Kept");
