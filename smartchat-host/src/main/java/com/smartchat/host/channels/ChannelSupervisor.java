@@ -116,6 +116,8 @@ public class ChannelSupervisor implements SmartLifecycle {
         channels.setEnabled(channelId, true);
         if (ownership.holdOrTake(channelId)) {
             startHere(channelId);
+        } else {
+            dropReceiver(channelId); // the announcement reaches the other hosts only
         }
         ownership.announce(channelId, ChannelOwnership.Action.START);
     }
@@ -125,6 +127,8 @@ public class ChannelSupervisor implements SmartLifecycle {
         channels.setEnabled(channelId, false);
         if (ownership.holdOrTake(channelId)) {
             stopHere(channelId);
+        } else {
+            dropReceiver(channelId); // the announcement reaches the other hosts only
         }
         ownership.announce(channelId, ChannelOwnership.Action.STOP);
     }
@@ -134,6 +138,8 @@ public class ChannelSupervisor implements SmartLifecycle {
         channels.setEnabled(channelId, true);
         if (ownership.holdOrTake(channelId)) {
             restartHere(channelId);
+        } else {
+            dropReceiver(channelId); // the announcement reaches the other hosts only
         }
         ownership.announce(channelId, ChannelOwnership.Action.RESTART);
     }

@@ -294,6 +294,11 @@ class ClusterIT {
         Channel channel = channels.get(3); // every fourth is by webhook
         String owner = awaitOwner(api, channel);
         Node elsewhere = hosts.stream().filter(host -> !host.id().equals(owner)).findFirst().orElseThrow();
+        // every host takes requests of the channel first, and so keeps a receiver opened with the old token
+        EmulatedUser early = telegram.createUser("Before the new token");
+        List<String> earlyTexts = IntStream.rangeClosed(1, 2 * hosts.size()).mapToObj(i -> "e" + i).toList();
+        earlyTexts.forEach(text -> early.send(channel.bot(), text)); // round robin: every host takes some
+        awaitStored(api, channel, early, earlyTexts.size(), System.nanoTime() + FAIL_OVER.toNanos());
         String token = telegram.rotateToken(channel.bot());
         Instant patched = Instant.now();
         expect(ApiClient.admin(elsewhere.port()).patch(channel.api(), Map.of("settings", Map.of("token", token))), 200);
@@ -310,16 +315,7 @@ class ClusterIT {
         EmulatedUser member = telegram.createUser("After the new token");
         List<String> texts = IntStream.rangeClosed(1, 2 * hosts.size()).mapToObj(i -> "t" + i).toList();
         texts.forEach(text -> member.send(channel.bot(), text)); // round robin: every host takes some
-        List<String> stored = List.of();
-        while (System.nanoTime() < deadline + FAIL_OVER.toNanos() && stored.size() < texts.size()) {
-            sleep(200);
-            stored = api.get(channel.api() + "/conversations?limit=500").body().valueStream()
-                    .filter(conversation -> conversation.get("externalId").asString().equals(member.id() + ""))
-                    .flatMap(conversation -> api.get(channel.api() + "/conversations/"
-                            + conversation.get("id").asString() + "/messages").body().valueStream())
-                    .filter(message -> message.get("direction").asString().equals("IN"))
-                    .map(message -> message.get("text").asString()).toList();
-        }
+        List<String> stored = awaitStored(api, channel, member, texts.size(), deadline + FAIL_OVER.toNanos());
         List<String> problems = new ArrayList<>();
         if (!stored.equals(texts)) {
             problems.add("after its token was replaced through " + elsewhere.id() + ", channel " + channel.id()
@@ -333,6 +329,22 @@ class ClusterIT {
         System.out.println("ClusterIT: token replaced through " + elsewhere.id() + " (the channel runs on " + owner
                 + "); " + stored.size() + " messages stored after it, " + refused + " refused");
         return new TokenReplaced(channel.id(), runningAgain, problems);
+    }
+
+    /** The texts the channel stored from the member, once there are this many or the deadline passed. */
+    private static List<String> awaitStored(ApiClient api, Channel channel, EmulatedUser member, int count,
+                                            long deadline) {
+        List<String> stored = List.of();
+        while (System.nanoTime() < deadline && stored.size() < count) {
+            sleep(200);
+            stored = api.get(channel.api() + "/conversations?limit=500").body().valueStream()
+                    .filter(conversation -> conversation.get("externalId").asString().equals(member.id() + ""))
+                    .flatMap(conversation -> api.get(channel.api() + "/conversations/"
+                            + conversation.get("id").asString() + "/messages").body().valueStream())
+                    .filter(message -> message.get("direction").asString().equals("IN"))
+                    .map(message -> message.get("text").asString()).toList();
+        }
+        return stored;
     }
 
     /** The host that runs the channel, once one does (after a rolling restart it may be between two). */
