@@ -106,6 +106,9 @@ public class ConversationRepository {
      */
     public record Cursor(OffsetDateTime lastMessageAt, UUID id) {
 
+        private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+        private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
         /** The cursor as a query parameter: opaque to clients. */
         public String encoded() {
             return Base64.getUrlEncoder().withoutPadding().encodeToString(
@@ -119,7 +122,12 @@ public class ConversationRepository {
                 if (parts.length != 2) {
                     throw new IllegalArgumentException("not two parts");
                 }
-                return new Cursor(Instant.parse(parts[0]).atOffset(ZoneOffset.UTC), UUID.fromString(parts[1]));
+                Instant at = Instant.parse(parts[0]);
+                // beyond what both databases store: a forged cursor would fail in the query instead
+                if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+                    throw new IllegalArgumentException("a time no message has");
+                }
+                return new Cursor(at.atOffset(ZoneOffset.UTC), UUID.fromString(parts[1]));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("This is not a cursor of an inbox page: use the \"next\" value of "
                         + "the previous page as it came.", e);

@@ -11,11 +11,13 @@ import com.smartchat.telegram.emulator.BotApiEmulator;
 import com.smartchat.telegram.emulator.EmulatedBot;
 import com.smartchat.telegram.emulator.EmulatedUser;
 import com.smartchat.telegram.emulator.SentMessage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -377,6 +379,9 @@ class InboxBrowserTest {
         Response badCursor = api.get(inbox + "?after=not-a-cursor");
         assertThat(badCursor.status()).isEqualTo(400);
         assertThat(badCursor.text()).contains("next");
+        String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("+100000-01-01T00:00:00Z/" + UUID.randomUUID()).getBytes(StandardCharsets.US_ASCII));
+        assertThat(api.get(inbox + "?after=" + forged).status()).as("a time beyond any database's").isEqualTo(400);
     }
 
     @Test
