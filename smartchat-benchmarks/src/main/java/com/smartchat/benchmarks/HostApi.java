@@ -111,4 +111,38 @@ final class HostApi {
             throw e;
         }
     }
+
+    /** A timer's count and total seconds so far, or zeros when it has not recorded yet. */
+    record TimerTotals(double count, double seconds) {
+
+        /** The mean in milliseconds of what was recorded between {@code earlier} and this. */
+        double meanMillisSince(TimerTotals earlier) {
+            double n = count - earlier.count;
+            return n == 0 ? Double.NaN : (seconds - earlier.seconds) / n * 1000;
+        }
+    }
+
+    TimerTotals timer(String name, String... tags) {
+        StringBuilder path = new StringBuilder("/actuator/metrics/").append(name);
+        for (int i = 0; i < tags.length; i++) {
+            path.append(i == 0 ? '?' : '&').append("tag=").append(tags[i]);
+        }
+        try {
+            double count = 0;
+            double seconds = 0;
+            for (JsonNode measurement : get(path.toString()).get("measurements")) {
+                switch (measurement.get("statistic").asString()) {
+                    case "COUNT" -> count = measurement.get("value").asDouble();
+                    case "TOTAL_TIME" -> seconds = measurement.get("value").asDouble();
+                    default -> { }
+                }
+            }
+            return new TimerTotals(count, seconds);
+        } catch (CallFailed e) {
+            if (e.status == 404) {
+                return new TimerTotals(0, 0);
+            }
+            throw e;
+        }
+    }
 }

@@ -7,6 +7,7 @@ import com.smartchat.telegram.emulator.RateLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,14 @@ import java.util.Map;
  *       (dedup, member, conversation, message, and the greeting queued in the same transaction), then the outbound
  *       dispatcher (claim, pacing by Telegram's declared limits, send, mark sent).</li>
  * </ul>
- * Rate limits are off in the emulator. Each system gets a warm-up, then a burst (throughput) and a paced run
- * (latency at a given rate).
+ * Rate limits are off in the emulator. Each system gets a warm-up, then a burst (throughput), a paced run (latency at
+ * a given rate) and a sweep of paced runs at rising rates ({@code --sweep}, each {@code --sweep-duration} seconds)
+ * up to its saturation point, where its p99 passes 100 ms.
  */
 final class PipelineBenchmark {
+
+    /** Where a system counts as saturated: its p99 from a user's message to the answer passes this. */
+    private static final int SATURATION_P99_MS = 100;
 
     private PipelineBenchmark() {
     }
@@ -36,8 +41,11 @@ final class PipelineBenchmark {
         int rate = options.integer("rate", 500);
         Duration duration = options.seconds("duration", 10);
         Duration timeout = options.seconds("timeout", 120);
+        List<Integer> sweepRates = options.integers("sweep", "100,200,300,400,500,600,800,1000,1300,1600");
+        Duration sweepDuration = options.seconds("sweep-duration", 5);
         boolean skipBare = options.flag("skip-bare");
         String jfr = options.string("host-jfr", "");
+        String bareJfr = options.string("bare-jfr", "");
         List<String> modes = List.of(options.string("modes", "polling,webhook").split(","));
         HostProcess.Setup setup = HostProcess.Setup.from(options);
         Report report = new Report("Pipeline", options);
@@ -48,6 +56,8 @@ final class PipelineBenchmark {
             Map<String, List<ReplyWorkload.Result>> host = new LinkedHashMap<>();
             double bareCpu = Double.NaN;
             Map<String, Double> hostCpu = new LinkedHashMap<>();
+            Map<String, List<ReplyWorkload.Result>> sweeps = new LinkedHashMap<>();
+            Map<String, Breakdown> breakdowns = new LinkedHashMap<>();
 
             if (!skipBare) {
                 List<EmulatedBot> bots = Fixtures.bots(telegram, "bare", botCount);
@@ -58,10 +68,17 @@ final class PipelineBenchmark {
                     Fixtures.awaitPolling(telegram, bots, Duration.ofSeconds(60));
                     JvmProbe probe = new JvmProbe(process.pid());
                     workload.burst("warm-up", warmup, timeout);
+                    if (!bareJfr.isEmpty()) {
+                        probe.jcmd("JFR.start", "name=burst", "settings=profile", "filename=" + bareJfr);
+                    }
                     double cpu0 = probe.cpuSeconds();
                     bare.add(workload.burst("burst", burst, timeout));
                     bareCpu = (probe.cpuSeconds() - cpu0) / burst * 1000;
+                    if (!bareJfr.isEmpty()) {
+                        probe.jcmd("JFR.stop", "name=burst");
+                    }
                     bare.add(workload.paced("paced", rate, duration, Duration.ofSeconds(30)));
+                    sweeps.put("bare TelegramBots", sweep(workload, sweepRates, sweepDuration));
                     report.line("bare: %d bots, %d unexpected answers", botCount, workload.unexpected());
                 }
             }
@@ -93,11 +110,17 @@ final class PipelineBenchmark {
                         probe.jcmd("JFR.stop", "name=burst");
                     }
                     results.add(workload.paced("paced", rate, duration, Duration.ofSeconds(30)));
+                    breakdowns.put(mode, breakdown(workload, api, webhook));
+                    List<ReplyWorkload.Result> swept = sweep(workload, sweepRates, sweepDuration);
+                    sweeps.put("host, " + mode, swept);
+                    int sent = warmup + burst + results.get(1).messages()
+                            + breakdowns.get(mode).light().messages()
+                            + swept.stream().mapToInt(ReplyWorkload.Result::messages).sum();
                     double stored = api.metric("smartchat.inbound", "outcome:stored");
-                    double sent = api.metric("smartchat.outbound", "provider:telegram", "outcome:sent");
+                    double greeted = api.metric("smartchat.outbound", "provider:telegram", "outcome:sent");
                     report.line("host (%s): %d channels; inbound stored %.0f of %d messages sent; greetings sent %.0f; "
-                            + "%d unexpected answers; log %s", mode, botCount, stored,
-                            warmup + burst + results.get(1).messages(), sent, workload.unexpected(), process.log());
+                            + "%d unexpected answers; log %s", mode, botCount, stored, sent, greeted, workload.unexpected(),
+                            process.log());
                 }
                 host.put(mode, results);
             }
@@ -125,12 +148,106 @@ final class PipelineBenchmark {
             report.line("CPU per message in the system under test (burst): bare %.3f ms%s", bareCpu,
                     hostCpu.entrySet().stream().map(e -> String.format(", host %s %.3f ms", e.getKey(), e.getValue()))
                             .reduce("", String::concat));
+            reportBreakdowns(report, breakdowns);
+            reportSweeps(report, sweeps, sweepDuration);
         } finally {
             if (!options.flag("keep")) {
                 Fixtures.delete(work);
             }
         }
         report.end();
+    }
+
+    /** The host's own timers over a light paced run: where a message's time goes when nothing queues. */
+    private record Breakdown(ReplyWorkload.Result light, Map<String, Double> meanMillis) {
+    }
+
+    private static final int LIGHT_RATE = 50;
+    private static final Duration LIGHT_DURATION = Duration.ofSeconds(5);
+
+    /** The host's timers (mean milliseconds) over a paced run at {@link #LIGHT_RATE}, by what they time. */
+    private static Breakdown breakdown(ReplyWorkload workload, HostApi api, boolean webhook) throws InterruptedException {
+        Map<String, String[]> timers = new LinkedHashMap<>();
+        if (webhook) {
+            timers.put("webhook request (whole HTTP exchange in the host)",
+                    new String[] {"http.server.requests", "uri:/hooks/%7Bid%7D"});
+        }
+        timers.put("store (a transaction of events, its commit included)", new String[] {"smartchat.inbound.store"});
+        timers.put("greeting from queued to accepted by Telegram", new String[] {"smartchat.outbound.latency"});
+        timers.put("of which the send (plugin to Telegram and back)", new String[] {"smartchat.outbound.send"});
+        Map<String, HostApi.TimerTotals> before = new LinkedHashMap<>();
+        timers.forEach((what, timer) -> before.put(what, api.timer(timer[0], rest(timer))));
+        ReplyWorkload.Result light = workload.paced("light", LIGHT_RATE, LIGHT_DURATION, Duration.ofSeconds(30));
+        Map<String, Double> means = new LinkedHashMap<>();
+        timers.forEach((what, timer) -> means.put(what,
+                api.timer(timer[0], rest(timer)).meanMillisSince(before.get(what))));
+        return new Breakdown(light, means);
+    }
+
+    private static String[] rest(String[] timer) {
+        return Arrays.copyOfRange(timer, 1, timer.length);
+    }
+
+    private static void reportBreakdowns(Report report, Map<String, Breakdown> breakdowns) {
+        breakdowns.forEach((mode, breakdown) -> {
+            report.line("");
+            report.line("Where the time goes, host %s at %d msg/s for %d s: end to end p50 %.1f ms, p99 %.1f ms; "
+                    + "the host's timers (means):", mode, LIGHT_RATE, LIGHT_DURATION.toSeconds(),
+                    breakdown.light().latency().p50(), breakdown.light().latency().p99());
+            breakdown.meanMillis().forEach((what, mean) -> report.line("- %s: %.2f ms", what, mean));
+        });
+    }
+
+    /**
+     * Paced runs at rising rates until the p99 passes {@link #SATURATION_P99_MS}: the rate there is the system's
+     * saturation point. Higher rates are not tried: an overloaded system only falls further behind.
+     */
+    private static List<ReplyWorkload.Result> sweep(ReplyWorkload workload, List<Integer> rates, Duration duration)
+            throws InterruptedException {
+        List<ReplyWorkload.Result> results = new ArrayList<>();
+        for (int rate : rates) {
+            ReplyWorkload.Result result = workload.paced("sweep", rate, duration, Duration.ofSeconds(60));
+            results.add(result);
+            if (saturated(result)) {
+                break;
+            }
+        }
+        return results;
+    }
+
+    private static void reportSweeps(Report report, Map<String, List<ReplyWorkload.Result>> sweeps, Duration duration) {
+        if (sweeps.values().stream().allMatch(List::isEmpty)) {
+            return;
+        }
+        report.line("");
+        report.line("Saturation: paced runs of %.0f s at rising offered rates, each system until its p99 passes %d ms",
+                duration.toMillis() / 1000.0, SATURATION_P99_MS);
+        report.line("");
+        report.line("| system | offered msg/s | answered msg/s | p50 ms | p99 ms | max ms |");
+        report.line("| --- | ---: | ---: | ---: | ---: | ---: |");
+        sweeps.forEach((system, results) -> results.forEach(result -> report.line(
+                "| %s | %.0f | %.0f | %.1f | %.1f | %.1f |", system, result.offeredPerSecond(), result.perSecond(),
+                result.latency().p50(), result.latency().p99(), result.latency().max())));
+        report.line("");
+        sweeps.forEach((system, results) -> {
+            ReplyWorkload.Result last = results.getLast();
+            if (!saturated(last)) {
+                report.line("%s: not saturated up to %.0f msg/s offered (p99 %.1f ms)", system,
+                        last.offeredPerSecond(), last.latency().p99());
+            } else if (results.size() == 1) {
+                report.line("%s: saturated already at %.0f msg/s offered (p99 %.1f ms)", system,
+                        last.offeredPerSecond(), last.latency().p99());
+            } else {
+                report.line("%s: saturated at %.0f msg/s offered (p99 %.1f ms); p99 under %d ms up to %.0f msg/s",
+                        system, last.offeredPerSecond(), last.latency().p99(), SATURATION_P99_MS,
+                        results.get(results.size() - 2).offeredPerSecond());
+            }
+        });
+    }
+
+    /** Whether a paced run went past what the system keeps up with: p99 over the bound, or answers missing. */
+    private static boolean saturated(ReplyWorkload.Result result) {
+        return result.latency().p99() > SATURATION_P99_MS || result.answered() < result.messages();
     }
 
     private static void row(Report report, String system, ReplyWorkload.Result result, int rate) {
