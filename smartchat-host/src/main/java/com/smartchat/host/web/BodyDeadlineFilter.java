@@ -112,6 +112,9 @@ public class BodyDeadlineFilter extends OncePerRequestFilter implements Ordered 
     private static void drainUnread(DeadlineRequest request) {
         try {
             ServletInputStream body = request.getInputStream();
+            if (body.isFinished()) {
+                return; // the usual case: read whole
+            }
             byte[] buffer = new byte[8192];
             long drained = 0;
             while (drained < MAX_DRAINED && !body.isFinished()) {
