@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.tracing.Tracer;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -34,7 +35,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Traces as an operator turns them on: one setting (an OTLP endpoint) makes the host export spans of what it stores
  * and sends, with the channel's and the message's ids as attributes, to a real HTTP receiver; without it the host
- * exports nothing. Nothing exported names a bot token or a webhook's address.
+ * makes no spans and exports nothing. Nothing exported names a bot token or a webhook's address.
  */
 class TracingTest {
 
@@ -113,6 +114,8 @@ class TracingTest {
     void withoutAnEndpointNothingIsExported() {
         host = InProcessHost.start(telegram, dataDir);
 
+        assertThat(host.getBean(Tracer.class)).as("spans made to be dropped cost CPU on every message")
+                .isSameAs(Tracer.NOOP);
         assertThat(host.getBeansOfType(SpanExporter.class)).isEmpty();
         assertThat(host.getBeansOfType(LogRecordExporter.class)).isEmpty();
         assertThat(host.getBeansOfType(MetricExporter.class)).isEmpty();
