@@ -114,15 +114,15 @@ public class OutboundDispatcher implements SmartLifecycle {
                 .register(meters);
     }
 
-    /** A message this host queued (and claimed) is committed: it goes out without being looked for. */
+    /** Messages this host queued (and claimed) are committed: they go out without being looked for. */
     @TransactionalEventListener
     void onQueued(MessageQueued queued) {
         if (!running) {
             // queued while the host stops (by a channel still stopping): due at once for the next dispatcher
-            queue.release(queued.pending().messageId(), clock.instant(), false, null);
+            queued.pending().forEach(pending -> queue.release(pending.messageId(), clock.instant(), false, null));
             return;
         }
-        handedOver.add(queued.pending());
+        handedOver.addAll(queued.pending());
         wakeUp();
     }
 

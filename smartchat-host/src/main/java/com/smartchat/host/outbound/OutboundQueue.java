@@ -126,7 +126,9 @@ public class OutboundQueue {
                 insert into outbound (message_id, channel_id, due_at, attempts, claimed_until)
                 values (:id, :channel, :due, 0, :until)""", rows.toArray(SqlParameterSource[]::new));
         // heard after the commit: see OutboundDispatcher
-        claimed.forEach(pending -> events.publishEvent(new MessageQueued(pending)));
+        if (!claimed.isEmpty()) {
+            events.publishEvent(new MessageQueued(claimed));
+        }
         ownedElsewhere.forEach(ownership::wakeSender);
     }
 
