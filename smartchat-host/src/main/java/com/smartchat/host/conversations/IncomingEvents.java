@@ -61,9 +61,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Stores what channels receive. For each event: drop it when its id was stored before, upsert the audience member and
  * the conversation, store the message, and on a member's first contact queue the channel's greeting. Events received
- * together (a poll's answer) are one transaction, and so are events delivered one by one at the same time (webhooks,
- * through a {@link GroupCommit}); within it, each kind of row is written for all the events with one statement (a
- * JDBC batch). Only after the commit does {@link #store} return, and so may the channel confirm.
+ * together (a poll's answer) are stored together, all or none; what channels deliver at the same time (webhooks one
+ * by one, polls of many bots) shares one transaction through a {@link GroupCommit}. Within it, each kind of row is
+ * written for all the events with one statement (a JDBC batch). Only after the commit does {@link #store} return, and
+ * so may the channel confirm.
  */
 @Component
 public class IncomingEvents implements InboundEventStore {
@@ -109,22 +110,24 @@ public class IncomingEvents implements InboundEventStore {
     /** Stores the event in a commit shared with the events other channels deliver at the same time. */
     @Override
     public void store(UUID channelId, InboundEvent event) throws DeliveryException {
-        try {
-            groupCommit.commit(new Received(channelId, event));
-        } catch (GroupCommit.Failed failed) {
-            throw failed.getCause() instanceof DeliveryException refused ? refused
-                    : new DeliveryException("The host could not store event " + event.eventId() + ": "
-                    + failed.getMessage(), failed);
-        }
+        store(channelId, List.of(event));
     }
 
     /** An event of a channel, to be stored. */
     private record Received(UUID channelId, InboundEvent event) {
     }
 
+    /** Stores the events, all or none, in a commit shared with what other channels deliver at the same time. */
     @Override
     public void store(UUID channelId, List<? extends InboundEvent> events) throws DeliveryException {
-        storeTogether(events.stream().map(event -> new Received(channelId, event)).toList());
+        List<Received> received = events.stream().map(event -> new Received(channelId, event)).toList();
+        try {
+            groupCommit.commitAll(received);
+        } catch (GroupCommit.Failed failed) {
+            throw failed.getCause() instanceof DeliveryException refused ? refused
+                    : new DeliveryException("The host could not store " + describe(received) + ": "
+                    + failed.getMessage(), failed);
+        }
     }
 
     /** Stores the events in one transaction, or none of them. */

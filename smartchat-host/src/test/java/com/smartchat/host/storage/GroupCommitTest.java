@@ -114,6 +114,56 @@ class GroupCommitTest {
     }
 
     @Test
+    void aCallersBatchIsCommittedWholeNeverSplitAndFailsOnlyItsCaller() throws Exception {
+        Transactions transactions = new Transactions();
+        try (GroupCommit<String> groupCommit = new GroupCommit<>("test", 5, transactions);
+             ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            transactions.hold = new CountDownLatch(1);
+            Future<?> first = callers.submit(() -> {
+                groupCommit.commit("first");
+                return null;
+            });
+            awaitCommitStarted(transactions);
+            List<String> pollA = List.of("a-1", "a-2", "a-3");
+            List<String> pollB = List.of("b-1", "b-2", "b-3");
+            List<String> tooLarge = List.of("c-1", "c-2", "c-3", "c-4", "c-5", "c-6", "c-7");
+            Future<?> a = callers.submit(() -> {
+                groupCommit.commitAll(pollA);
+                return null;
+            });
+            awaitWaiting(groupCommit, 1);
+            Future<?> b = callers.submit(() -> {
+                groupCommit.commitAll(pollB);
+                return null;
+            });
+            awaitWaiting(groupCommit, 2);
+            Future<?> bad = callers.submit(() -> {
+                groupCommit.commitAll(List.of("d-1", "bad-d-2"));
+                return null;
+            });
+            awaitWaiting(groupCommit, 3);
+            Future<?> large = callers.submit(() -> {
+                groupCommit.commitAll(tooLarge);
+                return null;
+            });
+            awaitWaiting(groupCommit, 4);
+            transactions.hold.countDown();
+            for (Future<?> caller : List.of(first, a, b, large)) {
+                caller.get(30, TimeUnit.SECONDS);
+            }
+            assertThatThrownBy(() -> bad.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(GroupCommit.Failed.class);
+
+            assertThat(transactions.stored()).doesNotContain("d-1", "bad-d-2");
+            List<List<String>> commits;
+            synchronized (transactions.committed) {
+                commits = List.copyOf(transactions.committed);
+            }
+            assertThat(commits).as("a and b (6 events) do not fit in one commit of at most 5")
+                    .contains(List.of("first"), pollA, pollB, tooLarge);
+        }
+    }
+
+    @Test
     void closingRefusesWhatStillWaitsSoThatNothingIsConfirmed() throws Exception {
         Transactions transactions = new Transactions();
         GroupCommit<String> groupCommit = new GroupCommit<>("test", 256, transactions);
