@@ -53,10 +53,7 @@ class GroupCommitTest {
         try (GroupCommit<String> groupCommit = new GroupCommit<>("test", 256, transactions);
              ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             transactions.hold = new CountDownLatch(1);
-            Future<?> first = callers.submit(() -> {
-                groupCommit.commit("first");
-                return null;
-            });
+            Future<?> first = inCaller(callers, () -> groupCommit.commit("first"));
             // the first commit is under way and held: the others queue behind it
             awaitCommitStarted(transactions);
             List<Future<?>> others = new ArrayList<>();
@@ -86,23 +83,11 @@ class GroupCommitTest {
         try (GroupCommit<String> groupCommit = new GroupCommit<>("test", 256, transactions);
              ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             transactions.hold = new CountDownLatch(1);
-            Future<?> first = callers.submit(() -> {
-                groupCommit.commit("first");
-                return null;
-            });
+            Future<?> first = inCaller(callers, () -> groupCommit.commit("first"));
             awaitCommitStarted(transactions);
-            Future<?> good1 = callers.submit(() -> {
-                groupCommit.commit("good-1");
-                return null;
-            });
-            Future<?> bad = callers.submit(() -> {
-                groupCommit.commit("bad-1");
-                return null;
-            });
-            Future<?> good2 = callers.submit(() -> {
-                groupCommit.commit("good-2");
-                return null;
-            });
+            Future<?> good1 = inCaller(callers, () -> groupCommit.commit("good-1"));
+            Future<?> bad = inCaller(callers, () -> groupCommit.commit("bad-1"));
+            Future<?> good2 = inCaller(callers, () -> groupCommit.commit("good-2"));
             awaitWaiting(groupCommit, 3);
             transactions.hold.countDown();
             first.get(30, TimeUnit.SECONDS);
@@ -119,33 +104,18 @@ class GroupCommitTest {
         try (GroupCommit<String> groupCommit = new GroupCommit<>("test", 5, transactions);
              ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             transactions.hold = new CountDownLatch(1);
-            Future<?> first = callers.submit(() -> {
-                groupCommit.commit("first");
-                return null;
-            });
+            Future<?> first = inCaller(callers, () -> groupCommit.commit("first"));
             awaitCommitStarted(transactions);
             List<String> pollA = List.of("a-1", "a-2", "a-3");
             List<String> pollB = List.of("b-1", "b-2", "b-3");
             List<String> tooLarge = List.of("c-1", "c-2", "c-3", "c-4", "c-5", "c-6", "c-7");
-            Future<?> a = callers.submit(() -> {
-                groupCommit.commitAll(pollA);
-                return null;
-            });
+            Future<?> a = inCaller(callers, () -> groupCommit.commitAll(pollA));
             awaitWaiting(groupCommit, 1);
-            Future<?> b = callers.submit(() -> {
-                groupCommit.commitAll(pollB);
-                return null;
-            });
+            Future<?> b = inCaller(callers, () -> groupCommit.commitAll(pollB));
             awaitWaiting(groupCommit, 2);
-            Future<?> bad = callers.submit(() -> {
-                groupCommit.commitAll(List.of("d-1", "bad-d-2"));
-                return null;
-            });
+            Future<?> bad = inCaller(callers, () -> groupCommit.commitAll(List.of("d-1", "bad-d-2")));
             awaitWaiting(groupCommit, 3);
-            Future<?> large = callers.submit(() -> {
-                groupCommit.commitAll(tooLarge);
-                return null;
-            });
+            Future<?> large = inCaller(callers, () -> groupCommit.commitAll(tooLarge));
             awaitWaiting(groupCommit, 4);
             transactions.hold.countDown();
             for (Future<?> caller : List.of(first, a, b, large)) {
@@ -169,20 +139,11 @@ class GroupCommitTest {
         GroupCommit<String> groupCommit = new GroupCommit<>("test", 256, transactions);
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             transactions.hold = new CountDownLatch(1);
-            Future<?> first = callers.submit(() -> {
-                groupCommit.commit("first");
-                return null;
-            });
+            Future<?> first = inCaller(callers, () -> groupCommit.commit("first"));
             awaitCommitStarted(transactions);
-            Future<?> waiting = callers.submit(() -> {
-                groupCommit.commit("waiting");
-                return null;
-            });
+            Future<?> waiting = inCaller(callers, () -> groupCommit.commit("waiting"));
             awaitWaiting(groupCommit, 1);
-            Future<?> closing = callers.submit(() -> {
-                groupCommit.close();
-                return null;
-            });
+            Future<?> closing = inCaller(callers, () -> groupCommit.close());
             awaitWaiting(groupCommit, 2); // the waiting event, and close's wake-up call
             transactions.hold.countDown(); // the commit under way finishes; the waiting one is not started
             closing.get(30, TimeUnit.SECONDS);
@@ -191,6 +152,19 @@ class GroupCommitTest {
             assertThatThrownBy(() -> groupCommit.commit("late")).isInstanceOf(GroupCommit.Failed.class);
             assertThat(transactions.stored()).containsExactly("first");
         }
+    }
+
+    /** Runs a call as a caller of its own: a future of its return or its failure. */
+    private static Future<?> inCaller(ExecutorService callers, Call call) {
+        return callers.submit(() -> {
+            call.run();
+            return null;
+        });
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        void run() throws Exception;
     }
 
     private static void awaitCommitStarted(Transactions transactions) throws InterruptedException {
