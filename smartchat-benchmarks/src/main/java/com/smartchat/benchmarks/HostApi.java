@@ -97,12 +97,8 @@ final class HostApi {
 
     /** A metric's first measurement from /actuator/metrics, or NaN when it is not there. */
     double metric(String name, String... tags) {
-        StringBuilder path = new StringBuilder("/actuator/metrics/").append(name);
-        for (int i = 0; i < tags.length; i++) {
-            path.append(i == 0 ? '?' : '&').append("tag=").append(tags[i]);
-        }
         try {
-            JsonNode body = get(path.toString());
+            JsonNode body = get(metricPath(name, tags));
             return body.get("measurements").get(0).get("value").asDouble();
         } catch (CallFailed e) {
             if (e.status == 404) {
@@ -123,14 +119,10 @@ final class HostApi {
     }
 
     TimerTotals timer(String name, String... tags) {
-        StringBuilder path = new StringBuilder("/actuator/metrics/").append(name);
-        for (int i = 0; i < tags.length; i++) {
-            path.append(i == 0 ? '?' : '&').append("tag=").append(tags[i]);
-        }
         try {
             double count = 0;
             double seconds = 0;
-            for (JsonNode measurement : get(path.toString()).get("measurements")) {
+            for (JsonNode measurement : get(metricPath(name, tags)).get("measurements")) {
                 switch (measurement.get("statistic").asString()) {
                     case "COUNT" -> count = measurement.get("value").asDouble();
                     case "TOTAL_TIME" -> seconds = measurement.get("value").asDouble();
@@ -144,5 +136,14 @@ final class HostApi {
             }
             throw e;
         }
+    }
+
+    /** {@code /actuator/metrics/<name>}, narrowed to the tags given as {@code key:value} (already URL-encoded). */
+    private static String metricPath(String name, String... tags) {
+        StringBuilder path = new StringBuilder("/actuator/metrics/").append(name);
+        for (int i = 0; i < tags.length; i++) {
+            path.append(i == 0 ? '?' : '&').append("tag=").append(tags[i]);
+        }
+        return path.toString();
     }
 }

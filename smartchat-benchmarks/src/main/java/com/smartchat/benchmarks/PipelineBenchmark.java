@@ -7,7 +7,6 @@ import com.smartchat.telegram.emulator.RateLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,27 +164,27 @@ final class PipelineBenchmark {
     private static final int LIGHT_RATE = 50;
     private static final Duration LIGHT_DURATION = Duration.ofSeconds(5);
 
+    /** A timer of the host's, narrowed to some of its tags. */
+    private record HostTimer(String name, String... tags) {
+    }
+
     /** The host's timers (mean milliseconds) over a paced run at {@link #LIGHT_RATE}, by what they time. */
     private static Breakdown breakdown(ReplyWorkload workload, HostApi api, boolean webhook) throws InterruptedException {
-        Map<String, String[]> timers = new LinkedHashMap<>();
+        Map<String, HostTimer> timers = new LinkedHashMap<>();
         if (webhook) {
             timers.put("webhook request (whole HTTP exchange in the host)",
-                    new String[] {"http.server.requests", "uri:/hooks/%7Bid%7D"});
+                    new HostTimer("http.server.requests", "uri:/hooks/%7Bid%7D"));
         }
-        timers.put("store (a transaction of events, its commit included)", new String[] {"smartchat.inbound.store"});
-        timers.put("greeting from queued to accepted by Telegram", new String[] {"smartchat.outbound.latency"});
-        timers.put("of which the send (plugin to Telegram and back)", new String[] {"smartchat.outbound.send"});
+        timers.put("store (a transaction of events, its commit included)", new HostTimer("smartchat.inbound.store"));
+        timers.put("greeting from queued to accepted by Telegram", new HostTimer("smartchat.outbound.latency"));
+        timers.put("of which the send (plugin to Telegram and back)", new HostTimer("smartchat.outbound.send"));
         Map<String, HostApi.TimerTotals> before = new LinkedHashMap<>();
-        timers.forEach((what, timer) -> before.put(what, api.timer(timer[0], rest(timer))));
+        timers.forEach((what, timer) -> before.put(what, api.timer(timer.name(), timer.tags())));
         ReplyWorkload.Result light = workload.paced("light", LIGHT_RATE, LIGHT_DURATION, Duration.ofSeconds(30));
         Map<String, Double> means = new LinkedHashMap<>();
         timers.forEach((what, timer) -> means.put(what,
-                api.timer(timer[0], rest(timer)).meanMillisSince(before.get(what))));
+                api.timer(timer.name(), timer.tags()).meanMillisSince(before.get(what))));
         return new Breakdown(light, means);
-    }
-
-    private static String[] rest(String[] timer) {
-        return Arrays.copyOfRange(timer, 1, timer.length);
     }
 
     private static void reportBreakdowns(Report report, Map<String, Breakdown> breakdowns) {

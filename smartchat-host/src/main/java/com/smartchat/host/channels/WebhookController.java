@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +46,8 @@ import org.springframework.web.bind.annotation.RestController;
 public class WebhookController {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
+
+    private static final String TEXT = "text/plain;charset=UTF-8";
 
     private final ChannelRepository channels;
     private final ChannelSupervisor supervisor;
@@ -164,12 +165,16 @@ public class WebhookController {
         return parameters;
     }
 
-    /** The channel's answer as it decided it: its status, body and headers, text/plain unless it said JSON. */
+    /**
+     * The channel's answer as it decided it: its status, body and headers, text/plain unless it said JSON (the only
+     * two types {@link WebhookResponse#withHeader} lets through), in UTF-8.
+     */
     private static void answer(HttpServletResponse response, WebhookResponse answer) throws IOException {
-        MediaType type = MediaType.TEXT_PLAIN;
+        String type = TEXT;
         for (Map.Entry<String, String> header : answer.headers().entrySet()) {
             if (header.getKey().equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)) {
-                type = MediaType.parseMediaType(header.getValue());
+                type = header.getValue().strip().equalsIgnoreCase(MediaType.APPLICATION_JSON_VALUE)
+                        ? MediaType.APPLICATION_JSON_VALUE : TEXT;
             } else {
                 response.setHeader(header.getKey(), header.getValue());
             }
@@ -187,16 +192,14 @@ public class WebhookController {
     }
 
     private static void text(HttpServletResponse response, int status, String body) throws IOException {
-        write(response, status, MediaType.TEXT_PLAIN, body);
+        write(response, status, TEXT, body);
     }
 
-    /** In the type's charset; UTF-8 where it names none, which a text type then says (as Spring's converter does). */
-    private static void write(HttpServletResponse response, int status, MediaType type, String body)
+    private static void write(HttpServletResponse response, int status, String contentType, String body)
             throws IOException {
-        Charset charset = type.getCharset() != null ? type.getCharset() : StandardCharsets.UTF_8;
-        byte[] bytes = body.getBytes(charset);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
-        response.setContentType(type.getType().equals("text") ? new MediaType(type, charset).toString() : type.toString());
+        response.setContentType(contentType);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }
