@@ -144,6 +144,7 @@ class InboxPages {
                  @RequestParam(name = "after", required = false) String after, Model model) {
         model.addAttribute("space", space(spaceId));
         list(model, spaceId, filter, after, PAGE, null);
+        model.addAttribute("after", after); // a live refresh lists this page again, not the first
         return "inbox";
     }
 
