@@ -28,6 +28,8 @@ public final class HostProcess {
     /** The start of a line of Spring Boot's console log: its time and level. */
     private static final Pattern LOG_LINE =
             Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\S+\\s+(TRACE|DEBUG|INFO|WARN|ERROR)\\s");
+    /** A line of a stack trace that names a frame, or says how many more there are. */
+    private static final Pattern STACK_FRAME = Pattern.compile("\\s+(at |\\.\\.\\. \\d+ more)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final List<String> command;
@@ -76,7 +78,8 @@ public final class HostProcess {
                 .timeout(Duration.ofSeconds(2)).build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("The host exited with " + process.exitValue() + "; see " + log);
+                throw new IllegalStateException("The host exited with " + process.exitValue() + "; see " + log
+                        + ", which ends:\n" + messagesOfThisStart());
             }
             try {
                 HttpResponse<String> response = HTTP.send(readiness, HttpResponse.BodyHandlers.ofString());
@@ -88,7 +91,23 @@ public final class HostProcess {
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException("The host was not ready within " + timeout + "; see " + log);
+        throw new IllegalStateException("The host was not ready within " + timeout + "; see " + log
+                + ", which ends:\n" + messagesOfThisStart());
+    }
+
+    /**
+     * What this start logged, without stack frames, for a failure message: a CI run keeps the test's output, not its
+     * files, and the cause of a failed start is in the messages and their "Caused by" lines.
+     */
+    private String messagesOfThisStart() throws IOException {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        int start = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            start = lines.get(i).startsWith("===== start ") ? i : start;
+        }
+        List<String> messages = lines.subList(start, lines.size()).stream()
+                .filter(line -> !STACK_FRAME.matcher(line).lookingAt()).toList();
+        return String.join("\n", messages.subList(Math.max(0, messages.size() - 60), messages.size()));
     }
 
     /** SIGKILL: the process ends at once, with nothing flushed or closed. */
