@@ -33,7 +33,8 @@ import static java.lang.System.Logger.Level.WARNING;
  *   <li>A {@code GET} is the handshake: its challenge is answered as the body.</li>
  *   <li>A {@code POST}'s message is delivered, under an event id made of the sender's {@code id} (so that a resent
  *       message is the same event, which the host drops), and answered 200 once stored; when the host could not store
- *       it, 503 with {@code Retry-After}, storing nothing: the sender sends it again.</li>
+ *       it, 503 with {@code Retry-After}, storing nothing: the sender sends it again. A body that is no message is
+ *       answered 400 with {@code {"error": ...}} in JSON.</li>
  * </ol>
  */
 final class EchoWebhook {
@@ -84,7 +85,10 @@ final class EchoWebhook {
         Optional<InboundEvent> event = read(request.body());
         if (event.isEmpty()) {
             context.metrics().increment("echo.webhooks", "outcome", "malformed");
-            return WebhookResponse.of(400, "Send {\"id\": ..., \"from\": ..., \"text\": ...}.");
+            // in JSON, as the sender's own API answers: a sender's code can read what to fix
+            return WebhookResponse.of(400, JSON.createObjectNode()
+                            .put("error", "Send {\"id\": ..., \"from\": ..., \"text\": ...}.").toString())
+                    .withHeader("Content-Type", "application/json");
         }
         try {
             context.inbound().deliver(event.get());

@@ -1,5 +1,7 @@
 package com.smartchat.example;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import com.fasterxml.jackson.databind.cfg.PackageVersion;
 import com.smartchat.channel.spi.Attachment;
 import com.smartchat.channel.spi.AudienceMember;
@@ -246,6 +248,19 @@ class EchoChannelTest {
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.headers()).containsEntry("Retry-After", "5");
         assertThat(context.events()).isEmpty();
+    }
+
+    @Test
+    void aSignedBodyThatIsNoMessageIsAnswered400InJsonAndStoresNothing() throws Exception {
+        open(EchoSettingsFixture.valid()).start();
+        byte[] body = "{\"id\":\"m-3\",\"from\":\"bob\"}".getBytes(StandardCharsets.UTF_8);
+
+        WebhookResponse response = channel.handleWebhook(signed(body, EchoWebhook.sign("echo_demo_key", body)));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.headers()).containsEntry("Content-Type", "application/json");
+        assertThat(new ObjectMapper().readTree(response.body()).path("error").asText()).contains("\"text\"");
+        assertThat(context.deliveryAttempts()).isZero();
     }
 
     @Test

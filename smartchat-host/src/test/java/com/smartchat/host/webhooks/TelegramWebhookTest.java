@@ -42,6 +42,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Telegram channels receiving by webhook through the whole host: the Telegram plugin loaded from its jar, the Bot API
@@ -159,6 +160,17 @@ class TelegramWebhookTest {
         assertThat(List.of(head.statusCode(), put.statusCode())).containsOnly(405);
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).isEmpty();
+
+        // an answer in JSON reaches the sender as the plugin typed it: application/json, its body unchanged
+        String noText = "{\"id\":\"m-0\",\"from\":\"bob\"}";
+        HttpResponse<String> malformed = send(HttpRequest.newBuilder(URI.create(address))
+                .header("X-Echo-Signature", echoSignature(key, noText))
+                .POST(HttpRequest.BodyPublishers.ofString(noText)));
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+                .startsWith("application/json"));
+        assertThat(JsonMapper.shared().readTree(malformed.body()).get("error").asString()).startsWith("Send {");
+        assertThat(call(api.get(channel + "/conversations")).body().size()).isZero();
 
         String message = "{\"id\":\"m-1\",\"from\":\"bob\",\"text\":\"Hi by webhook\"}";
         HttpResponse<String> posted = send(HttpRequest.newBuilder(URI.create(address))
@@ -415,7 +427,7 @@ class TelegramWebhookTest {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                     URI.create(telegram.baseUrl() + "/bot" + bot.token() + "/getWebhookInfo")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
-            return tools.jackson.databind.json.JsonMapper.builder().build().readTree(response.body()).get("result");
+            return JsonMapper.shared().readTree(response.body()).get("result");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
