@@ -100,7 +100,8 @@ public final class HostProcess {
      * files, and the cause of a failed start is in the messages and their "Caused by" lines.
      */
     private String messagesOfThisStart() throws IOException {
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        // decoded leniently: a stray byte in the log must not hide why the host did not start
+        List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
         int start = 0;
         for (int i = 0; i < lines.size(); i++) {
             start = lines.get(i).startsWith("===== start ") ? i : start;
