@@ -458,8 +458,7 @@ class InboxBrowserTest {
         String cursor = new ConversationRepository.Cursor(deepAt, deep).encoded();
         browser.open(inbox + "?after=" + cursor);
         // the live updates connect and list the page again: it must stay this page, not become the first
-        browser.await(WAIT, driver -> "on".equals(browser.script(
-                "return document.querySelector('[data-inbox]').getAttribute('data-live')")));
+        awaitLive();
         browser.await(WAIT, driver -> listed().size() == 50 && listed().getFirst().equals("Archived 010000"));
         assertThat(listed()).hasSize(50).startsWith("Archived 010000").endsWith("Archived 009951");
         browser.screenshot("archive-deep-page");
