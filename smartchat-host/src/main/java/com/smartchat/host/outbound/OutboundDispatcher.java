@@ -65,7 +65,7 @@ public class OutboundDispatcher implements SmartLifecycle {
     private final Clock clock;
     private final MeterRegistry meters;
     private final ObservationRegistry observations;
-    private final SendPacer pacer = new SendPacer();
+    private final SendPacer pacer;
     private final Backoff retryBackoff;
     /**
      * The longest a claimed message waits in memory for its turn under the rate limits: half its lease, so that it
@@ -106,6 +106,7 @@ public class OutboundDispatcher implements SmartLifecycle {
         this.observations = observations;
         this.retryBackoff = new Backoff(properties.retryDelay(), properties.maxRetryDelay());
         this.maxHold = properties.lease().dividedBy(2);
+        this.pacer = new SendPacer(maxHold.dividedBy(2));
         Gauge.builder("smartchat.outbound.queue.depth", queue, OutboundQueue::depth)
                 .description("Messages waiting to be sent")
                 .register(meters);

@@ -35,10 +35,12 @@ import java.util.concurrent.locks.LockSupport;
  * held to 20 a minute by their own limits, they would otherwise wait behind every private reply booked before them
  * and fall ever further behind the pace their group allows.
  *
- * <p>A send that finds no room under the channel's limit waits in the channel's window, and whoever makes room there
- * (an answered send, an admitted one) wakes the send that has waited longest with {@link LockSupport#unpark}: the
- * caller waits with {@link #await}. Thousands of waiting sends polling the pacer every few milliseconds instead cost a
- * busy host a fifth of its CPU, most of it spent contending for this object's lock.
+ * <p>A send that finds no room under the channel's limit waits in line in the channel's window. Only the first in line
+ * waits for the moment the window frees up; whoever makes room earlier or hands the first place on (an answer that
+ * frees the window sooner, an admitted send, a send that gives up) wakes the new first with {@link LockSupport#unpark}.
+ * The others wait to be woken, asking again only after a long while in case a wake-up was lost: the caller waits with
+ * {@link #await}. Every waiting send asking whenever the window frees up cost a burst through one bot an ask per
+ * waiting send for every message sent, a tenth of the host's CPU; polling every few milliseconds cost a fifth.
  *
  * <p>Sends of one channel are decided one at a time, which is cheap next to a network call. Every limit and every
  * waiting send belongs to one channel, so channels take locks of their own (one of {@link #STRIPES}): with a single
@@ -52,9 +54,6 @@ final class SendPacer {
             .maximumSize(1_000_000)
             .build();
 
-    /** How long a send with room steps aside for one that has waited longer, which is about to take the room. */
-    private static final long YIELD_NANOS = 5_000_000L;
-
     /**
      * Added to the moment the network answered a send, the moment it is counted from: the network counted it
      * earlier, but by its own clock, and this host's wall clock is adjusted against it now and then by a fraction
@@ -66,13 +65,21 @@ final class SendPacer {
     /** How long a send waits at most for a window full of sends awaiting their answers (it is woken before). */
     private static final long IN_FLIGHT_RECHECK_NANOS = 250_000_000L;
 
+    /** How long a send that is not first in line waits at most before asking again (it is woken before). */
+    private final long behindNanos;
+
     /** The channel windows each waiting send waits in. */
     private final Map<UUID, List<Window>> waitingIn = new ConcurrentHashMap<>();
 
     private static final int STRIPES = 256;
     private final Object[] locks = new Object[STRIPES];
 
-    SendPacer() {
+    /**
+     * @param behindWait how long a send behind others in line waits at most to be woken; keep it shorter than what
+     *     the caller holds a send for
+     */
+    SendPacer(Duration behindWait) {
+        this.behindNanos = behindWait.toNanos();
         Arrays.setAll(locks, i -> new Object());
     }
 
@@ -174,23 +181,25 @@ final class SendPacer {
             // and each one delayed behind a private backlog delays the same place in every later minute of its group.
             long rank = group ? Long.MIN_VALUE : dueNanos;
             List<Window> shared = new ArrayList<>(1);
+            boolean behind = false;
             for (RateLimit limit : limits) {
                 if (limit.scope() == RateLimit.Scope.CHANNEL) {
                     Key key = key(channelId, conversationId, group, limit);
                     Window window = window(key, limit);
-                    long freeAt = window.freeAt(limit.period().toNanos(), nowNanos);
-                    if (freeAt <= nowNanos && window.waitedLongerThan(sendId, rank, nowNanos)) {
-                        freeAt = nowNanos + YIELD_NANOS; // room, but for a send that has been waiting longer
-                    }
-                    retryAt = Math.max(retryAt, freeAt);
+                    retryAt = Math.max(retryAt, window.freeAt(limit.period().toNanos(), nowNanos));
+                    behind |= window.waitedLongerThan(sendId, rank, nowNanos);
                     keys.add(key);
                     found.add(window);
                     shared.add(window);
                 }
             }
+            if (behind) {
+                // room or not, it goes to a send that has waited longer, which wakes this one when its turn comes
+                retryAt = Math.max(retryAt, nowNanos + behindNanos);
+            }
             if (retryAt > nowNanos) {
                 for (Window window : shared) {
-                    window.waiting(sendId, rank, nowNanos, Thread.currentThread());
+                    window.waiting(sendId, rank, retryAt, Thread.currentThread());
                 }
                 waitingIn.put(sendId, shared);
                 return new Admission(null, instant(retryAt));
@@ -201,7 +210,7 @@ final class SendPacer {
                 slots[i] = found.get(i).add();
             }
             for (Window window : shared) {
-                window.wakeLongestWaiting(); // the next in line: there may be room for it too
+                window.wakeLongestWaiting(); // the next in line is now first: it learns when its turn comes
             }
             List<Key> sequential = new ArrayList<>(2);
             List<Duration> intervals = new ArrayList<>(2);
@@ -224,7 +233,9 @@ final class SendPacer {
             List<Window> windowsWaitedIn = waitingIn.remove(sendId);
             if (windowsWaitedIn != null) {
                 for (Window window : windowsWaitedIn) {
-                    window.stopWaiting(sendId);
+                    if (window.stopWaiting(sendId)) {
+                        window.wakeLongestWaiting(); // it was first in line: the next one is now
+                    }
                 }
             }
         }
@@ -244,9 +255,8 @@ final class SendPacer {
             long answered = nanos(counted);
             for (int i = 0; i < ticket.windowKeys().size(); i++) {
                 Window window = windows.getIfPresent(ticket.windowKeys().get(i));
-                if (window != null) {
-                    window.complete(ticket.slots()[i], answered);
-                    window.wakeLongestWaiting();
+                if (window != null && window.complete(ticket.slots()[i], answered)) {
+                    window.wakeLongestWaiting(); // the window frees up sooner than the first in line waits for
                 }
             }
             // A conversation's sends go one at a time, so its buckets hold exactly what this send's booking put there:
@@ -332,33 +342,40 @@ final class SendPacer {
             }
         }
 
-        /** A waiter that has not asked for this long has gone (its thread ended without saying). */
+        /** A waiter that has not asked again this long after it said it would has gone (its thread ended). */
         private static final long WAITER_GONE_NANOS = 5_000_000_000L;
 
         private final long[] times;
         private final long[] slotIds;
         private long counter;
+        /** The waiting sends in line, each with the time by which it asks again at the latest. */
         private final TreeMap<Waiter, Long> waiters = new TreeMap<>();
         private final Map<UUID, Waiter> waiterById = new HashMap<>();
 
         /** Whether another send, due before this one, waits for room and is still asking. */
         boolean waitedLongerThan(UUID id, long due, long now) {
+            boolean headGone = false;
             while (!waiters.isEmpty()) {
                 Map.Entry<Waiter, Long> first = waiters.firstEntry();
-                if (first.getValue() < now - WAITER_GONE_NANOS) {
+                if (first.getValue() < now - WAITER_GONE_NANOS && !first.getKey().id().equals(id)) {
                     waiters.pollFirstEntry();
                     waiterById.remove(first.getKey().id());
+                    headGone = true;
                     continue;
                 }
                 Waiter head = first.getKey();
+                if (headGone && !head.id().equals(id)) {
+                    LockSupport.unpark(head.thread()); // first in line now, and nobody else will say so
+                }
                 return !head.id().equals(id) && head.compareTo(new Waiter(due, id, null)) < 0;
             }
             return false;
         }
 
-        void waiting(UUID id, long due, long now, Thread thread) {
+        /** The send waits in line; it asks again by {@code asksAgainBy} at the latest. */
+        void waiting(UUID id, long due, long asksAgainBy, Thread thread) {
             Waiter waiter = waiterById.computeIfAbsent(id, key -> new Waiter(due, key, thread));
-            waiters.put(waiter, now);
+            waiters.put(waiter, asksAgainBy);
         }
 
         /** Wakes the send that has waited longest, to ask again now. */
@@ -368,11 +385,15 @@ final class SendPacer {
             }
         }
 
-        void stopWaiting(UUID id) {
+        /** The send no longer waits; returns whether it was first in line. */
+        boolean stopWaiting(UUID id) {
             Waiter waiter = waiterById.remove(id);
-            if (waiter != null) {
-                waiters.remove(waiter);
+            if (waiter == null) {
+                return false;
             }
+            boolean first = waiter.equals(waiters.firstKey());
+            waiters.remove(waiter);
+            return first;
         }
 
         Window(int capacity) {
@@ -414,14 +435,19 @@ final class SendPacer {
             return id;
         }
 
-        /** The send was answered: it counts from then on (unless later sends have pushed it out already). */
-        void complete(long slotId, long at) {
+        /**
+         * The send was answered: it counts from then on (unless later sends have pushed it out already). Returns
+         * whether that moves the time the window frees up at.
+         */
+        boolean complete(long slotId, long at) {
             for (int i = 0; i < slotIds.length; i++) {
                 if (slotIds[i] == slotId) {
+                    long earliestBefore = times[earliest()];
                     times[i] = at;
-                    return;
+                    return times[earliest()] != earliestBefore;
                 }
             }
+            return false;
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The pacer against Telegram's rules as its emulator enforces them: no window ever holds one send too many. */
@@ -20,9 +21,11 @@ class SendPacerTest {
             new RateLimit(RateLimit.Scope.CONVERSATION, 1, Duration.ofSeconds(1), 3),
             new RateLimit(RateLimit.Scope.GROUP_CONVERSATION, 20, Duration.ofMinutes(1), 20),
             new RateLimit(RateLimit.Scope.CHANNEL, 30, Duration.ofSeconds(1), 30));
+    private static final List<RateLimit> ONE_A_SECOND =
+            List.of(new RateLimit(RateLimit.Scope.CHANNEL, 1, Duration.ofSeconds(1), 1));
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private final SendPacer pacer = new SendPacer();
+    private final SendPacer pacer = new SendPacer(Duration.ofSeconds(15));
     private final UUID channel = UUID.randomUUID();
 
     /** Sends the message as soon as the pacer lets it, answered after {@code rtt}; returns when each went. */
@@ -80,30 +83,28 @@ class SendPacerTest {
 
     @Test
     void aSendStillInFlightCountsUntilItIsAnswered() {
-        List<RateLimit> oneASecond = List.of(new RateLimit(RateLimit.Scope.CHANNEL, 1, Duration.ofSeconds(1), 1));
-        pacer.schedule(channel, "1", false, oneASecond, T0);
-        SendPacer.Admission first = pacer.admit(channel, "1", false, oneASecond, UUID.randomUUID(), T0, T0);
+        pacer.schedule(channel, "1", false, ONE_A_SECOND, T0);
+        SendPacer.Admission first = pacer.admit(channel, "1", false, ONE_A_SECOND, UUID.randomUUID(), T0, T0);
         assertThat(first.admitted()).isTrue();
         Instant later = T0.plusSeconds(5);
         UUID second2 = UUID.randomUUID();
-        SendPacer.Admission second = pacer.admit(channel, "2", false, oneASecond, second2, later, later);
+        SendPacer.Admission second = pacer.admit(channel, "2", false, ONE_A_SECOND, second2, later, later);
         assertThat(second.admitted()).isFalse();
         assertThat(second.retryAt()).isAfter(later);
         pacer.sent(first.ticket(), later);
-        assertThat(pacer.admit(channel, "2", false, oneASecond, second2, later, later).admitted()).isFalse();
-        assertThat(pacer.admit(channel, "2", false, oneASecond, second2, later,
+        assertThat(pacer.admit(channel, "2", false, ONE_A_SECOND, second2, later, later).admitted()).isFalse();
+        assertThat(pacer.admit(channel, "2", false, ONE_A_SECOND, second2, later,
                 later.plusSeconds(1).plus(SendPacer.CLOCK_SLACK)).admitted()).isTrue();
     }
 
     @Test
     void aSendWaitingForAnswersIsWokenByTheFirstAnswerInsteadOfAskingAgainAndAgain() throws InterruptedException {
-        List<RateLimit> oneASecond = List.of(new RateLimit(RateLimit.Scope.CHANNEL, 1, Duration.ofSeconds(1), 1));
         Instant now = Instant.now();
-        SendPacer.Admission inFlight = pacer.admit(channel, "1", false, oneASecond, UUID.randomUUID(), now, now);
+        SendPacer.Admission inFlight = pacer.admit(channel, "1", false, ONE_A_SECOND, UUID.randomUUID(), now, now);
         AtomicBoolean refused = new AtomicBoolean();
         CountDownLatch waiting = new CountDownLatch(1);
         Thread next = Thread.ofVirtual().start(() -> {
-            refused.set(!pacer.admit(channel, "2", false, oneASecond, UUID.randomUUID(), now, now).admitted());
+            refused.set(!pacer.admit(channel, "2", false, ONE_A_SECOND, UUID.randomUUID(), now, now).admitted());
             waiting.countDown();
             SendPacer.await(Instant.now().plusSeconds(60), Clock.systemUTC());
         });
@@ -113,6 +114,57 @@ class SendPacerTest {
 
         assertThat(next.join(Duration.ofSeconds(20))).isTrue();
         assertThat(refused).isTrue();
+    }
+
+    @Test
+    void aSendBehindAnotherInLineWaitsToBeWokenWhenItsTurnComesNotForTheWindowToFreeUp() throws InterruptedException {
+        Instant now = Instant.now();
+        UUID first = firstInLine(now);
+        Thread second = waitBehind(now);
+
+        Instant free = now.plusSeconds(1).plus(SendPacer.CLOCK_SLACK);
+        assertThat(pacer.admit(channel, "2", false, ONE_A_SECOND, first, now, free).admitted()).isTrue();
+
+        assertThat(second.join(Duration.ofSeconds(5))).as("woken when it became first in line").isTrue();
+    }
+
+    @Test
+    void aSendFirstInLineThatGivesUpWakesTheNextOne() throws InterruptedException {
+        Instant now = Instant.now();
+        UUID first = firstInLine(now);
+        Thread second = waitBehind(now);
+
+        pacer.forget(channel, first);
+
+        assertThat(second.join(Duration.ofSeconds(5))).isTrue();
+    }
+
+    /** Fills a window of one send a second, answered {@code now}, and puts a send first in line; returns that send. */
+    private UUID firstInLine(Instant now) {
+        pacer.sent(pacer.admit(channel, "1", false, ONE_A_SECOND, UUID.randomUUID(), now, now).ticket(), now);
+        UUID first = UUID.randomUUID();
+        SendPacer.Admission waits = pacer.admit(channel, "2", false, ONE_A_SECOND, first, now, now);
+        // first in line, it waits for the moment the window frees up
+        assertThat(waits.retryAt()).isEqualTo(now.plusSeconds(1).plus(SendPacer.CLOCK_SLACK));
+        return first;
+    }
+
+    /**
+     * A send behind the first in line, waiting on a thread of its own as the dispatcher does. It would only find the
+     * room taken by the first, so it does not ask again when the window frees up: it waits to be woken.
+     */
+    private Thread waitBehind(Instant now) throws InterruptedException {
+        AtomicReference<Instant> retryAt = new AtomicReference<>();
+        CountDownLatch waiting = new CountDownLatch(1);
+        Thread thread = Thread.ofVirtual().start(() -> {
+            retryAt.set(pacer.admit(channel, "3", false, ONE_A_SECOND, UUID.randomUUID(), now.plusMillis(1), now)
+                    .retryAt());
+            waiting.countDown();
+            SendPacer.await(retryAt.get(), Clock.systemUTC());
+        });
+        waiting.await();
+        assertThat(retryAt.get()).isAfter(now.plusSeconds(10));
+        return thread;
     }
 
     @Test
@@ -153,12 +205,11 @@ class SendPacerTest {
 
     @Test
     void aSendThatGaveUpWaitingHoldsNoOneBack() {
-        List<RateLimit> oneASecond = List.of(new RateLimit(RateLimit.Scope.CHANNEL, 1, Duration.ofSeconds(1), 1));
-        pacer.sent(pacer.admit(channel, "1", false, oneASecond, UUID.randomUUID(), T0, T0).ticket(), T0);
+        pacer.sent(pacer.admit(channel, "1", false, ONE_A_SECOND, UUID.randomUUID(), T0, T0).ticket(), T0);
         UUID gaveUp = UUID.randomUUID();
-        assertThat(pacer.admit(channel, "2", false, oneASecond, gaveUp, T0, T0.plusMillis(10)).admitted()).isFalse();
+        assertThat(pacer.admit(channel, "2", false, ONE_A_SECOND, gaveUp, T0, T0.plusMillis(10)).admitted()).isFalse();
         pacer.forget(channel, gaveUp);
-        assertThat(pacer.admit(channel, "3", false, oneASecond, UUID.randomUUID(), T0.plusMillis(20),
+        assertThat(pacer.admit(channel, "3", false, ONE_A_SECOND, UUID.randomUUID(), T0.plusMillis(20),
                 T0.plusSeconds(1).plus(SendPacer.CLOCK_SLACK)).admitted()).isTrue();
     }
 }
