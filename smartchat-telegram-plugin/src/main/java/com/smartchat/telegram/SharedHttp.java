@@ -35,6 +35,14 @@ final class SharedHttp {
     private static final MediaType JSON = MediaType.get("application/json");
 
     /**
+     * How long a connection may wait in the pool for its next send: less than servers keep an idle connection open
+     * (the JDK's HTTP server, which the Bot API emulator runs on, closes it after 30 s; nginx's default is 75 s). A
+     * send on a connection that its server is closing fails with no way to know whether it was carried out, and a
+     * send is never repeated: the message becomes uncertain. OkHttp's default is 5 minutes.
+     */
+    static final Duration IDLE_CONNECTION_LIFETIME = Duration.ofSeconds(20);
+
+    /**
      * Long polls are spread over this many connection pools. OkHttp looks through every connection of a pool each
      * time a call starts and each time one ends, so with one pool an idle host's work grows with the square of its
      * channels: with 2,000 polling channels, 40 % of its CPU samples were OkHttp going through its pool.
@@ -49,13 +57,18 @@ final class SharedHttp {
     private final ExecutorService callThreads;
 
     SharedHttp() {
+        this(IDLE_CONNECTION_LIFETIME);
+    }
+
+    /** With connections for sends and checks kept idle at most {@code idleConnectionLifetime}. */
+    SharedHttp(Duration idleConnectionLifetime) {
         callThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("telegram-http-", 0).factory());
         Dispatcher dispatcher = new Dispatcher(callThreads);
         dispatcher.setMaxRequests(10_000);
         dispatcher.setMaxRequestsPerHost(10_000);
         client = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(256, 2, TimeUnit.MINUTES))
+                .connectionPool(new ConnectionPool(256, idleConnectionLifetime.toMillis(), TimeUnit.MILLISECONDS))
                 .connectTimeout(Duration.ofSeconds(10))
                 .writeTimeout(Duration.ofSeconds(30))
                 .readTimeout(READ_TIMEOUT)
