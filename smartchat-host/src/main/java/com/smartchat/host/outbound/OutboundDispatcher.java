@@ -254,12 +254,15 @@ public class OutboundDispatcher implements SmartLifecycle {
             if (at.isAfter(now.plus(maxHold)) || !running) {
                 pacer.forget(pending.channelId(), pending.messageId());
                 bookings.put(pending.messageId(), due);
-                return putBack(pending, at);
+                // stopping: due at its booking, for whichever dispatcher runs next (a wait in line is this host's)
+                return putBack(pending, running ? at : due);
             }
             SendPacer.await(at, clock);
             now = clock.instant();
-            if (now.isBefore(due)) {
-                continue; // woken early by room made under a limit: admit checks windows, not this booked time
+            if (!running || now.isBefore(due)) {
+                // stopping: back to the queue (above); or woken early by room made under a limit (admit checks
+                // windows, not this booked time)
+                continue;
             }
             SendPacer.Admission admission = pacer.admit(pending.channelId(), conversation, pending.group(), limits,
                     pending.messageId(), due, now);
@@ -444,6 +447,7 @@ public class OutboundDispatcher implements SmartLifecycle {
     public void stop() {
         running = false;
         wakeUp();
+        pacer.wakeAll(); // sends waiting in line for their turn go back to the queue now, not when they would ask
         try {
             loop.join(properties.drainTimeout());
             // handed over but not begun: due at once for whichever dispatcher runs next, rather than after the claim

@@ -241,6 +241,15 @@ final class SendPacer {
         }
     }
 
+    /** Wakes every send waiting in line, to ask again now: the caller stops, and they go back to the queue. */
+    void wakeAll() {
+        windows.asMap().forEach((key, window) -> {
+            synchronized (lock(key.channelId())) {
+                window.wakeAll();
+            }
+        });
+    }
+
     private Window window(Key key, RateLimit limit) {
         return windows.get(key, k -> new Window(Math.max(limit.permits(), limit.burst())));
     }
@@ -383,6 +392,10 @@ final class SendPacer {
             if (!waiters.isEmpty()) {
                 LockSupport.unpark(waiters.firstKey().thread());
             }
+        }
+
+        void wakeAll() {
+            waiters.keySet().forEach(waiter -> LockSupport.unpark(waiter.thread()));
         }
 
         /** The send no longer waits; returns whether it was first in line. */

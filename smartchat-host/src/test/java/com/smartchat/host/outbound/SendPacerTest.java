@@ -139,6 +139,17 @@ class SendPacerTest {
         assertThat(second.join(Duration.ofSeconds(5))).isTrue();
     }
 
+    @Test
+    void stoppingWakesEverySendWaitingInLine() throws InterruptedException {
+        Instant now = Instant.now();
+        firstInLine(now);
+        Thread second = waitBehind(now);
+
+        pacer.wakeAll();
+
+        assertThat(second.join(Duration.ofSeconds(5))).isTrue();
+    }
+
     /** Fills a window of one send a second, answered {@code now}, and puts a send first in line; returns that send. */
     private UUID firstInLine(Instant now) {
         pacer.sent(pacer.admit(channel, "1", false, ONE_A_SECOND, UUID.randomUUID(), now, now).ticket(), now);
