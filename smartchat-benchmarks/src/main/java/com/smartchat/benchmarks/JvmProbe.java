@@ -53,6 +53,18 @@ final class JvmProbe {
         }
     }
 
+    /**
+     * CPU seconds so far of the JIT compiler's threads ({@code C1 CompilerThread0}, {@code C2 CompilerThread0}). With
+     * two cores the JVM runs one of each for its whole life, so this is exact; where it adds and ends compiler threads
+     * as their queue grows and shrinks, a thread that ended takes its time with it, and this is a lower bound.
+     */
+    double compilerCpuSeconds() {
+        return cpuByThread().entrySet().stream()
+                .filter(e -> e.getKey().matches("C# CompilerThre.*"))
+                .mapToDouble(Map.Entry::getValue)
+                .sum();
+    }
+
     /** CPU seconds so far of each OS thread of the process, by thread name with digits replaced by #. */
     Map<String, Double> cpuByThread() {
         Map<String, Double> byName = new TreeMap<>();
