@@ -196,11 +196,12 @@ final class PipelineBenchmark {
         }
         host.forEach((mode, cpu) -> systems.put("host " + mode, cpu));
         systems.forEach((system, cpu) -> {
+            boolean ratio = bare != null && cpu != bare;
             all.append(String.format(" %s %.3f ms%s,", system, cpu.millisPerMessage(),
-                    bare == null || cpu == bare ? "" : String.format(" (%.1fx bare)", cpu.millisPerMessage() / bare.millisPerMessage())));
+                    ratio ? String.format(" (%.1fx bare)", cpu.millisPerMessage() / bare.millisPerMessage()) : ""));
             compiler.append(String.format(" %s %.3f ms,", system, cpu.compilerMillisPerMessage()));
             rest.append(String.format(" %s %.3f ms%s,", system, cpu.withoutCompiler(),
-                    bare == null || cpu == bare ? "" : String.format(" (%.1fx bare)", cpu.withoutCompiler() / bare.withoutCompiler())));
+                    ratio ? String.format(" (%.1fx bare)", cpu.withoutCompiler() / bare.withoutCompiler()) : ""));
         });
         for (StringBuilder line : List.of(all, compiler, rest)) {
             report.line(line.substring(0, line.length() - 1));
