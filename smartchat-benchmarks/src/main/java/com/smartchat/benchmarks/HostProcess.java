@@ -50,6 +50,11 @@ final class HostProcess implements AutoCloseable {
                     words(options.string("host-args", "")));
         }
 
+        /** Whether the host stores in PostgreSQL rather than in its embedded H2 database. */
+        boolean usesPostgres() {
+            return hostArgs.stream().anyMatch(arg -> arg.startsWith("--spring.datasource.url=jdbc:postgresql:"));
+        }
+
         private static List<String> words(String text) {
             return text.isBlank() ? List.of() : List.of(text.strip().split("\\s+"));
         }

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 final class JvmProbe {
 
     /** Linux's USER_HZ: /proc/[pid]/stat counts CPU time in these ticks. */
-    private static final double TICKS_PER_SECOND = 100.0;
+    static final double TICKS_PER_SECOND = 100.0;
     private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*garbage-first heap\\s+total (?:reserved )?\\d+K, committed \\d+K, used (\\d+)K"
             + "|^\\s*garbage-first heap\\s+total \\d+K, used (\\d+)K");
 

@@ -1,5 +1,6 @@
 package com.smartchat.benchmarks;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,42 @@ final class Machine {
                 System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 System.getProperty("java.vm.version"), System.getProperty("os.name"), System.getProperty("os.version"),
                 System.getProperty("os.arch"));
+    }
+
+    /**
+     * CPU seconds (user plus system) that the PostgreSQL server processes on this machine used so far: the live ones,
+     * plus the backends that ended (their postmaster counts them as its children), or NaN when none runs here.
+     */
+    static double postgresCpuSeconds() {
+        File[] processes = new File("/proc").listFiles(file -> file.getName().chars().allMatch(Character::isDigit));
+        double ticks = 0;
+        boolean found = false;
+        for (File process : processes == null ? new File[0] : processes) {
+            try {
+                String stat = Files.readString(process.toPath().resolve("stat"));
+                if (!stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).equals("postgres")) {
+                    continue;
+                }
+                // after the command: ppid is field 4, utime 14, stime 15, cutime 16, cstime 17 (1-based over the line)
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                if (!isPostgres(fields[1])) {
+                    ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+                }
+                found = true;
+            } catch (IOException | RuntimeException e) {
+                // ended meanwhile
+            }
+        }
+        return found ? ticks / JvmProbe.TICKS_PER_SECOND : Double.NaN;
+    }
+
+    private static boolean isPostgres(String pid) {
+        try {
+            return Files.readString(Path.of("/proc", pid, "comm")).strip().equals("postgres");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The number after {@code key} on its line of a /proc file, or -1. */
