@@ -169,6 +169,8 @@ class SecretDestinationTest {
             Response moved = spaceAdmin.patch(channel,
                     Map.of("settings", Map.of("server", attacker.baseUrl(), "key", newKey)));
             assertThat(moved.status()).as(moved.text()).isEqualTo(200);
+            // the listener records what arrives on a thread of its own, possibly after the answer came back
+            await().atMost(WAIT).until(() -> attacker.received().contains(newKey));
             assertThat(attacker.received()).contains(newKey).doesNotContain(storedKey);
         }
     }
@@ -194,6 +196,7 @@ class SecretDestinationTest {
             String newKey = "new-key-entered-on-the-page";
             Page moved = pages.post(edit, Map.of("s.name", "Relay page", "s.server", attacker.baseUrl(), "s.key", newKey));
             assertThat(moved.status()).as(moved.body()).isEqualTo(302);
+            await().atMost(WAIT).until(() -> attacker.received().contains(newKey));
             assertThat(attacker.received()).contains(newKey).doesNotContain(storedKey);
         }
     }
